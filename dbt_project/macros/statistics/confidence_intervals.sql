@@ -1,0 +1,29 @@
+{#- Confidence limits used across the indicators, as in PHEindicatormethods (INDICATORS §0.2).
+    Plain SQL (sqrt, arithmetic, CASE) so that they run on any adapter. The limits are exact at
+    0 and at n (floating-point rounding would otherwise leave e.g. -4e-15). -#}
+
+{%- macro z_value(confidence) -%}
+    {#- Two-sided normal quantile: qnorm(1 - (1 - confidence) / 2). -#}
+    {%- set z = {0.95: 1.959963984540054, 0.998: 3.090232306167813}[confidence] -%}
+    {{ z }}
+{%- endmacro -%}
+
+{%- macro wilson_lower(numerator, denominator, confidence=0.95) -%}
+    {%- set z = z_value(confidence) -%}
+    case when {{ denominator }} > 0 and {{ numerator }} = 0 then 0.0
+         when {{ denominator }} > 0 then
+        (2 * {{ numerator }} + {{ z }} * {{ z }}
+         - {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ numerator }} * (1 - {{ numerator }} * 1.0 / {{ denominator }})))
+        / (2 * ({{ denominator }} + {{ z }} * {{ z }}))
+    end
+{%- endmacro -%}
+
+{%- macro wilson_upper(numerator, denominator, confidence=0.95) -%}
+    {%- set z = z_value(confidence) -%}
+    case when {{ denominator }} > 0 and {{ numerator }} = {{ denominator }} then 1.0
+         when {{ denominator }} > 0 then
+        (2 * {{ numerator }} + {{ z }} * {{ z }}
+         + {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ numerator }} * (1 - {{ numerator }} * 1.0 / {{ denominator }})))
+        / (2 * ({{ denominator }} + {{ z }} * {{ z }}))
+    end
+{%- endmacro -%}

@@ -1,0 +1,30 @@
+-- One row per registered death. A re-delivered record (same person and date of death) replaces the
+-- earlier one; deaths that could not be linked (no person_id) are each kept as they are.
+with versions as (
+    select
+        *,
+        case
+            when person_id is null then 1
+            else row_number() over (
+                partition by person_id, REG_DATE_OF_DEATH
+                order by extract_date desc, _batch_id desc, _row_number desc
+            )
+        end as version_rank
+    from {{ source('civil_registration', 'civil_registration_deaths') }}
+)
+
+select
+    person_id,
+    REG_DATE_OF_DEATH as date_of_death,
+    REG_DATE as registration_date,
+    DEC_SEX as sex_code,
+    DEC_AGEC as age_at_death,
+    LSOA_OF_RESIDENCE_CODE as lsoa11cd,
+    GP_PRACTICE_CODE as practice_code,
+    S_UNDERLYING_COD_ICD10 as underlying_cause_icd10,
+    POD_CODE as place_of_death_code,
+    POD_ESTABLISHMENT_TYPE as place_of_death_establishment_type,
+    extract_date,
+    _batch_id as batch_id
+from versions
+where version_rank = 1

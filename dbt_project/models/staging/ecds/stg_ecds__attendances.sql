@@ -1,0 +1,34 @@
+-- One row per emergency-care attendance; a re-submitted attendance (same EC_Ident) replaces the
+-- earlier version.
+with versions as (
+    select
+        *,
+        row_number() over (
+            partition by EC_Ident
+            order by extract_date desc, _batch_id desc, _row_number desc
+        ) as version_rank
+    from {{ source('ecds', 'ecds_attendances') }}
+)
+
+select
+    EC_Ident as attendance_id,
+    person_id,
+    Der_Provider_Code as provider_code,
+    Der_Provider_Site_Code as provider_site_code,
+    EC_Department_Type as department_type,
+    EC_AttendanceCategory as attendance_category,
+    Der_EC_Arrival_Date_Time as arrival_at,
+    cast(Der_EC_Arrival_Date_Time as date) as arrival_date,
+    Der_EC_Departure_Date_Time as departure_at,
+    EC_Arrival_Mode_SNOMED_CT as arrival_mode_snomed,
+    EC_Acuity_SNOMED_CT as acuity_snomed,
+    Discharge_Destination_SNOMED_CT as discharge_destination_snomed,
+    Der_Postcode_LSOA_Code as lsoa11cd,
+    Sex as sex_code,
+    Der_Age_At_CDS_Activity_Date as age_at_arrival,
+    -- ED_UNPLANNED (INDICATORS §0.6): types 01-04, excluding planned follow-ups (category 3).
+    (EC_Department_Type in ('01', '02', '03', '04') and EC_AttendanceCategory <> '3') as is_unplanned,
+    extract_date,
+    _batch_id as batch_id
+from versions
+where version_rank = 1

@@ -1,0 +1,1 @@
+"""Population health analytics pipeline for the Nottingham and Nottinghamshire ICS."""

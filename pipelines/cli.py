@@ -1,0 +1,104 @@
+"""``pophealth``: the command line. Each subcommand runs the same Prefect flow a schedule would run.
+
+Exit codes: 0 success; 1 the run failed (a quarantined extract, a failed dbt build) with the reason
+printed; 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from pipelines.synthetic.generate import DEFAULT_END, DEFAULT_PERSONS, DEFAULT_SEED, DEFAULT_START
+
+# Quiet, local-first Prefect defaults; an explicit environment always wins.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pophealth",
+        description="Population health analytics pipeline for the Nottingham and Nottinghamshire "
+        "ICS. Paths come from PH_DATA_DIR, PH_DUCKDB_PATH, PH_LANDING_DIR and PH_REPORTS_DIR.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo-data", help="write synthetic demo extracts to the landing folder",
+                               description="Write deterministic synthetic extracts, one file per "
+                               "source per month, in the format each feed arrives in.")
+    demo.add_argument("--persons", type=int, default=DEFAULT_PERSONS,
+                      help=f"people alive at the start (default {DEFAULT_PERSONS:,}; "
+                      "1,200,000 is the whole ICS)")
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, "
+                      "same files)")
+    demo.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM")
+    demo.add_argument("--end", default=DEFAULT_END, help="last month, YYYY-MM")
+    demo.add_argument("--out", default=None, help="output folder (default: PH_LANDING_DIR)")
+
+    ingest = commands.add_parser("ingest", help="validate landed files against their contracts "
+                                 "and load them (or quarantine them)",
+                                 description="Land every new file in the landing folder: check it "
+                                 "against its data contract with Great Expectations, then load it "
+                                 "into the raw schema or move it to quarantine with a report.")
+    ingest.add_argument("--source", action="append", dest="sources",
+                        help="only this source (repeatable); default all")
+
+    build = commands.add_parser("build", help="dbt build: staging, marts, published, tests",
+                                description="Run dbt build on a copy of the warehouse and swap it "
+                                "in only when every model and test passed.")
+    build.add_argument("--select", nargs="+", help="dbt node selection")
+    build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+
+    commands.add_parser("report", help="write the board pack from the published schema",
+                        description="Write the board pack (self-contained HTML) to PH_REPORTS_DIR.")
+
+    refresh = commands.add_parser("refresh", help="the monthly refresh: ingest → build → report",
+                                  description="Run the whole monthly refresh: land and validate "
+                                  "new extracts, build the warehouse with dbt, write the board pack.")
+    refresh.add_argument("--source", action="append", dest="sources",
+                         help="only land this source (repeatable); default all")
+    refresh.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # Imported here so that `--help` stays fast (Prefect and dbt take seconds to import).
+    from pipelines.flows.build import build
+    from pipelines.flows.demo_data import demo_data
+    from pipelines.flows.ingest import ingest
+    from pipelines.flows.refresh import refresh
+    from pipelines.flows.report import report
+
+    try:
+        match args.command:
+            case "demo-data":
+                demo_data(out_dir=args.out, persons=args.persons, seed=args.seed,
+                          start=args.start, end=args.end)
+            case "ingest":
+                outcomes = ingest(args.sources)
+                rejected = [o for o in outcomes if o.status == "quarantined"]
+                if rejected:
+                    for outcome in rejected:
+                        print(f"ERROR: {outcome.file_name} quarantined: {outcome.message}",
+                              file=sys.stderr)
+                    return 1
+            case "build":
+                build(select=args.select, full_refresh=args.full_refresh)
+            case "report":
+                report()
+            case "refresh":
+                state = refresh(sources=args.sources, full_refresh=args.full_refresh,
+                                return_state=True)
+                if state.is_failed():
+                    print(f"ERROR: {state.message}", file=sys.stderr)
+                    return 1
+    except Exception as error:  # a clear one-line reason; the Prefect log has the details
+        print(f"ERROR: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

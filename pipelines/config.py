@@ -1,0 +1,72 @@
+"""Settings: the one place where paths and switches are read from the environment.
+
+Every setting is an environment variable with the prefix ``PH_``. Paths are resolved to absolute
+paths (relative ones against the current directory) and exported back into ``os.environ`` so that
+dbt's ``env_var()`` sees exactly what Python sees, whatever directory dbt is started from.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+CONTRACTS_DIR = PROJECT_ROOT / "data_contracts"
+REFERENCE_SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
+
+
+def _path(name: str, default: Path) -> Path:
+    raw = os.environ.get(name)
+    return Path(raw).expanduser().resolve() if raw else default.resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    duckdb_path: Path
+    landing_dir: Path
+    quarantine_dir: Path
+    reports_dir: Path
+    dbt_target: str
+
+    @property
+    def dbt_artifacts_dir(self) -> Path:
+        """dbt's target/ and logs/ live beside the warehouse they describe."""
+        return self.data_dir / "dbt"
+
+    def export(self) -> None:
+        """Write the resolved values back to the environment (read by dbt's profiles.yml)."""
+        os.environ.update(
+            {
+                "PH_DATA_DIR": str(self.data_dir),
+                "PH_DUCKDB_PATH": str(self.duckdb_path),
+                "PH_LANDING_DIR": str(self.landing_dir),
+                "PH_QUARANTINE_DIR": str(self.quarantine_dir),
+                "PH_REPORTS_DIR": str(self.reports_dir),
+                "PH_TARGET": self.dbt_target,
+                "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+            }
+        )
+
+    def ensure_dirs(self) -> None:
+        for path in (self.data_dir, self.landing_dir, self.quarantine_dir, self.reports_dir):
+            path.mkdir(parents=True, exist_ok=True)
+        self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings() -> Settings:
+    """Read PH_* variables, apply defaults relative to the current directory, export them."""
+    cwd = Path.cwd()
+    data_dir = _path("PH_DATA_DIR", cwd / "data")
+    settings = Settings(
+        data_dir=data_dir,
+        duckdb_path=_path("PH_DUCKDB_PATH", data_dir / "warehouse.duckdb"),
+        landing_dir=_path("PH_LANDING_DIR", data_dir / "landing"),
+        quarantine_dir=_path("PH_QUARANTINE_DIR", data_dir / "quarantine"),
+        reports_dir=_path("PH_REPORTS_DIR", cwd / "reports" / "output"),
+        dbt_target=os.environ.get("PH_TARGET", "dev"),
+    )
+    settings.export()
+    return settings

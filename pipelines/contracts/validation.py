@@ -1,0 +1,160 @@
+"""Compile contracts into Great Expectations suites and validate landed batches with them.
+
+GX runs on a pandas frame of the landed file (GX cannot validate DuckDB through SQL, see
+CONVENTIONS.md 5.1). Every value arrives as text, so type rules are regular expressions; numeric
+range rules run on a numeric shadow column so that a non-number is reported once, by the type rule.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from pipelines.contracts.model import TYPE_PATTERNS, Contract, Rule
+
+REDACTED = "<identifier withheld>"
+EXAMPLES_SHOWN = 3
+
+
+def _numeric_shadow(column: str) -> str:
+    return f"{column}__as_number"
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: Rule
+    failing_count: int
+    examples: tuple[str, ...] = ()
+    failing_rows: tuple[int, ...] = field(default=(), repr=False)
+
+    @property
+    def passed(self) -> bool:
+        return self.failing_count == 0
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    contract_id: str
+    rows: int
+    results: tuple[RuleResult, ...]
+
+    @property
+    def rejections(self) -> list[RuleResult]:
+        return [r for r in self.results if not r.passed and r.rule.severity == "reject"]
+
+    @property
+    def flags(self) -> list[RuleResult]:
+        return [r for r in self.results if not r.passed and r.rule.severity == "flag"]
+
+    @property
+    def flags_by_row(self) -> dict[int, list[str]]:
+        """Row position → names of the flag rules that row breaks."""
+        by_row: dict[int, list[str]] = {}
+        for result in self.flags:
+            for row in result.failing_rows:
+                by_row.setdefault(row, []).append(result.rule.name)
+        return by_row
+
+
+def _expectation(gx, rule: Rule):
+    e, p, col = gx.expectations, rule.params, rule.column
+    match rule.kind:
+        case "not_null":
+            return e.ExpectColumnValuesToNotBeNull(column=col)
+        case "type":
+            return e.ExpectColumnValuesToMatchRegex(column=col, regex=TYPE_PATTERNS[p["type"]])
+        case "pattern":
+            return e.ExpectColumnValuesToMatchRegex(column=col, regex=p["regex"])
+        case "allowed_values":
+            return e.ExpectColumnValuesToBeInSet(column=col, value_set=[str(v) for v in p["values"]])
+        case "between":
+            return e.ExpectColumnValuesToBeBetween(
+                column=_numeric_shadow(col), min_value=p.get("min"), max_value=p.get("max")
+            )
+        case "unique_key" if len(p["columns"]) == 1:
+            return e.ExpectColumnValuesToBeUnique(column=p["columns"][0])
+        case "unique_key":
+            return e.ExpectCompoundColumnsToBeUnique(
+                column_list=p["columns"], ignore_row_if="any_value_is_missing"
+            )
+        case "row_count":
+            return e.ExpectTableRowCountToBeBetween(min_value=p.get("min"), max_value=p.get("max"))
+    raise ValueError(f"contract rule {rule.kind!r} has no Great Expectations translation")
+
+
+class ContractValidator:
+    """One ephemeral GX context per process, with one suite per contract, built on first use."""
+
+    def __init__(self) -> None:
+        self._definitions: dict[str, tuple] = {}
+
+    @cached_property
+    def _context(self):
+        import great_expectations as gx  # slow import (~3 s): only when a file lands
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        return gx, context, context.data_sources.add_pandas("landing")
+
+    def _definition(self, contract: Contract):
+        if contract.id not in self._definitions:
+            gx, context, datasource = self._context
+            batch = datasource.add_dataframe_asset(contract.id).add_batch_definition_whole_dataframe(
+                "whole_file"
+            )
+            suite = context.suites.add(gx.ExpectationSuite(name=contract.id))
+            for rule in contract.rules:
+                suite.add_expectation(_expectation(gx, rule))
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=contract.id, data=batch, suite=suite)
+            )
+            self._definitions[contract.id] = (definition, list(contract.rules))
+        return self._definitions[contract.id]
+
+    def validate(self, contract: Contract, frame: pd.DataFrame) -> ValidationResult:
+        """Validate a frame whose columns match the contract (the schema check comes first)."""
+        frame = frame.reset_index(drop=True)
+        for rule in contract.rules:
+            if rule.kind == "between":
+                frame[_numeric_shadow(rule.column)] = pd.to_numeric(frame[rule.column], errors="coerce")
+        definition, rules = self._definition(contract)
+        run = definition.run(
+            batch_parameters={"dataframe": frame},
+            result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20},
+        )
+        results = []
+        for rule, outcome in zip(rules, run.results, strict=True):
+            if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+                message = outcome.exception_info.get("exception_message", "unknown error")
+                raise RuntimeError(f"{contract.id}: rule {rule.name} could not run: {message}")
+            detail = outcome.result or {}
+            if rule.kind == "row_count":
+                count = 0 if outcome.success else 1
+                examples = (f"{detail.get('observed_value')} rows",) if count else ()
+                results.append(RuleResult(rule, count, examples))
+                continue
+            results.append(
+                RuleResult(
+                    rule,
+                    int(detail.get("unexpected_count") or 0),
+                    _safe_examples(contract, rule, detail.get("partial_unexpected_list") or []),
+                    tuple(detail.get("unexpected_index_list") or ()),
+                )
+            )
+        return ValidationResult(contract.id, len(frame), tuple(results))
+
+
+def _safe_examples(contract: Contract, rule: Rule, values: list) -> tuple[str, ...]:
+    """Example failing values for the report, never showing an identifier."""
+    columns = rule.params.get("columns") or [rule.column]
+    if rule.kind == "not_null":
+        return ()
+    if set(columns) & contract.identifier_columns:
+        return (REDACTED,) if values else ()
+    distinct = list(dict.fromkeys(str(v) for v in values))
+    return tuple(distinct[:EXAMPLES_SHOWN])

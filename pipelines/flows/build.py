@@ -1,0 +1,22 @@
+"""Flow: dbt build (seeds, staging, marts, published, tests) on a copy, swapped in on success."""
+
+from __future__ import annotations
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from pipelines.config import load_settings
+from pipelines.warehouse.dbt import DbtRun, build_warehouse
+
+
+@task(name="dbt-build", cache_policy=NO_CACHE)  # never retried: a build is not idempotent part-way (CONVENTIONS 2)
+def dbt_build_task(select: list[str] | None = None, full_refresh: bool = False) -> DbtRun:
+    args = (["--select", *select] if select else []) + (["--full-refresh"] if full_refresh else [])
+    return build_warehouse(load_settings(), args)
+
+
+@flow(name="build", log_prints=True)
+def build(select: list[str] | None = None, full_refresh: bool = False) -> DbtRun:
+    run = dbt_build_task(select, full_refresh)
+    print("dbt build: " + ", ".join(f"{n} {s}" for s, n in sorted(run.status_counts.items())))
+    return run

@@ -1,0 +1,37 @@
+"""Flow: land every delivered file — validate it against its contract, then load or quarantine it."""
+
+from __future__ import annotations
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from pipelines.config import load_settings
+from pipelines.contracts.model import load_contracts
+from pipelines.contracts.validation import ContractValidator
+from pipelines.ingest.batches import BatchOutcome
+from pipelines.ingest.landing import land_source
+
+
+@task(name="land-source", task_run_name="land {contract_id}", cache_policy=NO_CACHE)
+def land_source_task(contract_id: str, validator: ContractValidator) -> list[BatchOutcome]:
+    settings = load_settings()
+    settings.ensure_dirs()
+    outcomes = land_source(settings, load_contracts()[contract_id], validator)
+    for outcome in outcomes:
+        if outcome.status == "quarantined":
+            print(f"QUARANTINED {outcome.file_name}: {outcome.message}")
+    return outcomes
+
+
+@flow(name="ingest", log_prints=True)
+def ingest(sources: list[str] | None = None) -> list[BatchOutcome]:
+    """Land the files of the given sources (default: every source with a contract)."""
+    contracts = load_contracts()
+    unknown = sorted(set(sources or []) - set(contracts))
+    if unknown:
+        raise ValueError(f"no data contract for source(s): {', '.join(unknown)}")
+    validator = ContractValidator()
+    outcomes: list[BatchOutcome] = []
+    for contract_id in sources or sorted(contracts):
+        outcomes += land_source_task(contract_id, validator)
+    return outcomes

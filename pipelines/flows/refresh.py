@@ -1,0 +1,49 @@
+"""Flow: the monthly refresh — ingest (each file validated against its contract) → dbt build → report.
+
+A quarantined extract or a failed build stops the run before anything downstream changes, so the
+warehouse marts and the published board pack keep their last good state. The run ends Failed with a
+message naming the file, rule and column (no traceback), and publishes the same summary either way.
+"""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+from prefect.states import Completed, Failed
+
+from pipelines.flows.build import dbt_build_task
+from pipelines.flows.ingest import ingest
+from pipelines.flows.report import write_board_pack_task
+from pipelines.flows.summary import RunSummary
+from pipelines.warehouse.dbt import DbtFailed
+
+
+def _finish(summary: RunSummary):
+    markdown = summary.to_markdown()
+    print(markdown)
+    create_markdown_artifact(key="refresh-summary", markdown=markdown,
+                             description="Monthly refresh: extracts, dbt build, reports")
+    if summary.failure:
+        return Failed(message=summary.failure, data=summary)
+    return Completed(message="refresh complete", data=summary)
+
+
+@flow(name="refresh", log_prints=True)
+def refresh(sources: list[str] | None = None, full_refresh: bool = False):
+    summary = RunSummary(title="Monthly refresh")
+    summary.batches = ingest(sources)
+    if summary.quarantined:
+        summary.failure = (
+            f"{len(summary.quarantined)} extract(s) broke their data contract and were quarantined; "
+            "the build and reports were not run. "
+            + " | ".join(f"{b.file_name}: {b.message}" for b in summary.quarantined))
+        return _finish(summary)
+    try:
+        summary.dbt = dbt_build_task(full_refresh=full_refresh)
+    except DbtFailed as failure:
+        summary.failure = f"{failure} — the warehouse keeps its last good state"
+        summary.dbt_nodes_failed = [n.name for n in failure.nodes
+                                    if n.status in ("error", "fail", "runtime error")]
+        return _finish(summary)
+    summary.reports = write_board_pack_task()
+    return _finish(summary)

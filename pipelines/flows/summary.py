@@ -1,0 +1,62 @@
+"""What a run did, as one Markdown summary: printed by the CLI and published as a Prefect artifact.
+
+Only counts, file names, rule names and paths appear here: never row-level values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.ingest.batches import BatchOutcome
+from pipelines.warehouse.dbt import DbtRun
+
+
+@dataclass
+class RunSummary:
+    title: str
+    batches: list[BatchOutcome] = field(default_factory=list)
+    dbt: DbtRun | None = None
+    dbt_nodes_failed: list[str] = field(default_factory=list)
+    reports: list[Path] = field(default_factory=list)
+    failure: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def quarantined(self) -> list[BatchOutcome]:
+        return [b for b in self.batches if b.status == "quarantined"]
+
+    def to_markdown(self) -> str:
+        lines = [f"# {self.title}", ""]
+        lines.append("**Status: FAILED** — " + self.failure if self.failure else "**Status: OK**")
+        lines.append("")
+        if self.batches:
+            lines += ["## Extracts landed", "", "| source | files loaded | rows loaded | rows flagged "
+                      "| duplicates | already loaded | quarantined |", "|---|---|---|---|---|---|---|"]
+            for source in sorted({b.source for b in self.batches}):
+                mine = [b for b in self.batches if b.source == source]
+                status = Counter(b.status for b in mine)
+                lines.append(
+                    f"| {source} | {status['loaded']} | {sum(b.rows_loaded for b in mine):,} | "
+                    f"{sum(b.rows_flagged for b in mine):,} | {status['duplicate']} | "
+                    f"{status['already_loaded']} | {status['quarantined']} |")
+            lines.append("")
+        if self.quarantined:
+            lines += ["## Rejected batches", ""]
+            for batch in self.quarantined:
+                lines.append(f"- `{batch.file_name}` ({batch.source}) → `{batch.quarantine_path}`")
+                lines += [f"  - {finding.describe()}" for finding in batch.findings]
+            lines.append("")
+        if self.dbt is not None or self.dbt_nodes_failed:
+            lines += ["## dbt build", ""]
+            if self.dbt is not None:
+                by_type = Counter((n.resource_type, n.status) for n in self.dbt.nodes)
+                lines += ["| node type | status | count |", "|---|---|---|"]
+                lines += [f"| {t} | {s} | {c} |" for (t, s), c in sorted(by_type.items())]
+            lines += [f"- failed: {name}" for name in self.dbt_nodes_failed]
+            lines.append("")
+        if self.reports:
+            lines += ["## Reports", ""] + [f"- {path}" for path in self.reports] + [""]
+        lines += [f"- {note}" for note in self.notes]
+        return "\n".join(lines).rstrip() + "\n"

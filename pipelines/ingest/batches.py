@@ -1,0 +1,146 @@
+"""Land one delivered file (a batch): hash → read → check schema → validate → load or quarantine.
+
+A batch is loaded into ``raw.<source>`` and recorded in the ledger in one DuckDB transaction, so a
+crash leaves the warehouse as it was and a re-run loads the batch again from the landing folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.contracts.model import Contract
+from pipelines.contracts.validation import ContractValidator, ValidationResult
+from pipelines.ingest import ledger
+from pipelines.ingest.quarantine import Finding, quarantine_file
+from pipelines.ingest.reader import MalformedFile, SchemaDrift, check_schema, read_landed_file
+
+RAW_SCHEMA = "raw"
+# Columns the pipeline adds to every raw row.
+LINEAGE_COLUMNS = {"_batch_id": "VARCHAR", "_row_number": "BIGINT", "_dq_flags": "VARCHAR"}
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    source: str
+    file_name: str
+    batch_id: str
+    status: str  # loaded | quarantined | duplicate | already_loaded
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_flagged: int = 0
+    message: str = ""
+    findings: tuple[Finding, ...] = ()
+    quarantine_path: Path | None = None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def batch_id_for(source: str, file_name: str, sha256: str) -> str:
+    """Deterministic: the same file delivered again gets the same id."""
+    return hashlib.sha256(f"{source}/{file_name}/{sha256}".encode()).hexdigest()[:16]
+
+
+def ensure_raw_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    columns = [(c.name, c.type) for c in contract.columns] + list(LINEAGE_COLUMNS.items())
+    ddl = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
+    con.execute(f'create table if not exists {RAW_SCHEMA}."{contract.id}" ({ddl})')
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, contract.id],
+        ).fetchall()
+    }
+    for name, sql_type in columns:  # a contract that gained a column: older batches hold NULL
+        if name not in existing:
+            con.execute(f'alter table {RAW_SCHEMA}."{contract.id}" add column "{name}" {sql_type}')
+
+
+def _findings(validation: ValidationResult) -> list[Finding]:
+    return [
+        Finding(r.rule.kind, r.rule.column or ",".join(r.rule.params.get("columns", [])) or None,
+                r.failing_count, r.examples)
+        for r in validation.rejections
+    ]
+
+
+def land_file(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    path: Path,
+    validator: ContractValidator,
+    quarantine_root: Path,
+    seen: set[tuple[str, str, str]],
+    loaded: dict[tuple[str, str], str],
+) -> BatchOutcome:
+    sha = sha256_of(path)
+    batch_id = batch_id_for(contract.id, path.name, sha)
+    received = datetime.now()
+    if (contract.id, path.name, sha) in seen:
+        return BatchOutcome(contract.id, path.name, batch_id, "already_loaded")
+    if (contract.id, sha) in loaded:
+        message = f"same content as batch {loaded[(contract.id, sha)]}; not loaded again"
+        ledger.record(con, ledger.Batch(batch_id, contract.id, path.name, sha, received, None, 0, 0,
+                                        "duplicate", message))
+        seen.add((contract.id, path.name, sha))
+        return BatchOutcome(contract.id, path.name, batch_id, "duplicate", message=message)
+
+    rows_read: int | None = None
+    try:
+        landed = read_landed_file(path, contract)
+        rows_read = len(landed.frame)
+        check_schema(landed, contract)
+        validation = validator.validate(contract, landed.frame)
+        findings = _findings(validation)
+    except MalformedFile as error:
+        findings = [Finding("readable_file", None, None, (str(error),))]
+    except SchemaDrift as error:
+        findings = [Finding("schema", ", ".join(error.columns), None, (str(error),))]
+
+    if findings:
+        target = quarantine_file(path, contract.id, batch_id, quarantine_root, findings)
+        message = "; ".join(f.describe() for f in findings)
+        ledger.record(con, ledger.Batch(batch_id, contract.id, path.name, sha, received, rows_read,
+                                        0, 0, "quarantined", message))
+        return BatchOutcome(contract.id, path.name, batch_id, "quarantined", rows_read or 0,
+                            message=message, findings=tuple(findings), quarantine_path=target)
+
+    frame = landed.frame
+    flags = validation.flags_by_row
+    frame["_batch_id"] = batch_id
+    frame["_row_number"] = range(1, len(frame) + 1)
+    frame["_dq_flags"] = [";".join(flags[i]) if i in flags else None for i in range(len(frame))]
+    casts = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in contract.columns)
+    message = "; ".join(f"{r.rule.name}: {r.failing_count} row(s) flagged" for r in validation.flags)
+    con.execute("begin transaction")
+    try:
+        con.register("landed_batch", frame)
+        con.execute(
+            f'insert into {RAW_SCHEMA}."{contract.id}" '
+            f'select {casts}, "_batch_id", "_row_number", "_dq_flags" from landed_batch'
+        )
+        ledger.record(con, ledger.Batch(batch_id, contract.id, path.name, sha, received, rows_read,
+                                        len(frame), len(flags), "loaded", message))
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("landed_batch")
+    seen.add((contract.id, path.name, sha))
+    loaded[(contract.id, sha)] = batch_id
+    return BatchOutcome(contract.id, path.name, batch_id, "loaded", rows_read, len(frame),
+                        len(flags), message)

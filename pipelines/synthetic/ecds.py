@@ -1,0 +1,119 @@
+"""Emergency-care attendances: a background rate for everyone, plus end-of-life attendances."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipelines.synthetic.calibration import by_age, financial_year_label, shares
+from pipelines.synthetic.deaths import month_starts
+from pipelines.synthetic.population import DAYS_PER_YEAR
+
+# SNOMED CT codes (SOURCES_SPEC §3).
+ARRIVAL_AMBULANCE, ARRIVAL_OWN = 1048031000000100, 1048071000000103
+ACUITY = [1064891000000107, 1064911000000105, 1064901000000108, 1077241000000103, 1077251000000100]
+DISCHARGED_HOME, ADMITTED, TRANSFERRED, DIED = 306689006, 1066361000000104, 19712007, 305398007
+
+
+def _background(rng, people, death, cal, start, end) -> tuple[np.ndarray, np.ndarray]:
+    """(person row, arrival day) of attendances at the background, age- and deprivation-graded rate."""
+    ec = cal["emergency_care"]
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    imd = np.array(ec["imd_multiplier"])[people["imd_quintile"].to_numpy() - 1]
+    rows, days = [], []
+    for month in month_starts(start, end):
+        first = month.astype("datetime64[D]")
+        length = ((month + 1).astype("datetime64[D]") - first).astype(int)
+        present = (birth < first + length) & (np.isnat(death) | (death >= first))
+        idx = np.flatnonzero(present)
+        age = np.clip((first - birth[idx]).astype(int) / DAYS_PER_YEAR, 0, None)
+        year, mon = int(str(month)[:4]), int(str(month)[5:7])
+        fy = financial_year_label(np.array([year]), np.array([mon]))[0]
+        rate = (by_age(ec["annual_rate_by_age"], age) * imd[idx] / 12
+                * ec["month_multiplier"][mon] * ec["year_multiplier"][fy])
+        counts = rng.poisson(rate)
+        person = np.repeat(idx, counts)
+        day = first + rng.integers(0, length, person.size).astype("timedelta64[D]")
+        keep = np.isnat(death[person]) | (day <= death[person])  # no attendance after death
+        rows.append(person[keep])
+        days.append(day[keep])
+    return np.concatenate(rows), np.concatenate(days)
+
+
+def _end_of_life(rng, people, death, cal, start) -> tuple[np.ndarray, np.ndarray]:
+    """Extra attendances in the 90 days before death, at a rate that varies by place and year."""
+    ec = cal["emergency_care"]
+    idx = np.flatnonzero(~np.isnat(death))
+    died = death[idx]
+    years = died.astype("datetime64[Y]").astype(int) + 1970
+    months = died.astype("datetime64[M]").astype(int) % 12 + 1
+    fy = financial_year_label(years, months)
+    place = people["place_code"].to_numpy()[idx]
+    table = ec["end_of_life_probability"]
+    p = np.array([table[pl][y] for pl, y in zip(place, fy, strict=True)])
+    episode = rng.random(idx.size) < p
+    idx, died = idx[episode], died[episode]
+    extra = 1 + rng.poisson(ec["end_of_life_extra_attendances_mean"] - 1, idx.size)
+    person = np.repeat(idx, extra)
+    before = np.floor(90 * rng.beta(1, 1.8, person.size)).astype(int)
+    day = np.repeat(died, extra) - before.astype("timedelta64[D]")
+    keep = day >= start
+    return person[keep], day[keep]
+
+
+def ecds_extract(rng, people, death, cal, start, end) -> pd.DataFrame:
+    """ECDS rows (SOURCES_SPEC §3), one per attendance, in arrival order."""
+    ec = cal["emergency_care"]
+    bg_person, bg_day = _background(rng, people, death, cal, start, end)
+    eol_person, eol_day = _end_of_life(rng, people, death, cal, start)
+    person = np.concatenate([bg_person, eol_person])
+    day = np.concatenate([bg_day, eol_day])
+    n = person.size
+    # Arrival through the day: busiest late morning to evening.
+    hour_weights = np.array([2, 1.5, 1, 1, 1, 1, 1.5, 2.5, 4, 6, 7, 7, 6.5, 6.5, 6, 6, 6, 6, 6,
+                             5.5, 5, 4.5, 3.5, 2.5])
+    seconds = (rng.choice(24, n, p=hour_weights / hour_weights.sum()) * 3600
+               + rng.integers(0, 3600, n))
+    arrival = day.astype("datetime64[s]") + seconds.astype("timedelta64[s]")
+    order = np.lexsort((person, arrival))
+    person, arrival, day = person[order], arrival[order], day[order]
+    stay = np.round(rng.lognormal(np.log(3.5 * 3600), 0.6, n)).astype("timedelta64[s]")
+
+    dept_codes, p_dept = shares(ec["department_type_share"])
+    cat_codes, p_cat = shares(ec["attendance_category_share"])
+    place = people["place_code"].to_numpy()[person]
+    provider = np.empty(n, dtype=object)
+    site = np.empty(n, dtype=object)
+    for pl, spec in ec["provider_by_place"].items():
+        mask = place == pl
+        provider[mask] = spec["provider"]
+        site[mask] = rng.choice(spec["sites"], size=int(mask.sum()))
+
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")[person]
+    age = ((day - birth).astype(int) / DAYS_PER_YEAR).astype(int)
+    died_that_day = death[person] == day
+    destination = rng.choice([DISCHARGED_HOME, ADMITTED, TRANSFERRED], n, p=[0.70, 0.28, 0.02])
+    destination = np.where(died_that_day & (rng.random(n) < 0.3), DIED, destination)
+    ambulance = rng.random(n) < np.clip(0.15 + age / 150, 0, 0.8)
+
+    person_id = people["person_id"].to_numpy()[person].copy()
+    person_id[rng.random(n) < ec["share_person_id_unmatched"]] = None
+    lsoa = people["lsoa11"].to_numpy()[person].copy()
+    lsoa[rng.random(n) < ec["share_lsoa_missing"]] = None
+    return pd.DataFrame({
+        "EC_Ident": np.arange(1, n + 1, dtype=np.int64) + 100_000_000,
+        "person_id": person_id,
+        "Der_Provider_Code": provider,
+        "Der_Provider_Site_Code": site,
+        "EC_Department_Type": rng.choice(dept_codes, n, p=p_dept),
+        "EC_AttendanceCategory": rng.choice(cat_codes, n, p=p_cat),
+        "Der_EC_Arrival_Date_Time": arrival,
+        "Der_EC_Departure_Date_Time": arrival + stay,
+        "EC_Arrival_Mode_SNOMED_CT": np.where(ambulance, ARRIVAL_AMBULANCE, ARRIVAL_OWN),
+        "EC_Acuity_SNOMED_CT": rng.choice(ACUITY, n, p=[0.02, 0.15, 0.45, 0.33, 0.05]),
+        "Discharge_Destination_SNOMED_CT": destination,
+        "Der_Postcode_LSOA_Code": lsoa,
+        "Sex": people["sex"].to_numpy()[person],
+        "Der_Age_At_CDS_Activity_Date": age,
+        "source_system": "SUS_ECDS",
+    })

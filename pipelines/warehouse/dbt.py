@@ -1,0 +1,123 @@
+"""Run dbt in-process (dbtRunner) against the warehouse, and build without risking the last good state.
+
+``build_warehouse`` copies the warehouse file, runs ``dbt build`` on the copy and swaps it in only if
+every node succeeded, so a failed build leaves the warehouse (and what the reports read) as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.config import DBT_PROJECT_DIR, Settings
+
+
+class DbtFailed(RuntimeError):
+    def __init__(self, message: str, nodes: list[NodeResult]):
+        super().__init__(message)
+        self.nodes = nodes
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    name: str
+    resource_type: str
+    status: str
+    seconds: float
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    command: list[str]
+    nodes: list[NodeResult] = field(default_factory=list)
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        return dict(Counter(n.status for n in self.nodes))
+
+
+@contextmanager
+def _env(**values: str):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB handle dbt-duckdb keeps for the life of the process.
+
+    Left open, the file keeps a write-ahead log and a lock, so a copy of it is incomplete and no
+    other step can open it. dbt-duckdb offers no public call for this (1.11), hence the private one.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
+    if environment is not None:
+        environment.close()
+
+
+def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None) -> DbtRun:
+    """Invoke dbt with absolute project, profile and artefact paths; raise DbtFailed on failure."""
+    from dbt.cli.main import dbtRunner  # heavy import, only when dbt runs
+
+    artifacts = settings.dbt_artifacts_dir
+    command = [
+        *args[:1], "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target", settings.dbt_target, "--target-path", str(artifacts / "target"),
+        "--log-path", str(artifacts / "logs"), *args[1:],
+    ]
+    with _env(PH_DUCKDB_PATH=str(duckdb_path or settings.duckdb_path)):
+        try:
+            result = dbtRunner().invoke(["--no-use-colors", "--log-format", "text", *command])
+        finally:
+            _release_duckdb()
+    nodes = []
+    for node in getattr(result.result, "results", None) or []:
+        nodes.append(NodeResult(
+            name=node.node.name, resource_type=str(node.node.resource_type),
+            status=str(node.status), seconds=round(float(node.execution_time or 0), 2),
+            message=str(node.message or "") if str(node.status) in ("error", "fail") else "",
+        ))
+    run = DbtRun(command, nodes)
+    if not result.success:
+        failed = [n for n in nodes if n.status in ("error", "fail", "runtime error")]
+        detail = "; ".join(f"{n.resource_type} {n.name}: {n.message}" for n in failed[:10])
+        reason = detail or str(result.exception or "dbt reported failure")
+        raise DbtFailed(f"dbt {args[0]} failed: {reason}", nodes)
+    return run
+
+
+def build_warehouse(settings: Settings, extra_args: list[str] | None = None) -> DbtRun:
+    """dbt build on a copy of the warehouse, swapped in atomically when every node passed."""
+    live = settings.duckdb_path
+    # Same file name in a side folder: DuckDB names the catalog after the file, and dbt's views
+    # refer to tables through that catalog, so the name must survive the swap.
+    candidate = live.parent / ".building" / live.name
+    candidate.parent.mkdir(exist_ok=True)
+    candidate.unlink(missing_ok=True)
+    if live.exists():
+        shutil.copy2(live, candidate)
+    try:
+        run = run_dbt(settings, ["build", *(extra_args or [])], duckdb_path=candidate)
+    except BaseException:
+        candidate.unlink(missing_ok=True)
+        raise
+    with duckdb.connect(str(candidate)) as con:  # fold any write-ahead log into the file
+        con.execute("checkpoint")
+    os.replace(candidate, live)
+    return run

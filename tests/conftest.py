@@ -1,0 +1,54 @@
+"""Shared fixtures: isolated PH_* paths per test, one Prefect test server per session, and small
+synthetic extracts generated once per session (real files, real formats)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+SMALL = {"persons": 4000, "seed": 7, "start": "2019-04", "end": "2021-03"}
+
+
+@pytest.fixture
+def ph_env(tmp_path, monkeypatch):
+    """Point every PH_* path at a fresh temporary folder and return the loaded settings."""
+    from pipelines.config import load_settings
+
+    monkeypatch.setenv("PH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PH_REPORTS_DIR", str(tmp_path / "reports"))
+    for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    settings.ensure_dirs()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect API for the whole session (starting one takes ~10 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture(scope="session")
+def small_extracts(tmp_path_factory) -> Path:
+    """Two years of synthetic extracts for 4,000 people, generated once per session."""
+    from pipelines.synthetic.generate import generate
+
+    out = tmp_path_factory.mktemp("extracts")
+    generate(out, **SMALL)
+    return out
+
+
+@pytest.fixture
+def landed_copy(ph_env, small_extracts):
+    """The small extracts copied into this test's landing folder."""
+    shutil.copytree(small_extracts, ph_env.landing_dir, dirs_exist_ok=True)
+    return ph_env

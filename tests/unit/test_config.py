@@ -1,0 +1,27 @@
+import os
+from pathlib import Path
+
+from pipelines.config import load_settings
+
+
+def test_defaults_are_absolute_and_relative_to_the_working_directory(tmp_path, monkeypatch):
+    for name in ("PH_DATA_DIR", "PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_REPORTS_DIR",
+                 "PH_QUARANTINE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    assert settings.data_dir == tmp_path / "data"
+    assert settings.duckdb_path == tmp_path / "data" / "warehouse.duckdb"
+    assert settings.landing_dir == tmp_path / "data" / "landing"
+    assert settings.reports_dir == tmp_path / "reports" / "output"
+
+
+def test_relative_overrides_are_resolved_and_exported_for_dbt(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PH_DUCKDB_PATH", "elsewhere/wh.duckdb")
+    monkeypatch.setenv("PH_LANDING_DIR", "drop")
+    settings = load_settings()
+    assert settings.duckdb_path == tmp_path / "elsewhere" / "wh.duckdb"
+    assert os.environ["PH_DUCKDB_PATH"] == str(tmp_path / "elsewhere" / "wh.duckdb")
+    assert os.environ["PH_LANDING_DIR"] == str(tmp_path / "drop")
+    assert Path(os.environ["DBT_PROFILES_DIR"]).joinpath("profiles.yml").exists()

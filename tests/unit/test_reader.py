@@ -1,0 +1,75 @@
+"""Malformed and drifting files give a plain reason, never a traceback."""
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.contracts.model import load_contracts
+from pipelines.ingest.reader import MalformedFile, SchemaDrift, check_schema, read_landed_file
+
+DEATHS = load_contracts()["civil_registration_deaths"]
+HEADER = ",".join(DEATHS.column_names)
+ROW = '"0123456789abcdef",2020-01-05,2020-01-09,"2",81,"E01028014","C84050","I219","H",,"ONS",2020-02-01'
+
+
+def _write(tmp_path, text: bytes | str, name="civil_registration_deaths_202001.csv"):
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def test_a_good_csv_reads_as_text_with_nulls(tmp_path):
+    landed = read_landed_file(_write(tmp_path, f"{HEADER}\n{ROW}\n"), DEATHS)
+    assert landed.columns == DEATHS.column_names
+    assert landed.frame.loc[0, "DEC_AGEC"] == "81"
+    assert landed.frame["POD_ESTABLISHMENT_TYPE"].isna().all()
+    check_schema(landed, DEATHS)
+
+
+def test_empty_file(tmp_path):
+    with pytest.raises(MalformedFile, match="empty"):
+        read_landed_file(_write(tmp_path, ""), DEATHS)
+
+
+def test_truncated_last_row(tmp_path):
+    with pytest.raises(MalformedFile, match="cannot be read as CSV"):
+        read_landed_file(_write(tmp_path, f"{HEADER}\n{ROW}\n{ROW[:40]}\n"), DEATHS)
+
+
+def test_wrong_encoding(tmp_path):
+    text = f"{HEADER}\n{ROW}\n".replace("ONS", "Ménière").encode("latin-1")
+    with pytest.raises(MalformedFile, match="cannot be read as CSV"):
+        read_landed_file(_write(tmp_path, text), DEATHS)
+
+
+def test_wrong_delimiter(tmp_path):
+    text = f"{HEADER}\n{ROW}\n".replace(",", ";")
+    with pytest.raises(MalformedFile, match="delimited by ';', the contract says ','"):
+        read_landed_file(_write(tmp_path, text), DEATHS)
+
+
+def test_renamed_column_is_named(tmp_path):
+    text = f"{HEADER.replace('DEC_AGEC', 'AGE')}\n{ROW}\n"
+    landed = read_landed_file(_write(tmp_path, text), DEATHS)
+    with pytest.raises(SchemaDrift) as drift:
+        check_schema(landed, DEATHS)
+    assert drift.value.columns == ["DEC_AGEC", "AGE"]
+    assert "renamed? DEC_AGEC -> AGE" in str(drift.value)
+
+
+def test_not_the_declared_format(tmp_path):
+    ecds = load_contracts()["ecds_attendances"]
+    path = _write(tmp_path, f"{HEADER}\n{ROW}\n", "ecds_attendances_202001.parquet")
+    with pytest.raises(MalformedFile, match="cannot be read as PARQUET"):
+        read_landed_file(path, ecds)
+
+
+def test_parquet_with_a_changed_type_is_drift(tmp_path):
+    ecds = load_contracts()["ecds_attendances"]
+    columns = {c.name: pa.array(["1"], pa.string()) for c in ecds.columns}
+    path = tmp_path / "ecds_attendances_202001.parquet"
+    pq.write_table(pa.table(columns), path)
+    with pytest.raises(SchemaDrift) as drift:
+        check_schema(read_landed_file(path, ecds), ecds)
+    assert "EC_Ident" in drift.value.columns
+    assert "column EC_Ident is VARCHAR, contract says BIGINT" in str(drift.value)
