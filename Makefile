@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: help install run demo-data test lint bench lock clean
+.PHONY: help install browser run test lint bench lock clean
 
 help:
 	@echo "make run    generate demo extracts, run the monthly refresh, write reports/output/index.html"
@@ -33,8 +33,18 @@ run: $(STAMP)
 	$(BIN)/pophealth demo-data
 	$(BIN)/pophealth refresh
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Browser checks of the board pack need Chromium (Debian's package). Installed when missing and
+# possible (root with apt-get); otherwise those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    echo "installing Chromium for the browser tests (apt-get)" && \
+	    apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "Chromium not available: browser tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipelines tests flows.py benchmarks scripts

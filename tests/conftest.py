@@ -52,3 +52,31 @@ def landed_copy(ph_env, small_extracts):
     """The small extracts copied into this test's landing folder."""
     shutil.copytree(small_extracts, ph_env.landing_dir, dirs_exist_ok=True)
     return ph_env
+
+
+def settings_for(root: Path):
+    from pipelines.config import Settings
+
+    return Settings(data_dir=root / "data", duckdb_path=root / "data" / "warehouse.duckdb",
+                    landing_dir=root / "data" / "landing", quarantine_dir=root / "data" / "quarantine",
+                    reports_dir=root / "reports", dbt_target="test")
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory, small_extracts):
+    """The small extracts landed through the real contracts and built with the real dbt project.
+    Session-scoped and read-only for the tests that use it."""
+    from pipelines.contracts.model import load_contracts
+    from pipelines.contracts.validation import ContractValidator
+    from pipelines.ingest.landing import land_source
+    from pipelines.warehouse.dbt import build_warehouse
+
+    settings = settings_for(tmp_path_factory.mktemp("built"))
+    settings.ensure_dirs()
+    shutil.copytree(small_extracts, settings.landing_dir, dirs_exist_ok=True)
+    validator = ContractValidator()
+    for contract in load_contracts().values():
+        outcomes = land_source(settings, contract, validator)
+        assert {o.status for o in outcomes} == {"loaded"}, [o.message for o in outcomes]
+    run = build_warehouse(settings)
+    return settings, run

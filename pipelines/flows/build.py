@@ -9,7 +9,8 @@ from pipelines.config import load_settings
 from pipelines.warehouse.dbt import DbtRun, build_warehouse
 
 
-@task(name="dbt-build", cache_policy=NO_CACHE)  # never retried: a build is not idempotent part-way (CONVENTIONS 2)
+# Never retried: a build is not idempotent part-way (CONVENTIONS.md 2).
+@task(name="dbt-build", cache_policy=NO_CACHE)
 def dbt_build_task(select: list[str] | None = None, full_refresh: bool = False) -> DbtRun:
     args = (["--select", *select] if select else []) + (["--full-refresh"] if full_refresh else [])
     return build_warehouse(load_settings(), args)

@@ -7,8 +7,13 @@ from pathlib import Path
 from prefect import flow
 
 from pipelines.config import load_settings
-from pipelines.synthetic.generate import (DEFAULT_END, DEFAULT_PERSONS, DEFAULT_SEED, DEFAULT_START,
-                                          generate)
+from pipelines.synthetic.generate import (
+    DEFAULT_END,
+    DEFAULT_PERSONS,
+    DEFAULT_SEED,
+    DEFAULT_START,
+    generate,
+)
 
 
 @flow(name="demo-data", log_prints=True)

@@ -121,8 +121,9 @@ def _indicator_section(values: pd.DataFrame, meta: dict, source: str, first_char
   <h3>Latest period ({latest})</h3>
   <table><caption class="meta">Text equivalent of the charts for {latest}. Counts rounded to the
   nearest 5; * = suppressed (small numbers).</caption>
-  <thead><tr><th scope="col">Area</th><th scope="col">Type</th><th scope="col">Numerator</th><th scope="col">Denominator</th>
-  <th scope="col">Value</th><th scope="col">95% CI</th></tr></thead><tbody>{table_rows}</tbody></table>
+  <thead><tr><th scope="col">Area</th><th scope="col">Type</th><th scope="col">Numerator</th>
+  <th scope="col">Denominator</th><th scope="col">Value</th><th scope="col">95% CI</th></tr></thead>
+  <tbody>{table_rows}</tbody></table>
 </section>"""
 
 

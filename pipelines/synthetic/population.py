@@ -31,7 +31,7 @@ def _practices(lsoas: pd.DataFrame, rng: np.random.Generator, per_practice: int)
     pop = lsoas[[g for g, _, _ in BROAD_GROUPS]].sum(axis=1)
     home = pd.Series(index=lsoas.index, dtype=object)
     serial = 1
-    for lad, rows in lsoas.groupby("lad19cd", sort=True):
+    for _, rows in lsoas.groupby("lad19cd", sort=True):
         n_practices = max(1, round(pop[rows.index].sum() / per_practice))
         codes = [f"C84{serial + i:03d}" for i in range(n_practices)]
         serial += n_practices

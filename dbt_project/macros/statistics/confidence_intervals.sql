@@ -5,25 +5,27 @@
 {%- macro z_value(confidence) -%}
     {#- Two-sided normal quantile: qnorm(1 - (1 - confidence) / 2). -#}
     {%- set z = {0.95: 1.959963984540054, 0.998: 3.090232306167813}[confidence] -%}
-    {{ z }}
+    cast({{ z }} as double)
 {%- endmacro -%}
 
 {%- macro wilson_lower(numerator, denominator, confidence=0.95) -%}
     {%- set z = z_value(confidence) -%}
+    {%- set x, n = 'cast(' ~ numerator ~ ' as double)', 'cast(' ~ denominator ~ ' as double)' -%}
     case when {{ denominator }} > 0 and {{ numerator }} = 0 then 0.0
          when {{ denominator }} > 0 then
-        (2 * {{ numerator }} + {{ z }} * {{ z }}
-         - {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ numerator }} * (1 - {{ numerator }} * 1.0 / {{ denominator }})))
-        / (2 * ({{ denominator }} + {{ z }} * {{ z }}))
+        (2 * {{ x }} + {{ z }} * {{ z }}
+         - {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ x }} * (1 - {{ x }} / {{ n }})))
+        / (2 * ({{ n }} + {{ z }} * {{ z }}))
     end
 {%- endmacro -%}
 
 {%- macro wilson_upper(numerator, denominator, confidence=0.95) -%}
     {%- set z = z_value(confidence) -%}
+    {%- set x, n = 'cast(' ~ numerator ~ ' as double)', 'cast(' ~ denominator ~ ' as double)' -%}
     case when {{ denominator }} > 0 and {{ numerator }} = {{ denominator }} then 1.0
          when {{ denominator }} > 0 then
-        (2 * {{ numerator }} + {{ z }} * {{ z }}
-         + {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ numerator }} * (1 - {{ numerator }} * 1.0 / {{ denominator }})))
-        / (2 * ({{ denominator }} + {{ z }} * {{ z }}))
+        (2 * {{ x }} + {{ z }} * {{ z }}
+         + {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ x }} * (1 - {{ x }} / {{ n }})))
+        / (2 * ({{ n }} + {{ z }} * {{ z }}))
     end
 {%- endmacro -%}

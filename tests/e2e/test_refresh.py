@@ -1,0 +1,178 @@
+"""The real refresh flow, end to end, on a small generated dataset under a real Prefect API.
+
+Steps run in order on one warehouse: first refresh → the same again → a malformed delivery.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.browser import visit
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory, small_extracts, prefect_server):
+    """PH_* paths for this module, the small extracts landed, and the first refresh run."""
+    from pipelines.config import load_settings
+    from pipelines.flows.refresh import refresh
+
+    root = tmp_path_factory.mktemp("e2e")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PH_DATA_DIR", str(root / "data"))
+        mp.setenv("PH_REPORTS_DIR", str(root / "reports"))
+        for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR"):
+            mp.delenv(name, raising=False)
+        settings = load_settings()
+        shutil.copytree(small_extracts, settings.landing_dir)
+        state = refresh(return_state=True)
+        yield settings, state
+
+
+class _References(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        self.urls += [value for name, value in attrs if name in ("src", "href") and value
+                      and re.match(r"^(https?:)?//", value)]
+
+
+def external_references(page: str) -> list[str]:
+    """src/href attributes of the page's elements that point off the page (script text ignored)."""
+    parser = _References()
+    parser.feed(page)
+    return parser.urls
+
+
+def warehouse_tables(settings) -> dict[str, tuple]:
+    """Row count and content hash of every table and view the pipeline and dbt write."""
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        names = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where not (table_schema = 'ops' and table_name = 'ingest_batches') order by 1"
+        ).fetchall()
+        return {n: con.execute(f"select count(*), sum(hash(t)) from {n} t").fetchone()
+                for (n,) in names}
+
+
+def expected_a3_03_from_files(landing) -> pd.DataFrame:
+    """A3-03 for the whole ICS computed straight from the delivered files, without the pipeline."""
+    deaths = pd.concat(pd.read_csv(p, dtype=str) for p in
+                       sorted((landing / "civil_registration_deaths").glob("*.csv")))
+    deaths = deaths[deaths["person_id"].notna() & (deaths["DEC_AGEC"].astype(int) >= 18)]
+    deaths = deaths.drop_duplicates(["person_id", "REG_DATE_OF_DEATH"], keep="last")
+    deaths["died"] = pd.to_datetime(deaths["REG_DATE_OF_DEATH"])
+    ecds = pd.concat(pd.read_parquet(p) for p in
+                     sorted((landing / "ecds_attendances").glob("*.parquet")))
+    ecds = ecds[ecds["person_id"].notna() & ecds["EC_Department_Type"].isin(["01", "02", "03", "04"])
+                & (ecds["EC_AttendanceCategory"] != "3")]
+    ecds["arrived"] = pd.to_datetime(ecds["Der_EC_Arrival_Date_Time"]).dt.normalize()
+    pairs = deaths.merge(ecds[["person_id", "arrived"]], on="person_id")
+    in_window = pairs[(pairs["arrived"] <= pairs["died"])
+                      & (pairs["arrived"] >= pairs["died"] - pd.Timedelta(days=90))]
+    attended = set(zip(in_window["person_id"], in_window["REG_DATE_OF_DEATH"], strict=True))
+    deaths["attended"] = [(p, d) in attended for p, d in
+                          zip(deaths["person_id"], deaths["REG_DATE_OF_DEATH"], strict=True)]
+    year = deaths["died"].dt.year - (deaths["died"].dt.month < 4)
+    deaths["period"] = [f"{y}/{(y + 1) % 100:02d}" for y in year]
+    return deaths.groupby("period").agg(numerator=("attended", "sum"),
+                                        denominator=("attended", "size"))
+
+
+def test_refresh_completes_and_writes_the_board_pack(pipeline):
+    settings, state = pipeline
+    assert state.is_completed(), state.message
+    index = settings.reports_dir / "index.html"
+    assert index.exists()
+    page = index.read_text()
+    assert page.count("Plotly.newPlot") >= 2
+    assert len(re.findall(r"plotly\.js v\d", page)) == 1  # plotly.js embedded exactly once
+    assert external_references(page) == []  # nothing for the browser to fetch from a network
+
+
+def test_the_page_renders_in_chromium_offline_without_errors(pipeline, tmp_path):
+    settings, _ = pipeline
+    page = visit(settings.reports_dir / "index.html", tmp_path)
+    assert page.dom.count('class="main-svg"') >= 2  # plotly drew the charts
+    assert page.requests == []
+    assert page.console_errors == []
+    assert page.screenshot.stat().st_size > 10_000
+
+
+def test_indicator_matches_a_count_made_from_the_files(pipeline):
+    settings, _ = pipeline
+    expected = expected_a3_03_from_files(settings.landing_dir)
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        got = con.execute(
+            "select period, numerator, denominator, value from marts.fct_indicator_values "
+            "where indicator_id = 'A3-03' and area_type = 'ics' and breakdown = 'all' "
+            "order by period").df().set_index("period")
+    assert list(got.index) == list(expected.index) == ["2019/20", "2020/21"]
+    assert got["numerator"].tolist() == expected["numerator"].tolist()
+    assert got["denominator"].tolist() == expected["denominator"].tolist()
+    assert got["value"].tolist() == pytest.approx(
+        (100 * expected["numerator"] / expected["denominator"]).tolist(), rel=1e-12)
+
+
+def test_the_run_publishes_a_markdown_summary_artifact(pipeline):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-summary"])))
+    assert artifacts
+    summary = artifacts[-1].data
+    assert "Extracts landed" in summary and "dbt build" in summary and "index.html" in summary
+
+
+def test_a_second_refresh_changes_nothing(pipeline):
+    from pipelines.flows.refresh import refresh
+
+    settings, _ = pipeline
+    before = warehouse_tables(settings)
+    state = refresh(return_state=True)
+    assert state.is_completed(), state.message
+    assert warehouse_tables(settings) == before
+
+
+def test_a_malformed_extract_is_quarantined_and_changes_no_table(pipeline, capsys):
+    from pipelines.cli import main
+
+    settings, _ = pipeline
+    before = warehouse_tables(settings)
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        ledger_before = con.execute("select count(*) from ops.ingest_batches").fetchone()[0]
+    good = sorted((settings.landing_dir / "civil_registration_deaths").glob("*.csv"))[0]
+    bad = settings.landing_dir / "civil_registration_deaths" / "civil_registration_deaths_202104.csv"
+    lines = good.read_text().splitlines()
+    bad.write_text("\n".join([lines[0]] + [re.sub(r',"[12]",', ',"7",', line, count=1)
+                                           for line in lines[1:4]]) + "\n")
+
+    assert main(["refresh"]) == 1
+    error = capsys.readouterr().err
+    assert "civil_registration_deaths_202104.csv" in error
+    assert "allowed_values" in error and "DEC_SEX" in error
+
+    quarantined = list((settings.quarantine_dir / "civil_registration_deaths").glob("*/"))
+    assert len(quarantined) == 1
+    assert (quarantined[0] / bad.name).exists() and not bad.exists()
+    report = (quarantined[0] / "report.md").read_text()
+    assert "DEC_SEX" in report and "| 3 |" in report
+
+    assert warehouse_tables(settings) == before
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        ledger = con.execute("select status, count(*) from ops.ingest_batches "
+                             "group by status").fetchall()
+        assert con.execute("select count(*) from ops.ingest_batches").fetchone()[0] \
+            == ledger_before + 1
+    assert ("quarantined", 1) in ledger
