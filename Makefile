@@ -10,12 +10,13 @@ STAMP  := $(VENV)/.installed
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: help install browser run test lint lock clean
+.PHONY: help install browser run test lint bench lock clean
 
 help:
 	@echo "make run    generate demo extracts, run the monthly refresh, write reports/output/index.html"
 	@echo "make test   run the whole test suite (unit, dbt, end to end)"
 	@echo "make lint   ruff"
+	@echo "make bench  benchmarks, as ratios against a baseline measured in the same run"
 	@echo "make lock   re-resolve dependencies from pyproject.toml into requirements.lock"
 	@echo "make clean  remove generated data, outputs and .venv"
 
@@ -46,7 +47,10 @@ browser:
 	  echo "Chromium not available: browser tests will be skipped"
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipelines tests flows.py scripts
+	$(BIN)/ruff check pipelines tests flows.py scripts benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv

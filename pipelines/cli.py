@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM")
     demo.add_argument("--end", default=DEFAULT_END, help="last month, YYYY-MM")
     demo.add_argument("--out", default=None, help="output folder (default: PH_LANDING_DIR)")
+    demo.add_argument("--clean", action="store_true",
+                      help="inject no data-quality problems (default: realistic rates, see "
+                      "pipelines/synthetic/calibration.yml data_quality)")
+    demo.add_argument("--check", action="store_true",
+                      help="after writing, compute the main rates from the files and compare them "
+                      "with the calibration targets (exit 1 if any is outside its tolerance)")
 
     ingest = commands.add_parser("ingest", help="validate landed files against their contracts "
                                  "and load them (or quarantine them)",
@@ -74,8 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         match args.command:
             case "demo-data":
-                demo_data(out_dir=args.out, persons=args.persons, seed=args.seed,
-                          start=args.start, end=args.end)
+                if not demo_data(out_dir=args.out, persons=args.persons, seed=args.seed,
+                                 start=args.start, end=args.end, clean=args.clean,
+                                 check=args.check):
+                    print("ERROR: a calibration rate is outside its tolerance", file=sys.stderr)
+                    return 1
             case "ingest":
                 outcomes = ingest(args.sources)
                 rejected = [o for o in outcomes if o.status == "quarantined"]

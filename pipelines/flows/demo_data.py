@@ -7,6 +7,7 @@ from pathlib import Path
 from prefect import flow
 
 from pipelines.config import load_settings
+from pipelines.synthetic.check import calibration_check, format_checks
 from pipelines.synthetic.generate import (
     DEFAULT_END,
     DEFAULT_PERSONS,
@@ -23,10 +24,18 @@ def demo_data(
     seed: int = DEFAULT_SEED,
     start: str = DEFAULT_START,
     end: str = DEFAULT_END,
-) -> dict[str, int]:
+    clean: bool = False,
+    check: bool = False,
+) -> bool:
+    """Write the extracts; with ``check``, compare their main rates with the calibration targets.
+    Returns False when a checked rate is outside its tolerance."""
     settings = load_settings()
     target = Path(out_dir).resolve() if out_dir else settings.landing_dir
-    result = generate(target, persons=persons, seed=seed, start=start, end=end)
+    result = generate(target, persons=persons, seed=seed, start=start, end=end, clean=clean)
     for source, rows in result.rows.items():
         print(f"{source}: {len(result.files[source])} monthly files, {rows:,} rows → {target / source}")
-    return result.rows
+    if not check:
+        return True
+    checks = calibration_check(target)
+    print("Calibration check (rates computed from the files):\n" + format_checks(checks))
+    return all(c.ok for c in checks)

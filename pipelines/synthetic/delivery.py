@@ -27,11 +27,12 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
 
 def write_monthly(
     frame: pd.DataFrame, month_of: np.ndarray, out_dir: Path, source: str, file_format: str,
+    file_date_columns: tuple[str, ...] = ("extract_date",),
 ) -> list[Path]:
     """Split rows by delivery month and write ``<out>/<source>/<source>_<YYYYMM>.<ext>``.
 
-    ``extract_date`` (the file's date) is the first day after the delivery month. Months with no
-    rows get no file.
+    The file's date (the first day after the delivery month) goes into ``file_date_columns``
+    (``extract_date``; the CLD also calls it ``ImportDate``). Months with no rows get no file.
     """
     folder = out_dir / source
     folder.mkdir(parents=True, exist_ok=True)
@@ -39,7 +40,8 @@ def write_monthly(
     months = month_of.astype("datetime64[M]")
     for month in np.unique(months):
         part = frame[months == month].copy()
-        part["extract_date"] = (month + 1).astype("datetime64[D]")
+        for column in file_date_columns:
+            part[column] = (month + 1).astype("datetime64[D]")
         table = _arrow_table(part)
         stamp = str(month).replace("-", "")
         path = folder / f"{source}_{stamp}.{file_format}"

@@ -1,0 +1,94 @@
+"""Maternity births (SOURCES_SPEC §10) and the National Child Measurement Programme (§11)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipelines.synthetic.population import DAYS_PER_YEAR
+
+# BMI centile bands used for population monitoring (UK90): category → (low, high) centile.
+CENTILE_BANDS = {"underweight": (0.1, 2.0), "healthy": (2.0, 85.0), "overweight": (85.0, 95.0),
+                 "obese": (95.0, 99.6), "severely obese": (99.6, 99.99)}
+MEDIAN_BMI = {"R": 16.0, "6": 17.8}
+MEDIAN_HEIGHT = {"R": 110.0, "6": 145.0}
+
+
+def births_extract(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.DataFrame:
+    m = cal["maternity"]
+    babies = np.flatnonzero(people["born_in_period"].to_numpy())
+    n = babies.size
+    age = (start - people["birth_date"].to_numpy().astype("datetime64[D]")).astype(int) / DAYS_PER_YEAR
+    women = people[(people["sex"] == "2") & (age >= 18) & (age < 45)]
+    by_place = {place: part["person_id"].to_numpy() for place, part in women.groupby("place_code")}
+    place = people["place_code"].to_numpy()[babies]
+    mothers = np.array([rng.choice(by_place[p]) for p in place], dtype=object)
+    quintile = people["imd_quintile"].to_numpy()[babies]
+    preterm = rng.random(n) < m["preterm_share"]
+    gestation = np.where(preterm, rng.integers(24, 37, n), rng.integers(37, 43, n))
+    low = ~preterm & (rng.random(n) < m["term_low_birth_weight"]
+                      * np.array(m["imd_multiplier_low_birth_weight"])[quintile - 1])
+    weight = np.where(low, rng.integers(1800, 2500, n),
+                      np.where(preterm, rng.integers(600, 3000, n),
+                               rng.normal(3450, 380, n).clip(2500, 5200).round()))
+    smoker = rng.random(n) < m["smoking_at_delivery"] * np.array([1.8, 1.3, 1, .7, .5])[quintile - 1]
+    return pd.DataFrame({
+        "baby_person_id": people["person_id"].to_numpy()[babies],
+        "mother_person_id": mothers,
+        "birth_date": people["birth_date"].to_numpy()[babies].astype("datetime64[D]"),
+        "birth_weight_g": weight.astype(int),
+        "gestation_weeks": gestation.astype(int),
+        "live_or_stillbirth": np.where(rng.random(n) < 0.996, "Live", "Still"),
+        "mother_lsoa11": people["lsoa11"].to_numpy()[babies],
+        "mother_ethnic_category": people["ethnic_category"].to_numpy()[babies],
+        "mother_smoking_at_booking": np.where(smoker | (rng.random(n) < 0.04), "Y", "N"),
+        "mother_smoking_at_delivery": np.where(smoker, "Y", "N"),
+        "source_system": "MSDS",
+    }).sort_values(["birth_date", "baby_person_id"], kind="stable").reset_index(drop=True)
+
+
+def ncmp_extract(rng, people: pd.DataFrame, death: np.ndarray, cal: dict, start, end):
+    c = cal["child_measurement"]
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    first_year = int(str(start)[:4]) - (1 if int(str(start)[5:7]) < 9 else 0)
+    parts = []
+    for year in range(first_year, int(str(end)[:4]) + 1):
+        cutoff = np.datetime64(f"{year}-08-31")  # age on 31 August decides the school year
+        age = (cutoff - birth).astype(int) / DAYS_PER_YEAR
+        for school_year, low, obese_share in (("R", 4, c["obese_reception"]),
+                                              ("6", 10, c["obese_year6"])):
+            rows = np.flatnonzero((age >= low) & (age < low + 1)
+                                  & (rng.random(len(people)) < c["participation"]))
+            when = np.datetime64(f"{year}-10-01") + rng.integers(0, 250, rows.size)
+            alive = np.isnat(death[rows]) | (death[rows] > when)
+            rows, when = rows[alive], when[alive]
+            quintile = people["imd_quintile"].to_numpy()[rows]
+            u = rng.random(rows.size)
+            p_obese = np.array(obese_share)[quintile - 1]
+            category = np.where(u < p_obese * 0.2, "severely obese",
+                                np.where(u < p_obese, "obese",
+                                         np.where(u < p_obese + c["overweight_extra"], "overweight",
+                                                  np.where(u > 0.99, "underweight", "healthy"))))
+            low_c, high_c = np.array([CENTILE_BANDS[x] for x in category]).T
+            centile = rng.uniform(low_c, high_c).round(1)
+            z = (centile - 50) / 34
+            bmi = (MEDIAN_BMI[school_year] * np.exp(0.12 * z)).round(1)
+            height = rng.normal(MEDIAN_HEIGHT[school_year], 6, rows.size).round(1)
+            parts.append(pd.DataFrame({
+                "person_id": people["person_id"].to_numpy()[rows],
+                "school_year": school_year,
+                "measurement_date": when.astype("datetime64[D]"),
+                "height_cm": height,
+                "weight_kg": (bmi * (height / 100) ** 2).round(1),
+                "bmi": bmi,
+                "bmi_centile": centile,
+                "bmi_category": category,
+                "child_lsoa11": people["lsoa11"].to_numpy()[rows],
+                "school_urn": rng.integers(100000, 149999, rows.size),
+                "ethnic_category": people["ethnic_category"].to_numpy()[rows],
+                "sex": people["sex"].to_numpy()[rows],
+                "source_system": "NCMP",
+            }))
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame[(frame["measurement_date"] >= start) & (frame["measurement_date"] < end)]
+    return frame.sort_values(["measurement_date", "person_id"], kind="stable").reset_index(drop=True)

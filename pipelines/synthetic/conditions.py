@@ -1,0 +1,77 @@
+"""Risk factors, long-term conditions, frailty and care-home residence for each synthetic person.
+
+Drawn once, at the start of the period (or at birth), from age-banded prevalences with deprivation
+multipliers (calibration.yml ``conditions``). Diagnoses are mostly historical; about one in ten is
+made during the period, so registers grow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipelines.synthetic.calibration import by_age
+from pipelines.synthetic.population import DAYS_PER_YEAR
+
+REGISTERS = ("hypertension", "diabetes", "copd", "asthma", "smi", "dementia", "learning_disability")
+
+
+def _prevalence(spec: dict, age: np.ndarray, quintile: np.ndarray) -> np.ndarray:
+    lowest = min(int(k) for k in spec["by_age"])
+    base = np.where(age >= lowest, by_age(spec["by_age"], np.maximum(age, lowest)), 0.0)
+    return np.clip(base * np.array(spec["imd_multiplier"])[quintile - 1], 0, 0.95)
+
+
+def _diagnosis_dates(rng, has: np.ndarray, birth: np.ndarray, start, end) -> np.ndarray:
+    """Mostly before the start (up to 15 years, never before birth); 10% during the period."""
+    n = has.size
+    before = start - (rng.exponential(6, n) * DAYS_PER_YEAR).astype("timedelta64[D]")
+    during = start + rng.integers(0, (end - start).astype(int), n).astype("timedelta64[D]")
+    when = np.where(rng.random(n) < 0.1, during, before)
+    when = np.maximum(when, birth + np.timedelta64(365, "D"))
+    return np.where(has & (when < end), when, np.datetime64("NaT"))
+
+
+def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.DataFrame:
+    """Columns added: smoking_status, bmi, <register>_date, frailty, care_home_from, care_home_type."""
+    c = cal["conditions"]
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    age = np.clip((start - birth).astype(int) / DAYS_PER_YEAR, 0, None)
+    quintile = people["imd_quintile"].to_numpy()
+    n = len(people)
+    out = people.copy()
+
+    smoker = rng.random(n) < _prevalence(c["current_smoker"], age, quintile)
+    ex = ~smoker & (age >= 18) & (rng.random(n) < c["ex_smoker_share_of_non_smokers"])
+    out["smoking_status"] = np.where(age < 18, None, np.where(smoker, "current",
+                                                              np.where(ex, "ex", "never")))
+    obese = rng.random(n) < _prevalence(c["obese"], age, quintile)
+    bmi = np.where(obese, 30 + rng.gamma(2.0, 2.5, n), rng.normal(25, 2.6, n).clip(16, 29.9))
+    out["bmi"] = np.where(age >= 18, np.round(bmi, 1), np.nan)
+
+    for register in REGISTERS:
+        has = rng.random(n) < _prevalence(c[register], age, quintile)
+        out[f"{register}_date"] = _diagnosis_dates(rng, has, birth, start, end)
+
+    # Frailty category for people 65+: 0 fit, 1 mild, 2 moderate, 3 severe.
+    frailty = np.zeros(n, dtype=int)
+    lowers = np.array(sorted(int(k) for k in c["frailty_categories"]))
+    for i, low in enumerate(lowers):
+        high = lowers[i + 1] if i + 1 < len(lowers) else 200
+        band = (age >= low) & (age < high)
+        frailty[band] = rng.choice(4, int(band.sum()), p=c["frailty_categories"][str(low)])
+    out["frailty"] = frailty
+
+    home = c["care_home"]
+    dementia = ~np.isnat(out["dementia_date"].to_numpy())
+    p_home = np.where(age >= 65, by_age(home["by_age"], np.maximum(age, 65)), 0.0)
+    p_home = np.clip(p_home * np.where(dementia, home["dementia_multiplier"], 1.0), 0, 0.9)
+    # Residents at the start, plus moves into a care home during the period at a similar hazard.
+    resident = rng.random(n) < p_home
+    mover = ~resident & (rng.random(n) < p_home * home["mover_rate"])
+    moved = start + rng.integers(0, (end - start).astype(int), n).astype("timedelta64[D]")
+    out["care_home_from"] = np.where(resident, start - np.timedelta64(400, "D"),
+                                     np.where(mover, moved, np.datetime64("NaT")))
+    out["care_home_type"] = np.where(resident | mover, np.where(
+        rng.random(n) < home["nursing_share"], "nursing", "residential"), None)
+    return out

@@ -1,0 +1,187 @@
+"""Primary-care coded events (SOURCES_SPEC §2): smoking, BMI, blood pressure, registers, palliative
+care, frailty, personalised care, social prescribing, medication reviews, flu vaccination, care home.
+
+Events are drawn year by year for the people registered and alive, at the rates in calibration.yml
+``gp_events``. Diagnoses made before the period arrive in the first month's file, as a back-load.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipelines.synthetic.calibration import financial_year_label
+from pipelines.synthetic.codes import code
+from pipelines.synthetic.conditions import REGISTERS
+from pipelines.synthetic.population import DAYS_PER_YEAR
+
+REGISTER_CLUSTERS = {"hypertension": "HYP_COD", "diabetes": "DM_COD", "copd": "COPD_COD",
+                     "asthma": "AST_COD", "smi": "MH_COD", "dementia": "DEM_COD",
+                     "learning_disability": "LD_COD"}
+SMOKING_CLUSTERS = {"current": "LSMOK_COD", "ex": "EXSMOK_COD", "never": "NSMOK_COD"}
+FRAILTY_CLUSTERS = {1: "MILDFRAIL_COD", 2: "MODFRAIL_COD", 3: "SEVFRAIL_COD"}
+UNITS = ["kg/m2", "mm[Hg]", "score"]
+EFI_SCORE_RANGE = {0: (0.0, 0.12), 1: (0.12, 0.24), 2: (0.24, 0.36), 3: (0.36, 0.6)}
+
+
+class _Events:
+    """Collects event columns as arrays, then builds one frame."""
+
+    def __init__(self):
+        self.parts: list[tuple] = []
+
+    def add(self, rows, dates, snomed, values=None, unit=None):
+        rows = np.asarray(rows)
+        if rows.size == 0:
+            return
+        values = np.full(rows.size, np.nan) if values is None else np.asarray(values, float)
+        snomed = np.broadcast_to(np.asarray(snomed, dtype=np.int64), rows.shape)
+        self.parts.append((rows, np.asarray(dates, "datetime64[D]"), snomed, values,
+                           np.full(rows.size, UNITS.index(unit) if unit else -1, np.int8)))
+
+    def frame(self) -> pd.DataFrame:
+        rows, dates, codes, values, units = zip(*self.parts, strict=True)
+        return pd.DataFrame({"row": np.concatenate(rows), "date": np.concatenate(dates),
+                             "snomed_code": np.concatenate(codes),
+                             "value_numeric": np.concatenate(values),
+                             "value_unit": pd.Categorical.from_codes(np.concatenate(units),
+                                                                     categories=UNITS)})
+
+
+def _event_ids(n: int) -> pd.Series:
+    """'E0000000001', ... as a compact Arrow string column (12M Python strings would cost ~1 GB)."""
+    digits = pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), 10, "0")
+    return pd.Series(pd.arrays.ArrowExtensionArray(pc.binary_join_element_wise("E", digits, "")))
+
+
+def _uniform_dates(rng, n, first, last) -> np.ndarray:
+    span = np.maximum((last - first).astype(int), 1)
+    return first + (rng.random(n) * span).astype(int)
+
+
+def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: np.ndarray,
+                      cal: dict, start, end) -> pd.DataFrame:
+    g = cal["gp_events"]
+    events = _Events()
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    quintile = people["imd_quintile"].to_numpy()
+    smoking = people["smoking_status"].to_numpy()
+    frailty = people["frailty"].to_numpy()
+    has_ltc = np.zeros(len(people), bool)
+    for register in REGISTERS:
+        diagnosed = people[f"{register}_date"].to_numpy().astype("datetime64[D]")
+        has_ltc |= ~np.isnat(diagnosed)
+        rows = np.flatnonzero(~np.isnat(diagnosed))
+        events.add(rows, diagnosed[rows], code(REGISTER_CLUSTERS[register]))
+    hypertensive = ~np.isnat(people["hypertension_date"].to_numpy())
+    rows = np.flatnonzero(~np.isnat(palliative))
+    events.add(rows, palliative[rows], code("PALCARE_COD"))
+    acp = rows[rng.random(rows.size) < 0.6]
+    events.add(acp, palliative[acp] + rng.integers(0, 21, acp.size), code("PALCARE_COD", 1))
+    home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")
+    home_type = people["care_home_type"].to_numpy()
+    for kind, cluster in (("nursing", "NURSHOME_COD"), ("residential", "RESIDHOME_COD")):
+        rows = np.flatnonzero(home_type == kind)
+        events.add(rows, home_from[rows], code(cluster))
+
+    years = np.arange(start.astype("datetime64[Y]").astype(int) + 1970 - 1,
+                      end.astype("datetime64[Y]").astype(int) + 1970 + 1)
+    for year in years:
+        first = max(np.datetime64(f"{year}-04-01"), start)
+        last = min(np.datetime64(f"{year + 1}-04-01"), end)
+        if first >= last:
+            continue
+        fy = financial_year_label(np.array([year]), np.array([4]))[0]
+        alive = (birth < first) & (np.isnat(death) | (death > first))
+        age = (first - birth).astype(int) / DAYS_PER_YEAR
+        adult = alive & (age >= 18)
+        older = alive & (age >= 65)
+        resident = alive & ~np.isnat(home_from) & (home_from <= first)
+        until = np.where(np.isnat(death), last, np.minimum(death, last))
+
+        def emit(mask, snomed, values=None, unit=None, when=None, first=first, until=until):
+            """Record `snomed` for the people in `mask`, on `when` or a random day this year."""
+            rows = np.flatnonzero(mask)
+            dates = when[rows] if when is not None else _uniform_dates(rng, rows.size, first,
+                                                                        until[rows])
+            events.add(rows, dates, snomed, None if values is None else values[rows], unit)
+
+        def chance(p):
+            return rng.random(len(people)) < p
+
+        recorded = adult & chance(np.where(has_ltc, g["smoking_status_record"]
+                                           ["with_long_term_condition"],
+                                           g["smoking_status_record"]["adult"]))
+        for status, cluster in SMOKING_CLUSTERS.items():
+            emit(recorded & (smoking == status), code(cluster))
+        emit(adult & (smoking == "current") & chance(g["smoking_cessation_offer_to_smokers"]),
+             code("SMOKINGINT_COD"))
+        bmi = people["bmi"].to_numpy() + rng.normal(0, 0.5, len(people))
+        emit(adult & chance(np.where(has_ltc, g["bmi_record"]["with_long_term_condition"],
+                                     g["bmi_record"]["adult"])),
+             code("BMIVAL_COD"), np.round(bmi, 1), "kg/m2")
+        readings = np.where(hypertensive & adult, rng.poisson(g["bp_record"]["hypertension"],
+                                                              len(people)),
+                            (adult & chance(g["bp_record"]["adult"])).astype(int))
+        controlled = chance(g["hypertension_controlled_share"])
+        for k in range(int(readings.max(initial=0))):
+            take = readings > k
+            systolic = np.where(hypertensive, np.where(controlled, rng.normal(132, 8, len(people)),
+                                                       rng.normal(152, 10, len(people))),
+                                rng.normal(124, 12, len(people))).round()
+            when = _uniform_dates(rng, len(people), first, until)
+            emit(take, code("BP_COD", 1), systolic, "mm[Hg]", when)
+            emit(take, code("BP_COD", 2), (systolic * 0.6 + rng.normal(0, 5, len(people))).round(),
+                 "mm[Hg]", when)
+        flu = g["flu_vaccination_65plus"]
+        p_flu = flu["by_year"].get(fy, 0.75) + np.array(flu["imd_offset"])[quintile - 1]
+        # The flu season's vaccinations fall from September to December.
+        flu_day = _uniform_dates(rng, len(people), first + np.timedelta64(153, "D"),
+                                 first + np.timedelta64(260, "D"))
+        emit(older & chance(np.clip(p_flu + 0.08 * resident, 0, 0.98)) & (flu_day < until),
+             code("SFLUGP1_COD"), when=flu_day)
+        assessed = older & chance(g["frailty_assessment_65plus"])
+        score = rng.uniform(*np.array([EFI_SCORE_RANGE[f] for f in frailty]).T).round(2)
+        emit(assessed, code("EFI_COD"), score, "score")
+        for level, cluster in FRAILTY_CLUSTERS.items():
+            emit(assessed & (frailty == level), code(cluster))
+        emit(older & chance(np.where(resident, g["medication_review"]["care_home"],
+                                     g["medication_review"]["age_65plus"])), code("MEDRVW_COD"))
+        smr = np.where(resident, g["structured_medication_review"]["care_home"],
+                       np.where(frailty == 3, g["structured_medication_review"]["severe_frailty"], 0))
+        emit(older & chance(smr), code("STRUCTMEDRVW_COD"))
+        on_register = ~np.isnat(palliative) & (palliative < last)
+        pcsp = np.where(resident, g["pcsp_agreed"]["care_home"],
+                        np.where(on_register, g["pcsp_agreed"]["palliative"],
+                                 np.where(frailty == 3, g["pcsp_agreed"]["severe_frailty"], 0)))
+        emit(alive & chance(pcsp), code("PCSPAGRE_COD"))
+        emit(adult & chance(np.where(has_ltc, g["social_prescribing_referral"]
+                                     ["with_long_term_condition"],
+                                     g["social_prescribing_referral"]["adult"])),
+             code("SOCPRESREF_COD"))
+        emit(adult & chance(g["shared_decision_making"]), code("SHARDECMAK_COD"))
+        emit(adult & chance(g["alcohol_screening_adult"]), code("AUDITC_COD"),
+             rng.integers(0, 13, len(people)).astype(float), "score")
+
+    found = events.frame()
+    found = found[(found["date"] < end) & ~np.isnat(found["date"].to_numpy())]
+    order = np.lexsort((found["snomed_code"].to_numpy(), found["row"].to_numpy(),
+                        found["date"].to_numpy()))
+    found = found.iloc[order].reset_index(drop=True)
+    lag = np.where(rng.random(len(found)) < 0.05, rng.integers(1, 31, len(found)), 0)
+    rows = found["row"].to_numpy()
+    recorded = found["date"].to_numpy() + lag.astype("timedelta64[D]")
+    keep = recorded < end
+    return pd.DataFrame({
+        "event_id": _event_ids(len(found))[keep].reset_index(drop=True),
+        "person_id": people["person_id"].to_numpy()[rows[keep]],
+        "practice_code": pd.Categorical(people["practice_code"].to_numpy()[rows[keep]]),
+        "clinical_effective_date": found["date"].to_numpy()[keep],
+        "recorded_date": recorded[keep],
+        "snomed_code": found["snomed_code"].to_numpy()[keep],
+        "value_numeric": found["value_numeric"].to_numpy()[keep],
+        "value_unit": found["value_unit"].to_numpy()[keep],
+        "source_system": "GP_EXTRACT",
+    })

@@ -1,0 +1,81 @@
+"""Data-quality problems injected into the deliveries, as real feeds have them (SOURCES_SPEC §0.3).
+
+Rates come from calibration.yml ``data_quality`` (all zero with ``--clean``). Each source says which
+of its columns play which part (`SourceRoles`); a problem that a source cannot have is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class SourceRoles:
+    delivered_by: str                       # the date column whose month decides the file
+    person: str | None = "person_id"
+    person_nullable: bool = False
+    lsoa: str | None = None
+    icd10: str | None = None
+    ethnicity: str | None = None
+    activity_dates: tuple[str, ...] = ()    # moved past the date of death for "activity after death"
+    can_arrive_late: bool = True
+    file_date_columns: tuple[str, ...] = ("extract_date",)  # set to the delivery file's date
+
+
+def _corrupt_icd10(rng, codes: pd.Series) -> pd.Series:
+    """'I219' → 'I21-' or 'I219X' (dash and trailing-X forms seen in real extracts)."""
+    dashed = codes.str[:3] + "-"
+    trailing = codes.str[:4] + "X"
+    return pd.Series(np.where(rng.random(len(codes)) < 0.5, dashed, trailing), index=codes.index)
+
+
+def inject(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
+           deaths_by_person: pd.Series) -> pd.DataFrame:
+    frame = frame.copy()
+    n = len(frame)
+    if n == 0:
+        return frame
+
+    def pick(rate):
+        return rng.random(n) < rate
+
+    if roles.lsoa:
+        frame.loc[pick(rates["missing_lsoa_share"]), roles.lsoa] = None
+    if roles.icd10:
+        chosen = pick(rates["invalid_code_share"]) & frame[roles.icd10].notna().to_numpy()
+        frame.loc[chosen, roles.icd10] = _corrupt_icd10(rng, frame.loc[chosen, roles.icd10])
+    if roles.ethnicity:
+        frame.loc[pick(rates["invalid_code_share"]), roles.ethnicity] = "99"
+    if roles.activity_dates and roles.person:
+        died = frame[roles.person].map(deaths_by_person)
+        chosen = pick(rates["activity_after_death_share"] * 10) & died.notna().to_numpy()
+        shift = pd.to_timedelta(rng.integers(1, 61, n), unit="D")
+        moved = (pd.to_datetime(died) + shift).to_numpy()
+        for column in roles.activity_dates:
+            frame.loc[chosen, column] = moved[chosen]
+    if roles.person:
+        others = frame[roles.person].dropna().to_numpy()
+        overmatched = pick(rates["person_id_overmatch_share"])
+        if len(others):
+            frame.loc[overmatched, roles.person] = rng.choice(others, int(overmatched.sum()))
+        if roles.person_nullable:
+            frame.loc[pick(rates["person_id_null_share"]), roles.person] = None
+    return frame
+
+
+def delivery_months(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
+                    first_month: np.datetime64) -> tuple[pd.DataFrame, np.ndarray]:
+    """The month each row is delivered in: its own month (history in the first file), 1-2 months
+    later for late records, and again the month after for re-submitted records."""
+    month = pd.to_datetime(frame[roles.delivered_by]).to_numpy().astype("datetime64[M]")
+    month = np.maximum(month, first_month)
+    if roles.can_arrive_late:
+        late = rng.random(len(frame)) < rates["late_record_share"]
+        month = month + np.where(late, rng.integers(1, 3, len(frame)), 0)
+    again = np.flatnonzero(rng.random(len(frame)) < rates["resubmitted_record_share"])
+    frame = pd.concat([frame, frame.iloc[again]], ignore_index=True)
+    month = np.concatenate([month, month[again] + 1])
+    return frame, month
