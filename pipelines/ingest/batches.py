@@ -1,4 +1,4 @@
-"""Land one delivered file (a batch): hash → read → check schema → validate → load or quarantine.
+"""Land delivered files (batches): hash → read → check schema → validate → load or quarantine.
 
 A batch is loaded into ``raw.<source>`` and recorded in the ledger in one DuckDB transaction, so a
 crash leaves the warehouse as it was and a re-run loads the batch again from the landing folder.
@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 
 from pipelines.contracts.model import Contract
-from pipelines.contracts.validation import ContractValidator, ValidationResult
+from pipelines.contracts.validation import ValidationResult
 from pipelines.ingest import ledger
 from pipelines.ingest.quarantine import Finding, quarantine_file
-from pipelines.ingest.reader import MalformedFile, SchemaDrift, check_schema, read_landed_file
+from pipelines.ingest.reader import LandedFrame, MalformedFile, SchemaDrift, check_schema, read_landed_file
 
 RAW_SCHEMA = "raw"
 # Columns the pipeline adds to every raw row.
@@ -77,15 +77,24 @@ def _findings(validation: ValidationResult) -> list[Finding]:
     ]
 
 
-def land_file(
-    con: duckdb.DuckDBPyConnection,
-    contract: Contract,
-    path: Path,
-    validator: ContractValidator,
-    quarantine_root: Path,
-    seen: set[tuple[str, str, str]],
-    loaded: dict[tuple[str, str], str],
-) -> BatchOutcome:
+@dataclass
+class PendingBatch:
+    """A delivered file on its way in: identified, read and schema-checked, awaiting validation."""
+
+    path: Path
+    sha256: str
+    batch_id: str
+    received: datetime
+    landed: LandedFrame | None = None
+    findings: list[Finding] | None = None  # set when the file could not be read or drifted
+
+    @property
+    def rows_read(self) -> int | None:
+        return len(self.landed.frame) if self.landed is not None else None
+
+
+def identify(con, contract: Contract, path: Path, seen, loaded) -> PendingBatch | BatchOutcome:
+    """Hash the file; a file already loaded, or the same content under another name, stops here."""
     sha = sha256_of(path)
     batch_id = batch_id_for(contract.id, path.name, sha)
     received = datetime.now()
@@ -97,28 +106,33 @@ def land_file(
                                         "duplicate", message))
         seen.add((contract.id, path.name, sha))
         return BatchOutcome(contract.id, path.name, batch_id, "duplicate", message=message)
-
-    rows_read: int | None = None
+    pending = PendingBatch(path, sha, batch_id, received)
     try:
-        landed = read_landed_file(path, contract)
-        rows_read = len(landed.frame)
-        check_schema(landed, contract)
-        validation = validator.validate(contract, landed.frame)
-        findings = _findings(validation)
+        pending.landed = read_landed_file(path, contract)
+        check_schema(pending.landed, contract)
     except MalformedFile as error:
-        findings = [Finding("readable_file", None, None, (str(error),))]
+        pending.findings = [Finding("readable_file", None, None, (str(error),))]
     except SchemaDrift as error:
-        findings = [Finding("schema", ", ".join(error.columns), None, (str(error),))]
+        pending.findings = [Finding("schema", ", ".join(error.columns), None, (str(error),))]
+    return pending
 
+
+def finish(con, contract: Contract, pending: PendingBatch, validation: ValidationResult | None,
+           quarantine_root: Path, seen, loaded) -> BatchOutcome:
+    """Quarantine the file if it broke a reject rule; otherwise load it and its ledger row in one
+    transaction."""
+    findings = pending.findings if pending.findings is not None else _findings(validation)
+    name, batch_id = pending.path.name, pending.batch_id
     if findings:
-        target = quarantine_file(path, contract.id, batch_id, quarantine_root, findings)
+        target = quarantine_file(pending.path, contract.id, batch_id, quarantine_root, findings)
         message = "; ".join(f.describe() for f in findings)
-        ledger.record(con, ledger.Batch(batch_id, contract.id, path.name, sha, received, rows_read,
-                                        0, 0, "quarantined", message))
-        return BatchOutcome(contract.id, path.name, batch_id, "quarantined", rows_read or 0,
+        ledger.record(con, ledger.Batch(batch_id, contract.id, name, pending.sha256,
+                                        pending.received, pending.rows_read, 0, 0, "quarantined",
+                                        message))
+        return BatchOutcome(contract.id, name, batch_id, "quarantined", pending.rows_read or 0,
                             message=message, findings=tuple(findings), quarantine_path=target)
 
-    frame = landed.frame
+    frame = pending.landed.frame
     flags = validation.flags_by_row
     frame["_batch_id"] = batch_id
     frame["_row_number"] = range(1, len(frame) + 1)
@@ -132,15 +146,16 @@ def land_file(
             f'insert into {RAW_SCHEMA}."{contract.id}" '
             f'select {casts}, "_batch_id", "_row_number", "_dq_flags" from landed_batch'
         )
-        ledger.record(con, ledger.Batch(batch_id, contract.id, path.name, sha, received, rows_read,
-                                        len(frame), len(flags), "loaded", message))
+        ledger.record(con, ledger.Batch(batch_id, contract.id, name, pending.sha256,
+                                        pending.received, len(frame), len(frame), len(flags),
+                                        "loaded", message))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     finally:
         con.unregister("landed_batch")
-    seen.add((contract.id, path.name, sha))
-    loaded[(contract.id, sha)] = batch_id
-    return BatchOutcome(contract.id, path.name, batch_id, "loaded", rows_read, len(frame),
-                        len(flags), message)
+    seen.add((contract.id, name, pending.sha256))
+    loaded[(contract.id, pending.sha256)] = batch_id
+    return BatchOutcome(contract.id, name, batch_id, "loaded", len(frame), len(frame), len(flags),
+                        message)

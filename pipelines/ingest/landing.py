@@ -8,7 +8,7 @@ from pipelines.config import Settings
 from pipelines.contracts.model import Contract
 from pipelines.contracts.validation import ContractValidator
 from pipelines.ingest import ledger
-from pipelines.ingest.batches import BatchOutcome, ensure_raw_table, land_file
+from pipelines.ingest.batches import BatchOutcome, PendingBatch, ensure_raw_table, finish, identify
 from pipelines.warehouse.connection import connect
 
 
@@ -26,7 +26,14 @@ def land_source(
         ledger.ensure_ledger(con)
         ensure_raw_table(con, contract)
         seen, loaded = ledger.seen_files(con), ledger.loaded_hashes(con)
+        first_pass = [identify(con, contract, path, seen, loaded) for path in files]
+        readable = [p for p in first_pass if isinstance(p, PendingBatch) and p.findings is None]
+        validations = dict(zip(
+            (p.batch_id for p in readable),
+            validator.validate_batches(contract, [p.landed.frame for p in readable]) if readable
+            else [], strict=True))
         return [
-            land_file(con, contract, path, validator, settings.quarantine_dir, seen, loaded)
-            for path in files
+            finish(con, contract, p, validations.get(p.batch_id), settings.quarantine_dir, seen,
+                   loaded) if isinstance(p, PendingBatch) else p
+            for p in first_pass
         ]
