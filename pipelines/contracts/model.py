@@ -70,6 +70,8 @@ class Contract:
     columns: tuple[Column, ...]
     rules: tuple[Rule, ...]
     path: Path
+    event_date: str | None = None  # places a row in a month for the data-quality summary
+    key_fields: tuple[str, ...] = ()  # fields whose completeness the summary reports
 
     @property
     def column_names(self) -> list[str]:
@@ -140,6 +142,8 @@ def parse_contract(path: Path) -> Contract:
             columns=tuple(columns),
             rules=tuple(rules),
             path=path,
+            event_date=(doc.get("quality") or {}).get("event_date"),
+            key_fields=tuple((doc.get("quality") or {}).get("key_fields", ())),
         )
     except KeyError as missing:
         raise ContractError(f"{where}: required key {missing} is missing") from None

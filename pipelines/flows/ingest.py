@@ -9,7 +9,9 @@ from pipelines.config import load_settings
 from pipelines.contracts.model import load_contracts
 from pipelines.contracts.validation import ContractValidator
 from pipelines.ingest.batches import BatchOutcome
+from pipelines.ingest.data_quality import refresh_data_quality
 from pipelines.ingest.landing import land_source
+from pipelines.warehouse.connection import connect
 
 
 @task(name="land-source", task_run_name="land {contract_id}", cache_policy=NO_CACHE)
@@ -34,4 +36,14 @@ def ingest(sources: list[str] | None = None) -> list[BatchOutcome]:
     outcomes: list[BatchOutcome] = []
     for contract_id in sources or sorted(contracts):
         outcomes += land_source_task(contract_id, validator)
+    data_quality_task()
     return outcomes
+
+
+@task(name="data-quality-summary", cache_policy=NO_CACHE)
+def data_quality_task() -> int:
+    settings = load_settings()
+    with connect(settings.duckdb_path) as con:
+        rows = refresh_data_quality(con, list(load_contracts().values()))
+    print(f"ops.data_quality: {rows} source-months summarised")
+    return rows

@@ -176,3 +176,17 @@ def test_a_malformed_extract_is_quarantined_and_changes_no_table(pipeline, capsy
         assert con.execute("select count(*) from ops.ingest_batches").fetchone()[0] \
             == ledger_before + 1
     assert ("quarantined", 1) in ledger
+
+
+def test_the_data_quality_summary_covers_every_source(pipeline):
+    from pipelines.contracts.model import load_contracts
+
+    settings, _ = pipeline
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        summary = dict(con.execute(
+            "select source, sum(duplicate_rows) from ops.data_quality group by 1").fetchall())
+        bounds = con.execute("select min(completeness), max(completeness), min(validity), "
+                             "max(timeliness) from ops.data_quality").fetchone()
+    assert set(summary) == set(load_contracts())
+    assert summary["ecds_attendances"] > 0  # the injected re-submissions are seen
+    assert 0 <= bounds[0] <= bounds[1] <= 1 and 0 <= bounds[2] and bounds[3] <= 1
