@@ -56,6 +56,11 @@ class Column:
     nullable: bool
     sensitivity: str
     description: str = ""
+    pseudonymise_into: str | None = None  # a clear NHS number, replaced at landing by this column
+
+    @property
+    def raw_name(self) -> str:
+        return self.pseudonymise_into or self.name
 
 
 @dataclass(frozen=True)
@@ -110,8 +115,16 @@ def parse_contract(path: Path) -> Contract:
                 nullable=bool(spec.get("nullable", True)),
                 sensitivity=spec.get("sensitivity", "none"),
                 description=spec.get("description", ""),
+                pseudonymise_into=spec.get("pseudonymise_into"),
             )
+            if column.pseudonymise_into and column.sensitivity != "identifier":
+                raise ContractError(f"{where}: {column.name} is pseudonymised, so it must be "
+                                    "sensitivity: identifier")
             columns.append(column)
+            if column.pseudonymise_into:  # checked by modulus 11 at landing, then replaced
+                if not column.nullable:
+                    rules.append(Rule(column.raw_name, "not_null", "reject"))
+                continue
             if not column.nullable:
                 rules.append(Rule(column.name, "not_null", "reject"))
             if TYPE_PATTERNS[col_type]:
@@ -122,9 +135,10 @@ def parse_contract(path: Path) -> Contract:
                 rules.append(Rule(column.name, kind, _severity(rule.get("severity"), where), params))
         key = doc.get("primary_key")
         if key:
+            raw_names = {c.name: c.raw_name for c in columns}
             rules.append(
                 Rule(None, "unique_key", _severity(key.get("severity"), where),
-                     {"columns": list(key["columns"])})
+                     {"columns": [raw_names.get(c, c) for c in key["columns"]]})
             )
         if doc.get("row_count"):
             rules.append(Rule(None, "row_count", "reject", dict(doc["row_count"])))

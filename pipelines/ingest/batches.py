@@ -12,10 +12,12 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from pipelines.contracts.model import Contract
-from pipelines.contracts.validation import ValidationResult
+from pipelines.contracts.validation import REDACTED, ValidationResult
 from pipelines.ingest import ledger
+from pipelines.ingest.pseudonymise import load_key, nhs_number_is_valid, pseudonymise
 from pipelines.ingest.quarantine import Finding, quarantine_file
 from pipelines.ingest.reader import LandedFrame, MalformedFile, SchemaDrift, check_schema, read_landed_file
 
@@ -53,7 +55,7 @@ def batch_id_for(source: str, file_name: str, sha256: str) -> str:
 
 def ensure_raw_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    columns = [(c.name, c.type) for c in contract.columns] + list(LINEAGE_COLUMNS.items())
+    columns = [(c.raw_name, c.type) for c in contract.columns] + list(LINEAGE_COLUMNS.items())
     ddl = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
     con.execute(f'create table if not exists {RAW_SCHEMA}."{contract.id}" ({ddl})')
     existing = {
@@ -110,11 +112,25 @@ def identify(con, contract: Contract, path: Path, seen, loaded) -> PendingBatch 
     try:
         pending.landed = read_landed_file(path, contract)
         check_schema(pending.landed, contract)
+        pending.findings = _pseudonymise(contract, pending.landed.frame)
     except MalformedFile as error:
         pending.findings = [Finding("readable_file", None, None, (str(error),))]
     except SchemaDrift as error:
         pending.findings = [Finding("schema", ", ".join(error.columns), None, (str(error),))]
     return pending
+
+
+def _pseudonymise(contract: Contract, frame) -> list[Finding] | None:
+    """Replace clear NHS numbers by keyed pseudonyms in place; a bad checksum rejects the file."""
+    findings = []
+    for column in (c for c in contract.columns if c.pseudonymise_into):
+        valid = frame[column.name].map(lambda v: v is None or pd.isna(v) or nhs_number_is_valid(v))
+        if not valid.all():
+            findings.append(Finding("nhs_number_checksum", column.name, int((~valid).sum()),
+                                    (REDACTED,)))
+        frame[column.pseudonymise_into] = pseudonymise(frame[column.name], load_key())
+        frame.drop(columns=column.name, inplace=True)  # the clear value goes no further
+    return findings or None
 
 
 def finish(con, contract: Contract, pending: PendingBatch, validation: ValidationResult | None,
@@ -137,7 +153,8 @@ def finish(con, contract: Contract, pending: PendingBatch, validation: Validatio
     frame["_batch_id"] = batch_id
     frame["_row_number"] = range(1, len(frame) + 1)
     frame["_dq_flags"] = [";".join(flags[i]) if i in flags else None for i in range(len(frame))]
-    casts = ", ".join(f'cast("{c.name}" as {c.type}) as "{c.name}"' for c in contract.columns)
+    casts = ", ".join(f'cast("{c.raw_name}" as {c.type}) as "{c.raw_name}"'
+                      for c in contract.columns)
     message = "; ".join(f"{r.rule.name}: {r.failing_count} row(s) flagged" for r in validation.flags)
     con.execute("begin transaction")
     try:

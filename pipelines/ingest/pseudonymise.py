@@ -1,0 +1,49 @@
+"""Pseudonymisation at landing, for a feed that carries clear NHS numbers.
+
+A contract column declared with ``pseudonymise_into: person_id`` is checked (NHS number modulus 11)
+and replaced, in memory and before anything is written, by a keyed hash: HMAC-SHA256 with the
+project's key, first 16 hex digits, the same form as the upstream pseudonym. The key comes from
+``PH_PSEUDO_KEY`` or the file named by ``PH_PSEUDO_KEY_FILE`` (keep it outside the repository).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+import pandas as pd
+
+WEIGHTS = range(10, 1, -1)
+
+
+class PseudonymisationKeyMissing(RuntimeError):
+    pass
+
+
+def nhs_number_is_valid(value: str | None) -> bool:
+    """Ten digits whose modulus-11 check digit is right (NHS Data Dictionary)."""
+    if value is None or len(value) != 10 or not value.isdigit():
+        return False
+    remainder = sum(int(d) * w for d, w in zip(value[:9], WEIGHTS, strict=True)) % 11
+    check = 11 - remainder
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(value[9])
+
+
+def load_key() -> bytes:
+    if os.environ.get("PH_PSEUDO_KEY"):
+        return os.environ["PH_PSEUDO_KEY"].encode()
+    key_file = os.environ.get("PH_PSEUDO_KEY_FILE")
+    if key_file and Path(key_file).is_file():
+        return Path(key_file).read_bytes().strip()
+    raise PseudonymisationKeyMissing(
+        "a feed carries NHS numbers but no pseudonymisation key is set: set PH_PSEUDO_KEY, or "
+        "PH_PSEUDO_KEY_FILE to a file outside the repository")
+
+
+def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
+    return values.map(lambda v: None if v is None or pd.isna(v) else
+                      hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:16])
