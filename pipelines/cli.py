@@ -65,11 +65,48 @@ def _parser() -> argparse.ArgumentParser:
     refresh.add_argument("--source", action="append", dest="sources",
                          help="only land this source (repeatable); default all")
     refresh.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    sources = commands.add_parser("sources", help="list the sources, or scaffold a new one",
+                                  description="List the sources the pipeline knows (one per data "
+                                  "contract), or scaffold a new one: see docs/adding-a-source.md.")
+    source_commands = sources.add_subparsers(dest="sources_command", required=True,
+                                             metavar="ACTION")
+    source_commands.add_parser("list", help="each source: format, owner, files and rows loaded",
+                               description="List every source with its contract facts and what "
+                               "has been loaded.")
+    new = source_commands.add_parser("new", help="scaffold contract, dbt source and staging "
+                                     "model, and a fixture", description="Scaffold a new source: "
+                                     "data_contracts/NAME.yml, dbt_project/models/staging/NAME/, "
+                                     "tests/fixtures/NAME/.")
+    new.add_argument("name", help="snake_case source name (landing folder and raw table)")
+    new.add_argument("--format", choices=["csv", "parquet"], default="csv",
+                     help="how the feed's files arrive")
     return parser
+
+
+def _sources(args) -> None:
+    from pipelines.sources import describe_sources, scaffold_source
+
+    if args.sources_command == "new":
+        for path in scaffold_source(args.name, args.format):
+            print(f"created {path}")
+        print("next: edit the contract's columns, then follow docs/adding-a-source.md")
+        return
+    rows = describe_sources()
+    print(f"{'source':28} {'format':8} {'files':>5} {'rows':>11}  owner")
+    for r in rows:
+        print(f"{r['source']:28} {r['format']:8} {r['files_loaded']:5} {r['rows_loaded']:11,}  "
+              f"{r['owner']}")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "sources":  # no flow: a look-up and a scaffold
+        try:
+            _sources(args)
+        except (ValueError, FileExistsError) as error:
+            print(f"ERROR: {error}", file=sys.stderr)
+            return 1
+        return 0
     # Imported here so that `--help` stays fast (Prefect and dbt take seconds to import).
     from pipelines.flows.build import build
     from pipelines.flows.demo_data import demo_data

@@ -71,13 +71,14 @@ def _release_duckdb() -> None:
         environment.close()
 
 
-def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None) -> DbtRun:
+def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None,
+            project_dir: Path = DBT_PROJECT_DIR) -> DbtRun:
     """Invoke dbt with absolute project, profile and artefact paths; raise DbtFailed on failure."""
     from dbt.cli.main import dbtRunner  # heavy import, only when dbt runs
 
     artifacts = settings.dbt_artifacts_dir
     command = [
-        *args[:1], "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        *args[:1], "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
         "--target", settings.dbt_target, "--target-path", str(artifacts / "target"),
         "--log-path", str(artifacts / "logs"), *args[1:],
     ]
