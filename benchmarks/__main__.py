@@ -4,18 +4,21 @@ import argparse
 import json
 from pathlib import Path
 
-from benchmarks import generator
+from benchmarks import generator, ingest
 
-BENCHMARKS = {"generator": generator.run}
+BENCHMARKS = {"generator": generator.run, "ingest": ingest.run}
 RESULTS = Path(__file__).parent / "results"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], default=list(BENCHMARKS))
+    parser.add_argument("names", nargs="*", help=f"any of {', '.join(BENCHMARKS)} (default all)")
     parser.add_argument("--persons", type=int, default=1_200_000, help="synthetic people")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
+    unknown = set(args.names) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     for name in args.names or BENCHMARKS:
         result = BENCHMARKS[name](persons=args.persons)
         (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2))

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipelines.contracts.model import Contract
@@ -150,9 +151,12 @@ def finish(con, contract: Contract, pending: PendingBatch, validation: Validatio
 
     frame = pending.landed.frame
     flags = validation.flags_by_row
+    dq_flags = np.full(len(frame), None, dtype=object)  # filled only where a flag rule broke
+    for row, names in flags.items():
+        dq_flags[row] = ";".join(names)
     frame["_batch_id"] = batch_id
-    frame["_row_number"] = range(1, len(frame) + 1)
-    frame["_dq_flags"] = [";".join(flags[i]) if i in flags else None for i in range(len(frame))]
+    frame["_row_number"] = np.arange(1, len(frame) + 1)
+    frame["_dq_flags"] = dq_flags
     casts = ", ".join(f'cast("{c.raw_name}" as {c.type}) as "{c.raw_name}"'
                       for c in contract.columns)
     message = "; ".join(f"{r.rule.name}: {r.failing_count} row(s) flagged" for r in validation.flags)

@@ -11,6 +11,10 @@ from pipelines.ingest import ledger
 from pipelines.ingest.batches import BatchOutcome, PendingBatch, ensure_raw_table, finish, identify
 from pipelines.warehouse.connection import connect
 
+# Files are validated together (GX has a fixed cost per run) up to about this many rows, so that
+# memory stays bounded however many months are waiting.
+CHUNK_ROWS = 1_000_000
+
 
 def delivered_files(landing_dir: Path, contract: Contract) -> list[Path]:
     """Files for one source, oldest delivery first (file names carry the delivery month)."""
@@ -22,18 +26,27 @@ def land_source(
     settings: Settings, contract: Contract, validator: ContractValidator
 ) -> list[BatchOutcome]:
     files = delivered_files(settings.landing_dir, contract)
+    outcomes: list[BatchOutcome] = []
     with connect(settings.duckdb_path) as con:
         ledger.ensure_ledger(con)
         ensure_raw_table(con, contract)
         seen, loaded = ledger.seen_files(con), ledger.loaded_hashes(con)
-        first_pass = [identify(con, contract, path, seen, loaded) for path in files]
-        readable = [p for p in first_pass if isinstance(p, PendingBatch) and p.findings is None]
-        validations = dict(zip(
-            (p.batch_id for p in readable),
-            validator.validate_batches(contract, [p.landed.frame for p in readable]) if readable
-            else [], strict=True))
-        return [
-            finish(con, contract, p, validations.get(p.batch_id), settings.quarantine_dir, seen,
-                   loaded) if isinstance(p, PendingBatch) else p
-            for p in first_pass
-        ]
+        chunk: list[PendingBatch | BatchOutcome] = []
+        for path in files:
+            chunk.append(identify(con, contract, path, seen, loaded))
+            if sum(p.rows_read or 0 for p in chunk if isinstance(p, PendingBatch)) >= CHUNK_ROWS:
+                outcomes += _validate_and_finish(con, settings, contract, validator, chunk, seen,
+                                                 loaded)
+                chunk = []
+        outcomes += _validate_and_finish(con, settings, contract, validator, chunk, seen, loaded)
+    return outcomes
+
+
+def _validate_and_finish(con, settings, contract, validator, chunk, seen, loaded):
+    """One GX run for the readable files of the chunk, then load or quarantine each, in order."""
+    readable = [p for p in chunk if isinstance(p, PendingBatch) and p.findings is None]
+    results = validator.validate_batches(contract, [p.landed.frame for p in readable]) \
+        if readable else []
+    validations = {p.batch_id: r for p, r in zip(readable, results, strict=True)}
+    return [finish(con, contract, p, validations.get(p.batch_id), settings.quarantine_dir, seen,
+                   loaded) if isinstance(p, PendingBatch) else p for p in chunk]
