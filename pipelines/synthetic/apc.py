@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.calibration import by_age, financial_year_label, shares
-from pipelines.synthetic.deaths import in_care_home, month_starts
+from pipelines.synthetic.activity import monthly_events
+from pipelines.synthetic.calibration import shares
+from pipelines.synthetic.deaths import in_care_home
 from pipelines.synthetic.population import DAYS_PER_YEAR
 
 EMERGENCY_METHODS, EMERGENCY_P = ["21", "22", "23", "24", "25", "2A", "2B", "2D", "28"], \
@@ -22,23 +23,8 @@ PROVIDER_BY_PLACE = {"nottingham_city": "RX1", "south_notts": "RX1", "mid_notts"
 
 def _emergency_spells(rng, people, death, cal, start, end):
     a = cal["admitted_care"]
-    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
-    imd = np.array(a["imd_multiplier"])[people["imd_quintile"].to_numpy() - 1]
-    rows, days = [], []
-    for month in month_starts(start, end):
-        first = month.astype("datetime64[D]")
-        length = ((month + 1).astype("datetime64[D]") - first).astype(int)
-        idx = np.flatnonzero((birth < first + length) & (np.isnat(death) | (death >= first)))
-        age = np.clip((first - birth[idx]).astype(int) / DAYS_PER_YEAR, 0, None)
-        year, mon = int(str(month)[:4]), int(str(month)[5:7])
-        fy = financial_year_label(np.array([year]), np.array([mon]))[0]
-        rate = by_age(a["emergency_rate_by_age"], age) * imd[idx] / 12 * a["year_multiplier"][fy]
-        person = np.repeat(idx, rng.poisson(rate))
-        day = first + rng.integers(0, length, person.size).astype("timedelta64[D]")
-        keep = np.isnat(death[person]) | (day <= death[person])
-        rows.append(person[keep])
-        days.append(day[keep])
-    return np.concatenate(rows), np.concatenate(days)
+    return monthly_events(rng, people, death, start, end, rate_by_age=a["emergency_rate_by_age"],
+                          imd_multiplier=a["imd_multiplier"], year_multiplier=a["year_multiplier"])
 
 
 def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataFrame, cal: dict,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.calibration import by_age, financial_year_label, shares
-from pipelines.synthetic.deaths import month_starts
+from pipelines.synthetic.activity import monthly_events
+from pipelines.synthetic.calibration import financial_year_label, shares
 from pipelines.synthetic.population import DAYS_PER_YEAR
 
 # SNOMED CT codes (SOURCES_SPEC §3).
@@ -18,26 +18,10 @@ DISCHARGED_HOME, ADMITTED, TRANSFERRED, DIED = 306689006, 1066361000000104, 1971
 def _background(rng, people, death, cal, start, end) -> tuple[np.ndarray, np.ndarray]:
     """(person row, arrival day) of attendances at the background, age- and deprivation-graded rate."""
     ec = cal["emergency_care"]
-    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
-    imd = np.array(ec["imd_multiplier"])[people["imd_quintile"].to_numpy() - 1]
-    rows, days = [], []
-    for month in month_starts(start, end):
-        first = month.astype("datetime64[D]")
-        length = ((month + 1).astype("datetime64[D]") - first).astype(int)
-        present = (birth < first + length) & (np.isnat(death) | (death >= first))
-        idx = np.flatnonzero(present)
-        age = np.clip((first - birth[idx]).astype(int) / DAYS_PER_YEAR, 0, None)
-        year, mon = int(str(month)[:4]), int(str(month)[5:7])
-        fy = financial_year_label(np.array([year]), np.array([mon]))[0]
-        rate = (by_age(ec["annual_rate_by_age"], age) * imd[idx] / 12
-                * ec["month_multiplier"][mon] * ec["year_multiplier"][fy])
-        counts = rng.poisson(rate)
-        person = np.repeat(idx, counts)
-        day = first + rng.integers(0, length, person.size).astype("timedelta64[D]")
-        keep = np.isnat(death[person]) | (day <= death[person])  # no attendance after death
-        rows.append(person[keep])
-        days.append(day[keep])
-    return np.concatenate(rows), np.concatenate(days)
+    return monthly_events(rng, people, death, start, end, rate_by_age=ec["annual_rate_by_age"],
+                          imd_multiplier=ec["imd_multiplier"],
+                          year_multiplier=ec["year_multiplier"],
+                          month_multiplier=ec["month_multiplier"])
 
 
 def _end_of_life(rng, people, death, cal, start) -> tuple[np.ndarray, np.ndarray]:
