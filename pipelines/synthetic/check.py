@@ -15,6 +15,7 @@ import duckdb
 from pipelines.config import REFERENCE_SEEDS_DIR
 from pipelines.synthetic.calibration import load_calibration
 from pipelines.synthetic.codes import code
+from pipelines.synthetic.generate import SOURCES
 
 CHRONIC_ACSC_PREFIXES = ("J41", "J42", "J43", "J44", "J45", "J46", "J47", "I50", "I11", "I13",
                          "E10", "E11", "E12", "E13", "E14", "G40", "G41", "I20", "I25", "D50",
@@ -54,18 +55,14 @@ def _tables(con: duckdb.DuckDBPyConnection, out: Path) -> None:
         select distinct person_id, REG_DATE_OF_DEATH as died, DEC_AGEC as age,
                LSOA_OF_RESIDENCE_CODE as lsoa11, {PLACE_OF_DEATH_SQL} as place
         from {csv('civil_registration_deaths')}""")
-    con.execute(f"create table events as select distinct * exclude (extract_date) from "
-                f"{csv('gp_events')}")
-    con.execute(f"create table ecds as select distinct * exclude (extract_date) from "
-                f"read_parquet('{out / 'ecds_attendances'}/*.parquet')")
-    con.execute(f"create table apc as select distinct * exclude (extract_date) from "
-                f"read_parquet('{out / 'apc_episodes'}/*.parquet')")
-    con.execute(f"create table ncmp as select distinct * exclude (extract_date) from "
-                f"{csv('ncmp_measurements')}")
-    con.execute(f"create table births as select distinct * exclude (extract_date) from "
-                f"{csv('msds_births')}")
-    con.execute(f"create table epaccs as select distinct * exclude (extract_date) from "
-                f"{csv('epaccs_records')}")
+    # Re-submitted copies differ only in their file date: drop it and keep one of each record.
+    for table, source in (("events", "gp_events"), ("ecds", "ecds_attendances"),
+                          ("apc", "apc_episodes"), ("ncmp", "ncmp_measurements"),
+                          ("births", "msds_births"), ("epaccs", "epaccs_records")):
+        files = (f"read_parquet('{out / source}/*.parquet')" if SOURCES[source][0] == "parquet"
+                 else csv(source))
+        con.execute(f"create table {table} as select distinct * exclude (extract_date) "
+                    f"from {files}")
 
 
 def _value(con, sql: str) -> float:
