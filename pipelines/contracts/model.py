@@ -87,7 +87,9 @@ class Contract:
 
     @property
     def identifier_columns(self) -> set[str]:
-        return {c.name for c in self.columns if c.sensitivity == "identifier"}
+        """Identifier columns by their delivered and their raw name (a pseudonym still identifies)."""
+        return {name for c in self.columns if c.sensitivity == "identifier"
+                for name in (c.name, c.raw_name)}
 
 
 def _severity(value: str | None, where: str) -> str:

@@ -124,12 +124,14 @@ def identify(con, contract: Contract, path: Path, seen, loaded) -> PendingBatch 
 def _pseudonymise(contract: Contract, frame) -> list[Finding] | None:
     """Replace clear NHS numbers by keyed pseudonyms in place; a bad checksum rejects the file."""
     findings = []
-    for column in (c for c in contract.columns if c.pseudonymise_into):
+    clear_columns = [c for c in contract.columns if c.pseudonymise_into]
+    key = load_key() if clear_columns else b""
+    for column in clear_columns:
         valid = frame[column.name].map(lambda v: v is None or pd.isna(v) or nhs_number_is_valid(v))
         if not valid.all():
             findings.append(Finding("nhs_number_checksum", column.name, int((~valid).sum()),
                                     (REDACTED,)))
-        frame[column.pseudonymise_into] = pseudonymise(frame[column.name], load_key())
+        frame[column.pseudonymise_into] = pseudonymise(frame[column.name], key)
         frame.drop(columns=column.name, inplace=True)  # the clear value goes no further
     return findings or None
 

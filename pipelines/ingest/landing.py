@@ -32,12 +32,14 @@ def land_source(
         ensure_raw_table(con, contract)
         seen, loaded = ledger.seen_files(con), ledger.loaded_hashes(con)
         chunk: list[PendingBatch | BatchOutcome] = []
+        chunk_rows = 0
         for path in files:
             chunk.append(identify(con, contract, path, seen, loaded))
-            if sum(p.rows_read or 0 for p in chunk if isinstance(p, PendingBatch)) >= CHUNK_ROWS:
+            chunk_rows += getattr(chunk[-1], "rows_read", None) or 0
+            if chunk_rows >= CHUNK_ROWS:
                 outcomes += _validate_and_finish(con, settings, contract, validator, chunk, seen,
                                                  loaded)
-                chunk = []
+                chunk, chunk_rows = [], 0
         outcomes += _validate_and_finish(con, settings, contract, validator, chunk, seen, loaded)
     return outcomes
 
