@@ -8,8 +8,8 @@ range rules run on a numeric shadow column so that a non-number is reported once
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -84,20 +84,28 @@ def _expectation(gx, rule: Rule):
 
 
 class ContractValidator:
-    """One ephemeral GX context per process, with one suite per contract, built on first use."""
+    """An ephemeral GX context with one suite per contract, built on first use — one per thread,
+    because landing validates chunks in worker threads and a GX context is not made to be shared."""
 
     def __init__(self) -> None:
-        self._definitions: dict[str, tuple] = {}
+        self._local = threading.local()
 
-    @cached_property
+    @property
     def _context(self):
-        import great_expectations as gx  # slow import (~3 s): only when a file lands
-        from great_expectations.data_context.types.base import ProgressBarsConfig
+        if not hasattr(self._local, "context"):
+            import great_expectations as gx  # slow import (~3 s): only when a file lands
+            from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
-        context = gx.get_context(mode="ephemeral")
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        return gx, context, context.data_sources.add_pandas("landing")
+            logging.getLogger("great_expectations").setLevel(logging.ERROR)
+            context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            self._local.context = gx, context, context.data_sources.add_pandas("landing")
+            self._local.definitions = {}
+        return self._local.context
+
+    @property
+    def _definitions(self) -> dict[str, tuple]:
+        return self._context and self._local.definitions  # (the context creates the dict)
 
     def _definition(self, contract: Contract):
         if contract.id not in self._definitions:

@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipelines.contracts.model import Contract
 from pipelines.contracts.validation import REDACTED, ValidationResult
@@ -39,14 +41,18 @@ class BatchOutcome:
     message: str = ""
     findings: tuple[Finding, ...] = ()
     quarantine_path: Path | None = None
+    sha256: str = ""
+    received: datetime | None = None
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
+def sha256_and_lines(path: Path) -> tuple[str, int]:
+    """The file's SHA-256 and its number of line breaks (one pass over the bytes)."""
+    digest, lines = hashlib.sha256(), 0
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+            lines += chunk.count(b"\n")
+    return digest.hexdigest(), lines
 
 
 def batch_id_for(source: str, file_name: str, sha256: str) -> str:
@@ -88,6 +94,7 @@ class PendingBatch:
     sha256: str
     batch_id: str
     received: datetime
+    rows_hint: int = 0
     landed: LandedFrame | None = None
     findings: list[Finding] | None = None  # set when the file could not be read or drifted
 
@@ -96,22 +103,31 @@ class PendingBatch:
         return len(self.landed.frame) if self.landed is not None else None
 
 
-def identify(con, contract: Contract, path: Path, seen, loaded) -> PendingBatch | BatchOutcome:
-    """Hash the file; a file already loaded, or the same content under another name, stops here."""
-    sha = sha256_of(path)
+def identify(contract: Contract, path: Path, seen, claimed) -> PendingBatch | BatchOutcome:
+    """Hash the file and decide whether it is new. Files are identified in delivery order, so the
+    first delivery of some content claims it and a later copy under another name is a duplicate.
+
+    ``seen`` holds (source, file name, sha256) already in the ledger; ``claimed`` maps (source,
+    sha256) to the batch that holds, or is about to hold, that content.
+    """
+    sha, lines = sha256_and_lines(path)
     batch_id = batch_id_for(contract.id, path.name, sha)
     received = datetime.now()
     if (contract.id, path.name, sha) in seen:
         return BatchOutcome(contract.id, path.name, batch_id, "already_loaded")
-    if (contract.id, sha) in loaded:
-        message = f"same content as batch {loaded[(contract.id, sha)]}; not loaded again"
-        ledger.record(con, ledger.Batch(batch_id, contract.id, path.name, sha, received, None, 0, 0,
-                                        "duplicate", message))
-        seen.add((contract.id, path.name, sha))
-        return BatchOutcome(contract.id, path.name, batch_id, "duplicate", message=message)
-    pending = PendingBatch(path, sha, batch_id, received)
+    if (contract.id, sha) in claimed:
+        message = f"same content as batch {claimed[(contract.id, sha)]}; not loaded again"
+        return BatchOutcome(contract.id, path.name, batch_id, "duplicate", message=message,
+                            sha256=sha, received=received)
+    claimed[(contract.id, sha)] = batch_id
+    return PendingBatch(path, sha, batch_id, received, rows_hint=_rows_hint(path, contract, lines))
+
+
+def read(contract: Contract, pending: PendingBatch) -> PendingBatch:
+    """Read and schema-check the file, pseudonymise it; a file that cannot be read gets findings.
+    Touches no warehouse, so files are read in worker threads."""
     try:
-        pending.landed = read_landed_file(path, contract)
+        pending.landed = read_landed_file(pending.path, contract)
         check_schema(pending.landed, contract)
         pending.findings = _pseudonymise(contract, pending.landed.frame)
     except MalformedFile as error:
@@ -119,6 +135,24 @@ def identify(con, contract: Contract, path: Path, seen, loaded) -> PendingBatch 
     except SchemaDrift as error:
         pending.findings = [Finding("schema", ", ".join(error.columns), None, (str(error),))]
     return pending
+
+
+def _rows_hint(path: Path, contract: Contract, lines: int) -> int:
+    """Rows expected in the file, to size chunks before reading it (a wrong guess costs nothing)."""
+    if contract.format == "parquet":
+        try:
+            return pq.ParquetFile(path).metadata.num_rows
+        except (pa.ArrowException, OSError):
+            return 0
+    return max(lines - 1, 0)
+
+
+def record_duplicate(con, outcome: BatchOutcome, seen) -> BatchOutcome:
+    ledger.record(con, ledger.Batch(outcome.batch_id, outcome.source, outcome.file_name,
+                                    outcome.sha256, outcome.received, None, 0, 0, "duplicate",
+                                    outcome.message))
+    seen.add((outcome.source, outcome.file_name, outcome.sha256))
+    return outcome
 
 
 def _pseudonymise(contract: Contract, frame) -> list[Finding] | None:
@@ -137,7 +171,7 @@ def _pseudonymise(contract: Contract, frame) -> list[Finding] | None:
 
 
 def finish(con, contract: Contract, pending: PendingBatch, validation: ValidationResult | None,
-           quarantine_root: Path, seen, loaded) -> BatchOutcome:
+           quarantine_root: Path, seen) -> BatchOutcome:
     """Quarantine the file if it broke a reject rule; otherwise load it and its ledger row in one
     transaction."""
     findings = pending.findings if pending.findings is not None else _findings(validation)
@@ -179,6 +213,5 @@ def finish(con, contract: Contract, pending: PendingBatch, validation: Validatio
     finally:
         con.unregister("landed_batch")
     seen.add((contract.id, name, pending.sha256))
-    loaded[(contract.id, pending.sha256)] = batch_id
     return BatchOutcome(contract.id, name, batch_id, "loaded", len(frame), len(frame), len(flags),
                         message)

@@ -7,11 +7,14 @@ format becomes a ``MalformedFile`` with a plain message instead of a traceback.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.contracts.model import Contract
 
@@ -26,6 +29,10 @@ _PARQUET_TYPE_FAMILIES = {
     "BOOLEAN": {"BOOLEAN"},
     "VARCHAR": {"VARCHAR"},
 }
+
+
+_TEXT = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
+         pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
 
 
 class MalformedFile(Exception):
@@ -51,10 +58,20 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+_local = threading.local()
+
+
+def _reader_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB per thread, kept: opening one costs ~15 ms, a small file's whole read."""
+    if getattr(_local, "con", None) is None:
+        _local.con = duckdb.connect()
+    return _local.con
+
+
 def read_landed_file(path: Path, contract: Contract) -> LandedFrame:
     if path.stat().st_size == 0:
         raise MalformedFile("the file is empty (0 bytes)")
-    con = duckdb.connect()
+    con = _reader_connection()
     try:
         if contract.format == "csv":
             relation = con.sql(
@@ -69,12 +86,13 @@ def read_landed_file(path: Path, contract: Contract) -> LandedFrame:
         types = {name: str(dtype).upper() for name, dtype in zip(relation.columns, relation.types,
                                                                    strict=True)}
         text_columns = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in relation.columns)
-        frame = con.sql(f"select {text_columns} from relation").df()
+        # Through Arrow: pandas' Arrow-backed strings take the buffers as they are, about four
+        # times faster than DuckDB's conversion to Python string objects.
+        frame = con.sql(f"select {text_columns} from relation").to_arrow_table().to_pandas(
+            types_mapper=_TEXT.get)
     except duckdb.Error as error:
         first_line = str(error).strip().splitlines()[0]
         raise MalformedFile(f"cannot be read as {contract.format.upper()}: {first_line}") from None
-    finally:
-        con.close()
     return LandedFrame(frame=frame, columns=list(types), types=types)
 
 

@@ -65,3 +65,71 @@ def test_wilson_matches_phe_byars_wilson_table(ph_env):
         level = "95" if row["confidence"] == "95%" else "998"
         assert float(got.loc[i, f"lower{level}"]) == pytest.approx(row["lowercl"], rel=1e-9)
         assert float(got.loc[i, f"upper{level}"]) == pytest.approx(row["uppercl"], rel=1e-9)
+
+
+def test_byar_limits_match_phe_byars_wilson_table(ph_env):
+    table = pd.read_csv(PHE / "testdata_Byars_Wilson__testdata_B_W.csv")
+    expected = table[table["method"] == "Byars"].reset_index(drop=True)
+    values = ", ".join(f"({i}, {int(r['x'])})" for i, r in expected.iterrows())
+    got = dbt_show(ph_env, f"""
+        select i,
+            {{{{ byar_lower('x', 0.95) }}}} as lower95, {{{{ byar_upper('x', 0.95) }}}} as upper95,
+            {{{{ byar_lower('x', 0.998) }}}} as lower998, {{{{ byar_upper('x', 0.998) }}}} as upper998
+        from (values {values}) as t(i, x) order by i""")
+    for i, row in expected.iterrows():
+        level = "95" if row["confidence"] == "95%" else "998"
+        assert float(got.loc[i, f"upper{level}"]) == pytest.approx(row["uppercl"], rel=1e-9)
+        if not pd.isna(row["lowercl"]):  # PHE gives no Byar lower limit for x = 1 at 99.8%
+            assert float(got.loc[i, f"lower{level}"]) == pytest.approx(row["lowercl"], rel=1e-9)
+
+
+def test_crude_rates_match_phe_rate_table_exact_below_ten_byar_above(ph_env):
+    expected = pd.read_csv(PHE / "testdata_Rate__testdata_Rate.csv").iloc[:16]
+    values = ", ".join(f"({i}, {int(r['Numerator'])}, {r['Denominator']}, {r['multiplier']})"
+                       for i, r in expected.iterrows())
+    got = dbt_show(ph_env, f"""
+        select i,
+            cast(x as double) * m / n as value,
+            {{{{ poisson_lower('x', 0.95) }}}} * m / n as lower95,
+            {{{{ poisson_upper('x', 0.95) }}}} * m / n as upper95,
+            {{{{ poisson_lower('x', 0.998) }}}} * m / n as lower998,
+            {{{{ poisson_upper('x', 0.998) }}}} * m / n as upper998
+        from (values {values}) as t(i, x, n, m) order by i""")
+    for i, row in expected.iterrows():
+        for ours, theirs in (("value", "value"), ("lower95", "lower95_0cl"),
+                             ("upper95", "upper95_0cl"), ("lower998", "lower99_8cl"),
+                             ("upper998", "upper99_8cl")):
+            assert float(got.loc[i, ours]) == pytest.approx(row[theirs], rel=1e-9), (i, ours)
+
+
+def test_dsr_with_dobson_limits_matches_phe_dsr_table(ph_env):
+    """ESP2013 weights from the project's own seed; NA (no value) below 10 events. (PHE's input
+    labels the 55-59 band '55-69'; PHE adds the weights by position, we by label.)"""
+    counts = pd.read_csv(PHE / "testdata_DSR_ISR__testdata_multiarea.csv")
+    expected = pd.read_csv(PHE / "testdata_DSR_ISR__testresults_DSR.csv").iloc[[0, 1, 2, 4, 5, 6]]
+    esp = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "reference" / "ref_esp2013.csv")
+    weights = dict(zip(esp["age_band"], esp["esp2013_population"], strict=True))
+    values = ", ".join(f"('{r['area']}', {'null' if pd.isna(r['count']) else r['count']}, "
+                       f"{r['pop']}, {weights[r['ageband'].replace('55-69', '55-59')]})"
+                       for _, r in counts.iterrows())
+    got = dbt_show(ph_env, f"""
+        with age_specific as (
+            select area, multiplier, numerator, denominator, standard_population
+            from (values {values}) as t(area, numerator, denominator, standard_population)
+            cross join (values (10000.0), (100000.0)) as m(multiplier)
+        )
+        {{{{ dsr_rows('age_specific', ['area', 'multiplier']) }}}}
+        order by area, multiplier""").set_index(["area", "multiplier"])
+    for _, row in expected.iterrows():
+        multiplier = 1e4 if row["statistic"].endswith("10000") else 1e5
+        ours = got.loc[(row["area"], multiplier)]
+        assert int(ours["numerator"]) == row["total_count"]
+        assert int(ours["denominator"]) == row["total_pop"]
+        for column, theirs in (("value", "value"), ("lower_ci95", "lower95_0cl"),
+                               ("upper_ci95", "upper95_0cl"), ("lower_ci998", "lower99_8cl"),
+                               ("upper_ci998", "upper99_8cl")):
+            if pd.isna(row[theirs]):
+                assert ours[column] is None, (row["area"], column)
+            else:
+                assert float(ours[column]) == pytest.approx(row[theirs], rel=1e-9), (row["area"],
+                                                                                     column)

@@ -1,18 +1,5 @@
 -- One row per registered death. A re-delivered record (same person and date of death) replaces the
 -- earlier one; deaths that could not be linked (no person_id) are each kept as they are.
-with versions as (
-    select
-        *,
-        case
-            when person_id is null then 1
-            else row_number() over (
-                partition by person_id, REG_DATE_OF_DEATH
-                order by extract_date desc, _batch_id desc, _row_number desc
-            )
-        end as version_rank
-    from {{ source('civil_registration', 'civil_registration_deaths') }}
-)
-
 select
     person_id,
     REG_DATE_OF_DEATH as date_of_death,
@@ -26,5 +13,8 @@ select
     POD_ESTABLISHMENT_TYPE as place_of_death_establishment_type,
     extract_date,
     _batch_id as batch_id
-from versions
-where version_rank = 1
+from {{ latest_versions(
+    source('civil_registration', 'civil_registration_deaths'),
+    ["coalesce(person_id, _batch_id || '/' || cast(_row_number as " ~ dbt.type_string() ~ "))",
+     'REG_DATE_OF_DEATH']
+) }} as deaths

@@ -1,15 +1,5 @@
 -- One row per emergency-care attendance; a re-submitted attendance (same EC_Ident) replaces the
 -- earlier version.
-with versions as (
-    select
-        *,
-        row_number() over (
-            partition by EC_Ident
-            order by extract_date desc, _batch_id desc, _row_number desc
-        ) as version_rank
-    from {{ source('ecds', 'ecds_attendances') }}
-)
-
 select
     EC_Ident as attendance_id,
     person_id,
@@ -30,5 +20,4 @@ select
     (EC_Department_Type in ('01', '02', '03', '04') and EC_AttendanceCategory <> '3') as is_unplanned,
     extract_date,
     _batch_id as batch_id
-from versions
-where version_rank = 1
+from {{ latest_versions(source('ecds', 'ecds_attendances'), ['EC_Ident']) }} as attendances

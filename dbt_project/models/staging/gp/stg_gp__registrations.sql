@@ -1,14 +1,4 @@
 -- One row per registration (person x practice x start): the latest delivered version wins.
-with versions as (
-    select
-        *,
-        row_number() over (
-            partition by person_id, practice_code, registration_start_date
-            order by extract_date desc, _batch_id desc, _row_number desc
-        ) as version_rank
-    from {{ source('gp', 'gp_registrations') }}
-)
-
 select
     person_id,
     sex as sex_code,
@@ -21,5 +11,5 @@ select
     date_of_death,
     extract_date,
     _batch_id as batch_id
-from versions
-where version_rank = 1
+from {{ latest_versions(source('gp', 'gp_registrations'),
+                        ['person_id', 'practice_code', 'registration_start_date']) }} as registrations

@@ -1,0 +1,46 @@
+{#- Directly age-standardised rates with Dobson confidence limits (INDICATORS §0.1-0.2), as
+    PHEindicatormethods' calculate_dsr: per group, with O = total events,
+        dsr    = sum(w * x / n) / sum(w)                          (times the multiplier)
+        var    = sum(w^2 * x / n^2) / sum(w)^2
+        limits = dsr + sqrt(var / O) * (O_limit - O)               (O_limit: Poisson limit of O)
+    and no value below 10 events. `relation` has one row per group and age band with columns
+    numerator (x), denominator (n) and standard_population (w). Plain SQL for any adapter. -#}
+
+{%- macro dsr_rows(relation, group_columns, multiplier_column='multiplier') -%}
+{#- A single select (no WITH), so that it can follow the caller's own CTEs. -#}
+{%- set groups = group_columns | join(', ') -%}
+select
+    {{ groups }},
+    cast(total_count as bigint) as numerator,
+    cast(total_population as bigint) as denominator,
+    case when total_count >= 10 then rate * dsr_multiplier end as value,
+    {%- for name, confidence in [('95', 0.95), ('998', 0.998)] %}
+    case when total_count >= 10 then
+        (rate + sqrt(variance / total_count)
+            * ({{ poisson_lower('total_count', confidence) }} - total_count)) * dsr_multiplier
+    end as lower_ci{{ name }},
+    case when total_count >= 10 then
+        (rate + sqrt(variance / total_count)
+            * ({{ poisson_upper('total_count', confidence) }} - total_count)) * dsr_multiplier
+    end as upper_ci{{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+from (
+    select
+        {{ groups }},
+        max(dsr_multiplier) as dsr_multiplier,
+        sum(x) as total_count,
+        sum(n) as total_population,
+        sum(case when n > 0 then w * x / n else 0 end) / sum(w) as rate,
+        sum(case when n > 0 then w * w * x / (n * n) else 0 end) / (sum(w) * sum(w)) as variance
+    from (
+        select
+            {{ groups }},
+            coalesce(cast(numerator as double), 0) as x,  -- as PHE: a missing count is 0
+            cast(denominator as double) as n,
+            cast(standard_population as double) as w,
+            cast({{ multiplier_column }} as double) as dsr_multiplier
+        from {{ relation }}
+    ) as terms
+    group by {{ groups }}
+) as summed
+{%- endmacro -%}

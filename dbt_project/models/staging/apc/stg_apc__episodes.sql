@@ -1,0 +1,25 @@
+-- One row per consultant episode; a re-submission (same APCE_Ident) replaces the earlier version.
+-- ICD-10 codes arrive as 'I219', 'I21-' or 'I219X': keep the 4-character form without dash or X.
+select
+    APCE_Ident as episode_id,
+    person_id,
+    Admission_Date as admission_date,
+    Discharge_Date as discharge_date,
+    Episode_Start_Date as episode_start_date,
+    Episode_End_Date as episode_end_date,
+    Episode_Number as episode_number,
+    Admission_Method as admission_method,
+    Source_of_Admission as admission_source,
+    Discharge_Destination as discharge_destination,
+    Discharge_Method as discharge_method,
+    Patient_Classification as patient_classification,
+    upper(replace(replace(Primary_Diagnosis_Code, '-', ''), 'X', '')) as primary_diagnosis_icd10,
+    upper(replace(replace(Secondary_Diagnosis_01, '-', ''), 'X', '')) as secondary_diagnosis_icd10,
+    Der_Postcode_LSOA_Code as lsoa11cd,
+    Ethnic_Group as ethnic_category,
+    Sex as sex_code,
+    Age_On_Admission as age_on_admission,
+    Der_Provider_Code as provider_code,
+    extract_date,
+    _batch_id as batch_id
+from {{ latest_versions(source('apc', 'apc_episodes'), ['APCE_Ident']) }} as episodes

@@ -1,0 +1,14 @@
+-- One row per coded primary-care event: the latest delivered version of each event_id wins.
+-- Dates after the extract date (booked, or keyed wrongly) are capped at it (SOURCES_SPEC §2).
+select
+    event_id,
+    person_id,
+    practice_code,
+    least(clinical_effective_date, extract_date) as event_date,
+    recorded_date,
+    snomed_code,
+    value_numeric,
+    value_unit,
+    extract_date,
+    _batch_id as batch_id
+from {{ latest_versions(source('gp', 'gp_events'), ['event_id']) }} as events
