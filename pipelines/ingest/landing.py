@@ -30,8 +30,8 @@ from pipelines.warehouse.connection import connect
 # Files are validated together (GX has a fixed cost per run) up to about this many rows.
 CHUNK_ROWS = 1_000_000
 # Chunks read and validated at once, ahead of the loader; with the one being loaded, this bounds
-# memory to about (WORKERS + 1) x CHUNK_ROWS rows. Measured on the full-ICS benchmark (2 cores):
-# 1 worker 116 s and 3.2 GB, 2 workers 104 s and 5.5 GB — GX's pandas work mostly holds the GIL.
+# memory to about (WORKERS + 1) x CHUNK_ROWS rows. On the full-ICS benchmark (2 cores) one worker
+# took 115-124 s and 2.1 GB; a second saved about 10%, as GX's pandas work mostly holds the GIL.
 WORKERS = 1
 
 Chunk = list[PendingBatch | BatchOutcome]
@@ -58,6 +58,7 @@ def land_source(
                 if isinstance(item, PendingBatch):
                     outcomes.append(finish(con, contract, item, validations.get(item.batch_id),
                                            settings.quarantine_dir, seen))
+                    item.landed = None  # loaded: let the frame go (`identified` keeps the item)
                 elif item.status == "duplicate":
                     outcomes.append(record_duplicate(con, item, seen))
                 else:

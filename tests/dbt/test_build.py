@@ -34,15 +34,33 @@ def test_layers_are_schemas_named_by_layer(built_warehouse):
     assert SCHEMAS <= schemas
 
 
-def test_a3_03_covers_each_financial_year_area_type_and_quintile(built_warehouse):
+def registry(settings) -> dict[str, dict]:
+    """meta.indicator of every ind_* model, by indicator id, from the manifest."""
+    manifest = json.loads((settings.dbt_artifacts_dir / "target" / "manifest.json").read_text())
+    return {n["config"]["meta"]["indicator"]["id"]: n["config"]["meta"]["indicator"]
+            for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["name"].startswith("ind_")}
+
+
+# Cohorts too small to appear in the 4,000-person fixture (tests/e2e/test_demo_scale.py checks
+# every indicator on the 120,000-person demo data).
+EMPTY_IN_SMALL_DATA = {"A4-01"}  # ~5 adults with a learning disability on long-term support per 120k
+
+
+def test_every_indicator_covers_every_financial_year_area_type_and_breakdown(built_warehouse):
     settings, _ = built_warehouse
-    rows = query(settings, "select period, area_type, breakdown, count(*) from "
-                           "marts.fct_indicator_values where indicator_id = 'A3-03' "
-                           "group by all order by all")
-    periods = {r[0] for r in rows}
-    assert periods == {"2019/20", "2020/21"}
-    assert {(r[1], r[2]) for r in rows} == {(a, b) for a in ("ics", "place", "local_authority")
-                                             for b in ("all", "imd_quintile")}
+    rows = query(settings, "select indicator_id, period, area_type, breakdown "
+                           "from marts.fct_indicator_values group by all")
+    indicators = registry(settings)
+    assert len(indicators) >= 45
+    assert {r[0] for r in rows} == set(indicators) - EMPTY_IN_SMALL_DATA
+    for indicator_id, meta in indicators.items():
+        if indicator_id in EMPTY_IN_SMALL_DATA:
+            continue
+        mine = {r[1:] for r in rows if r[0] == indicator_id}
+        assert {r[0] for r in mine} == {"2019/20", "2020/21"}, indicator_id
+        assert {r[1] for r in mine} == {"ics", "place", "local_authority"}, indicator_id
+        assert {r[2] for r in mine} == set(meta["breakdowns"]), indicator_id
     places = query(settings, "select count(distinct area_code) from marts.fct_indicator_values "
                              "where area_type = 'place'")[0][0]
     assert places == 4
@@ -67,12 +85,15 @@ def test_registry_metadata_lives_in_the_manifest(built_warehouse):
     indicators = {n["name"]: n for n in manifest["nodes"].values()
                   if n["resource_type"] == "model" and n["name"].startswith("ind_")}
     assert indicators
-    union = next(n for n in manifest["nodes"].values() if n["name"] == "fct_indicator_values")
+    union = {name: next(n for n in manifest["nodes"].values() if n["name"] == name)
+             for name in ("fct_indicator_values", "fct_indicator_age_specific")}
     for name, node in indicators.items():
         meta = node["config"]["meta"]["indicator"]
         assert REQUIRED_META <= set(meta), name
         assert node["config"]["contract"]["enforced"], name
-        assert node["unique_id"] in union["depends_on"]["nodes"], f"{name} not in the union"
+        # a directly standardised rate goes through the age-specific table, the rest straight in
+        home = "fct_indicator_age_specific" if meta["value_type"] == "dsr" else "fct_indicator_values"
+        assert node["unique_id"] in union[home]["depends_on"]["nodes"], f"{name} not in {home}"
 
 
 def test_a_failed_build_keeps_the_last_good_warehouse(built_warehouse, tmp_path):

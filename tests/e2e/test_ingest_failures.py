@@ -175,6 +175,21 @@ def test_same_file_again_loads_once_and_the_next_month_adds_exactly_its_rows(war
     assert counts(settings)[DEATHS][0] == before[DEATHS][0] + len(_lines(good)) - 1
 
 
+
+def test_the_same_content_twice_in_one_delivery_loads_once(warehouse):
+    settings, good = warehouse
+    before = counts(settings)
+    shutil.copy(good, settings.landing_dir / DEATHS / good.name)
+    shutil.copy(good, settings.landing_dir / DEATHS / good.name.replace(".csv", "_resent.csv"))
+    outcomes = {o.file_name: o for o in land_source(settings, load_contracts()[DEATHS],
+                                                    ContractValidator())
+                if o.status != "already_loaded"}
+    assert outcomes[good.name].status == "loaded"
+    resent = outcomes[good.name.replace(".csv", "_resent.csv")]
+    assert resent.status == "duplicate" and outcomes[good.name].batch_id in resent.message
+    assert counts(settings)[DEATHS][0] == before[DEATHS][0] + len(_lines(good)) - 1
+
+
 KILLABLE = """
 import sys
 import pipelines.ingest.landing as landing

@@ -1,17 +1,29 @@
-{#- Shared shape of every indicator: the long format of marts.fct_indicator_values.
+{#- The indicator engine: one call turns a cohort into the long format of the indicator marts.
 
-    Called as a block, `{% call proportion_indicator_rows('flag') %} select ... {% endcall %}`:
-    the block's query (the cohort) has one row per unit counted in the denominator and:
-    period, period_start, period_end, place_code, place_name, lad19cd, lad19nm, imd_quintile and a
-    0/1 column named by `numerator_flag`. Each row is counted for the ICS, its place and its local
-    authority (when known), once for the `all` breakdown and once for its IMD quintile (`Unknown`
-    when the LSOA is not known). Metadata (id, value type, multiplier) come from the model's
-    `meta.indicator` block in YAML: the indicator registry. -#}
+    Called as a block, `{% call indicator_rows() %} select ... {% endcall %}`. The block's query
+    (the cohort) has these columns, one row per unit or per pre-counted group:
+      period, period_start, period_end        the reporting period
+      lad19cd, lad19nm, place_code, place_name, imd_quintile   residence (NULL when unknown)
+      sex, age_band, ethnicity_group          breakdown labels (NULL when unknown)
+      numerator, denominator                  what the row adds to each (e.g. 1/0 and 1)
+      esp_age_band                            dsr only: the ESP2013 band of the row
+    Rows are counted for the ICS, their place and local authority (when known), for the `all`
+    breakdown and for each breakdown listed in the model's meta.indicator.breakdowns (unknown
+    values are their own `Unknown` category, never dropped: INDICATORS §0.5).
+
+    The value and limits follow meta.indicator.value_type (INDICATORS §0.1-0.2):
+      proportion  numerator / denominator, Wilson limits
+      crude_rate  numerator / denominator (events per person-period), Poisson limits (exact < 10)
+      ratio       observed / expected (numerator / denominator), Poisson limits of the observed
+      dsr         the model returns age-specific rows; fct_indicator_age_specific adds the
+                  ESP2013 weights and fct_indicator_values the standardised value and Dobson
+                  limits.
+    Metadata comes from the model's meta.indicator block in YAML: the indicator registry. -#}
 
 {% macro indicator_metadata() -%}
     {#- YAML config is attached after the parse-time render, so read it only when executing. -#}
     {%- if not execute -%}
-        {{ return({'id': '', 'value_type': '', 'multiplier': 1}) }}
+        {{ return({'id': '', 'value_type': 'proportion', 'multiplier': 1, 'breakdowns': ['all']}) }}
     {%- endif -%}
     {#- (dbt unit tests cannot see the tested model's meta: they override this macro) -#}
     {%- set indicator = model.config.meta.get('indicator') -%}
@@ -22,69 +34,111 @@
 {%- endmacro %}
 
 
-{% macro proportion_indicator_rows(numerator_flag) -%}
+{% macro breakdown_label(breakdown) -%}
+    {%- set columns = {'imd_quintile': 'imd_quintile', 'sex': 'sex', 'age_band': 'age_band',
+                       'ethnicity_group': 'ethnicity_group'} -%}
+    {%- if breakdown not in columns -%}
+        {{ exceptions.raise_compiler_error("unknown breakdown " ~ breakdown) }}
+    {%- endif -%}
+    coalesce(cast({{ columns[breakdown] }} as {{ dbt.type_string() }}), 'Unknown')
+{%- endmacro %}
+
+
+{% macro indicator_rows() -%}
 {%- set indicator = indicator_metadata() -%}
+{%- set is_dsr = indicator.value_type == 'dsr' -%}
+{%- set cell = ['period', 'period_start', 'period_end', 'lad19cd', 'lad19nm', 'place_code',
+                'place_name', 'imd_quintile', 'sex', 'age_band', 'ethnicity_group']
+               + (['esp_age_band'] if is_dsr else []) -%}
+{%- set output = ['period', 'period_start', 'period_end', 'area_type', 'area_code', 'area_name',
+                  'breakdown', 'breakdown_value'] + (['esp_age_band'] if is_dsr else []) -%}
 with cohort as (
 {{ caller() }}
 ),
 
-ics as (
-    select area_code, area_name from {{ ref('int_ics_area') }}
+cells as (
+    -- counted first at the finest grain, so that the expansion below stays small
+    select
+        {{ cell | join(', ') }},
+        sum(numerator) as numerator,
+        -- decimal: an exact sum, so fractional denominators (person-years, expected counts) come
+        -- out the same on every run whatever order the engine adds them in
+        sum(cast(denominator as decimal(18, 6))) as denominator
+    from cohort
+    group by {{ cell | join(', ') }}
 ),
 
 by_area as (
-    select c.*, 'ics' as area_type, ics.area_code, ics.area_name
-    from cohort as c
-    cross join ics
+    select cells.*, 'ics' as area_type, ics.area_code, ics.area_name
+    from cells
+    cross join {{ ref('int_ics_area') }} as ics
     union all
-    select c.*, 'place', c.place_code, c.place_name
-    from cohort as c
-    where c.place_code is not null
+    select cells.*, 'place', place_code, place_name
+    from cells
+    where place_code is not null
     union all
-    select c.*, 'local_authority', c.lad19cd, c.lad19nm
-    from cohort as c
-    where c.place_code is not null
+    select cells.*, 'local_authority', lad19cd, lad19nm
+    from cells
+    where lad19cd is not null
 ),
 
 by_breakdown as (
     select by_area.*, 'all' as breakdown, 'All' as breakdown_value
     from by_area
+    {%- for breakdown in indicator.breakdowns if breakdown != 'all' %}
     union all
-    select
-        by_area.*,
-        'imd_quintile',
-        coalesce(cast(imd_quintile as {{ dbt.type_string() }}), 'Unknown')
+    select by_area.*, '{{ breakdown }}', {{ breakdown_label(breakdown) }}
     from by_area
+    {%- endfor %}
 ),
 
 counted as (
     select
-        period, period_start, period_end, area_type, area_code, area_name, breakdown, breakdown_value,
-        cast(sum({{ numerator_flag }}) as bigint) as numerator,
-        cast(count(*) as bigint) as denominator
+        {{ output | join(', ') }},
+        cast(sum(numerator) as bigint) as numerator,
+        cast(sum(denominator) as double) as denominator
     from by_breakdown
-    group by period, period_start, period_end, area_type, area_code, area_name, breakdown,
-        breakdown_value
+    group by {{ output | join(', ') }}
 )
 
+{% if is_dsr -%}
 select
     cast('{{ indicator.id }}' as {{ dbt.type_string() }}) as indicator_id,
-    period,
-    period_start,
-    period_end,
-    area_type,
-    area_code,
-    area_name,
-    breakdown,
-    breakdown_value,
-    numerator,
-    denominator,
-    cast(numerator * {{ indicator.multiplier }}.0 / denominator as double) as value,
-    cast({{ wilson_lower('numerator', 'denominator', 0.95) }} * {{ indicator.multiplier }} as double) as lower_ci95,
-    cast({{ wilson_upper('numerator', 'denominator', 0.95) }} * {{ indicator.multiplier }} as double) as upper_ci95,
-    cast({{ wilson_lower('numerator', 'denominator', 0.998) }} * {{ indicator.multiplier }} as double) as lower_ci998,
-    cast({{ wilson_upper('numerator', 'denominator', 0.998) }} * {{ indicator.multiplier }} as double) as upper_ci998,
-    cast('{{ indicator.value_type }}' as {{ dbt.type_string() }}) as value_type,
+    counted.period, counted.period_start, counted.period_end,
+    counted.area_type, counted.area_code, counted.area_name,
+    counted.breakdown, counted.breakdown_value,
+    counted.esp_age_band as age_band,
+    counted.numerator,
+    cast(round(counted.denominator) as bigint) as denominator,
+    cast('dsr' as {{ dbt.type_string() }}) as value_type,
     cast({{ indicator.multiplier }} as double) as multiplier
 from counted
+where counted.esp_age_band is not null
+{%- else -%}
+{%- set m = indicator.multiplier -%}
+select
+    cast('{{ indicator.id }}' as {{ dbt.type_string() }}) as indicator_id,
+    period, period_start, period_end, area_type, area_code, area_name, breakdown, breakdown_value,
+    numerator,
+    cast(round(denominator) as bigint) as denominator,
+    {%- if indicator.value_type == 'proportion' %}
+    cast(numerator * {{ m }}.0 / denominator as double) as value,
+    cast({{ wilson_lower('numerator', 'denominator', 0.95) }} * {{ m }} as double) as lower_ci95,
+    cast({{ wilson_upper('numerator', 'denominator', 0.95) }} * {{ m }} as double) as upper_ci95,
+    cast({{ wilson_lower('numerator', 'denominator', 0.998) }} * {{ m }} as double) as lower_ci998,
+    cast({{ wilson_upper('numerator', 'denominator', 0.998) }} * {{ m }} as double) as upper_ci998,
+    {%- elif indicator.value_type in ('crude_rate', 'ratio') %}
+    cast(case when denominator > 0 then numerator * {{ m }}.0 / denominator end as double) as value,
+    {%- for name, confidence in [('95', 0.95), ('998', 0.998)] %}
+    cast(case when denominator > 0 then {{ poisson_lower('numerator', confidence) }} * {{ m }} / denominator end as double) as lower_ci{{ name }},
+    cast(case when denominator > 0 then {{ poisson_upper('numerator', confidence) }} * {{ m }} / denominator end as double) as upper_ci{{ name }},
+    {%- endfor %}
+    {%- else -%}
+    {{ exceptions.raise_compiler_error("unknown value_type " ~ indicator.value_type) }}
+    {%- endif %}
+    cast('{{ indicator.value_type }}' as {{ dbt.type_string() }}) as value_type,
+    cast({{ m }} as double) as multiplier
+from counted
+where denominator > 0
+{%- endif %}
 {%- endmacro %}

@@ -13,6 +13,7 @@ select
     {{ groups }},
     cast(total_count as bigint) as numerator,
     cast(total_population as bigint) as denominator,
+    dsr_multiplier,
     case when total_count >= 10 then rate * dsr_multiplier end as value,
     {%- for name, confidence in [('95', 0.95), ('998', 0.998)] %}
     case when total_count >= 10 then
@@ -30,8 +31,12 @@ from (
         max(dsr_multiplier) as dsr_multiplier,
         sum(x) as total_count,
         sum(n) as total_population,
-        sum(case when n > 0 then w * x / n else 0 end) / sum(w) as rate,
-        sum(case when n > 0 then w * w * x / (n * n) else 0 end) / (sum(w) * sum(w)) as variance
+        -- the weighted terms are summed as decimals: exact, so the same on every run whatever
+        -- order the engine adds them in (a double sum can differ in its last bits)
+        cast(sum(cast(case when n > 0 then w * x / n else 0 end as decimal(38, 18))) as double)
+            / sum(w) as rate,
+        cast(sum(cast(case when n > 0 then w * w * x / (n * n) else 0 end as decimal(38, 18)))
+             as double) / (sum(w) * sum(w)) as variance
     from (
         select
             {{ groups }},

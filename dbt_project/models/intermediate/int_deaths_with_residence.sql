@@ -1,9 +1,9 @@
--- Linked deaths with the LSOA of residence, its deprivation and ICS area. Residence comes from the
--- death record; when that is missing, from the latest GP registration started by the date of death
--- (INDICATORS §0.5). residence_source says which.
+-- Every registered death with its residence, deprivation, ICS area and place of death. Residence
+-- comes from the death record; when that is missing, from the latest GP registration started by
+-- the date of death (INDICATORS §0.5); residence_source says which. Deaths that could not be
+-- linked to a person (no person_id) are kept: they count in registration-based indicators.
 with deaths as (
     select * from {{ ref('stg_civil_registration__deaths') }}
-    where person_id is not null
 ),
 
 gp_address as (
@@ -27,8 +27,14 @@ select
     deaths.date_of_death,
     deaths.registration_date,
     deaths.age_at_death,
+    {{ age_band('deaths.age_at_death') }} as age_band,
+    {{ esp_age_band('deaths.age_at_death') }} as esp_age_band,
     deaths.sex_code,
+    {{ sex_label('deaths.sex_code') }} as sex,
+    persons.ethnicity_group,
     deaths.underlying_cause_icd10,
+    coalesce(places.place_of_death_group, 'other') as place_of_death_group,
+    coalesce(places.is_usual_residence, false) as died_in_usual_residence,
     coalesce(deaths.lsoa11cd, gp_address.lsoa11cd) as residence_lsoa11cd,
     case
         when deaths.lsoa11cd is not null then 'death_record'
@@ -45,5 +51,10 @@ left join gp_address
     on deaths.person_id = gp_address.person_id
     and deaths.date_of_death = gp_address.date_of_death
     and gp_address.recency = 1
+left join {{ ref('int_persons') }} as persons
+    on deaths.person_id = persons.person_id
+left join {{ ref('ref_place_of_death_types') }} as places
+    on deaths.place_of_death_code = places.pod_code
+    and coalesce(deaths.place_of_death_establishment_type, '') = coalesce(places.establishment_type, '')
 left join {{ ref('int_lsoas_with_areas') }} as areas
     on coalesce(deaths.lsoa11cd, gp_address.lsoa11cd) = areas.lsoa11cd

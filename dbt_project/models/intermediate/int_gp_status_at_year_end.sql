@@ -1,0 +1,141 @@
+{{ config(materialized='table') }}
+-- What primary care had recorded about each registered person at the end of each reporting year
+-- (the snapshot date of INDICATORS' prevalence and coverage indicators): latest smoking status in
+-- five years, latest BMI and blood pressure in twelve months, registers ever coded, care and
+-- prevention activity in the last twelve months, and flu vaccination in the season (1 Sep - end
+-- Feb). Cluster names are the Primary Care Domain clusters of ref_clinical_codes.
+with population as (
+    select period, period_start, on_date, person_id, age
+    from {{ ref('int_registered_population') }}
+    where snapshot = 'year_end'
+),
+
+recent as (
+    select
+        population.period, population.person_id, population.on_date, population.period_start,
+        events.cluster_id, events.snomed_code, events.event_date, events.value_numeric
+    from population
+    inner join {{ ref('int_gp_events_clustered') }} as events
+        on population.person_id = events.person_id
+        and events.event_date <= population.on_date
+        and events.event_date > {{ dbt.dateadd('year', -5, 'population.on_date') }}
+),
+
+smoking as (
+    -- latest status; on the same day current beats ex beats never (SOURCES_SPEC §2 quirks)
+    select
+        period, person_id,
+        case cluster_id when 'LSMOK_COD' then 'current' when 'EXSMOK_COD' then 'ex' else 'never' end
+            as smoking_status,
+        row_number() over (
+            partition by period, person_id
+            order by event_date desc,
+                case cluster_id when 'LSMOK_COD' then 1 when 'EXSMOK_COD' then 2 else 3 end
+        ) as recency
+    from recent
+    where cluster_id in ('LSMOK_COD', 'EXSMOK_COD', 'NSMOK_COD')
+),
+
+measurements as (
+    -- latest plausible BMI (10-90) and blood pressure (40-300) readings in twelve months
+    select
+        period, person_id, measure, value_numeric,
+        row_number() over (partition by period, person_id, measure
+                           order by event_date desc) as recency
+    from (
+        select
+            recent.*,
+            case
+                when cluster_id = 'BMIVAL_COD' then 'bmi'
+                when snomed_code = {{ var('systolic_bp_code') }} then 'systolic'
+                else 'diastolic'
+            end as measure
+        from recent
+    ) as readings
+    where event_date > {{ dbt.dateadd('year', -1, 'on_date') }}
+        and (
+            (cluster_id = 'BMIVAL_COD' and value_numeric between 10 and 90)
+            or (snomed_code in ({{ var('systolic_bp_code') }}, {{ var('diastolic_bp_code') }})
+                and value_numeric between 40 and 300)
+        )
+),
+
+last_year as (
+    select
+        period, person_id,
+        {%- for name, clusters in var('last_year_activity').items() %}
+        max(case when cluster_id in ('{{ clusters | join("', '") }}') then 1 else 0 end) as {{ name }},
+        {%- endfor %}
+        {%- for component, clusters in var('smi_health_check_components').items() %}
+        max(case when cluster_id in ('{{ clusters | join("', '") }}') then 1 else 0 end)
+            as smi_check_{{ component }},
+        {%- endfor %}
+        max(case when cluster_id in ('SFLUGP1_COD', 'SFLUOHP1_COD', 'FLU_COD')
+                 and event_date >= {{ dbt.dateadd('month', 5, 'period_start') }}
+                 and event_date < {{ dbt.dateadd('month', 11, 'period_start') }}
+            then 1 else 0 end) as flu_vaccinated_in_season
+    from recent
+    where event_date > {{ dbt.dateadd('year', -1, 'on_date') }}
+    group by period, person_id
+),
+
+registers as (
+    select person_id, cluster_id, min(event_date) as first_coded_on
+    from {{ ref('int_gp_events_clustered') }}
+    where cluster_id in ('{{ var("long_term_condition_registers") | join("', '") }}')
+    group by person_id, cluster_id
+),
+
+on_registers as (
+    select
+        population.period, population.person_id,
+        {%- for cluster in var('long_term_condition_registers') %}
+        max(case when registers.cluster_id = '{{ cluster }}' then 1 else 0 end)
+            as on_{{ cluster | lower | replace('_cod', '') }}_register,
+        {%- endfor %}
+        count(registers.cluster_id) as long_term_conditions
+    from population
+    inner join registers
+        on population.person_id = registers.person_id
+        and registers.first_coded_on <= population.on_date
+    group by population.period, population.person_id
+)
+
+select
+    population.period,
+    population.person_id,
+    smoking.smoking_status,
+    bmi.value_numeric as latest_bmi,
+    systolic.value_numeric as latest_systolic_bp,
+    diastolic.value_numeric as latest_diastolic_bp,
+    {%- for name in var('last_year_activity') %}
+    coalesce(last_year.{{ name }}, 0) as {{ name }},
+    {%- endfor %}
+    coalesce(
+        {%- for component in var('smi_health_check_components') %}
+        coalesce(last_year.smi_check_{{ component }}, 0){{ ' +' if not loop.last }}
+        {%- endfor %}
+    , 0) as smi_health_check_components_done,
+    coalesce(last_year.flu_vaccinated_in_season, 0) as flu_vaccinated_in_season,
+    {%- for cluster in var('long_term_condition_registers') %}
+    {%- set column = 'on_' ~ (cluster | lower | replace('_cod', '')) ~ '_register' %}
+    coalesce(on_registers.{{ column }}, 0) as {{ column }},
+    {%- endfor %}
+    coalesce(on_registers.long_term_conditions, 0) as long_term_conditions
+from population
+left join smoking
+    on population.period = smoking.period and population.person_id = smoking.person_id
+    and smoking.recency = 1
+left join measurements as bmi
+    on population.period = bmi.period and population.person_id = bmi.person_id
+    and bmi.recency = 1 and bmi.measure = 'bmi'
+left join measurements as systolic
+    on population.period = systolic.period and population.person_id = systolic.person_id
+    and systolic.recency = 1 and systolic.measure = 'systolic'
+left join measurements as diastolic
+    on population.period = diastolic.period and population.person_id = diastolic.person_id
+    and diastolic.recency = 1 and diastolic.measure = 'diastolic'
+left join last_year
+    on population.period = last_year.period and population.person_id = last_year.person_id
+left join on_registers
+    on population.period = on_registers.period and population.person_id = on_registers.person_id

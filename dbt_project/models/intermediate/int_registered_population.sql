@@ -1,0 +1,55 @@
+{{ config(materialized='table') }}
+-- People registered with an ICS practice and alive on each reporting period's reference dates:
+-- mid-year (30 September: the population at risk for rates, as ONS mid-year estimates) and year
+-- end (31 March: the snapshot for prevalence and coverage indicators). Address, and so
+-- deprivation and area, is the one on the registration open that day (INDICATORS §0.5).
+with reference_dates as (
+    select period, period_start, period_end, 'mid_year' as snapshot, mid_year_date as on_date
+    from {{ ref('int_reporting_periods') }}
+    union all
+    select period, period_start, period_end, 'year_end', period_end
+    from {{ ref('int_reporting_periods') }}
+),
+
+open_registrations as (
+    select
+        dates.period, dates.period_start, dates.period_end, dates.snapshot, dates.on_date,
+        registrations.person_id,
+        registrations.lsoa11cd,
+        row_number() over (
+            partition by dates.period, dates.snapshot, registrations.person_id
+            order by registrations.registration_start_date desc
+        ) as recency
+    from reference_dates as dates
+    inner join {{ ref('stg_gp__registrations') }} as registrations
+        on registrations.registration_start_date <= dates.on_date
+        and (registrations.registration_end_date is null
+             or registrations.registration_end_date > dates.on_date)
+)
+
+select
+    open_registrations.period,
+    open_registrations.period_start,
+    open_registrations.period_end,
+    open_registrations.snapshot,
+    open_registrations.on_date,
+    open_registrations.person_id,
+    persons.sex,
+    persons.ethnicity_group,
+    {{ age_in_years('persons.birth_month', 'open_registrations.on_date') }} as age,
+    {{ age_band(age_in_years('persons.birth_month', 'open_registrations.on_date')) }} as age_band,
+    {{ esp_age_band(age_in_years('persons.birth_month', 'open_registrations.on_date')) }}
+        as esp_age_band,
+    open_registrations.lsoa11cd,
+    areas.imd_quintile,
+    areas.lad19cd,
+    areas.lad19nm,
+    areas.place_code,
+    areas.place_name
+from open_registrations
+inner join {{ ref('int_persons') }} as persons
+    on open_registrations.person_id = persons.person_id
+left join {{ ref('int_lsoas_with_areas') }} as areas
+    on open_registrations.lsoa11cd = areas.lsoa11cd
+where open_registrations.recency = 1
+    and (persons.date_of_death is null or persons.date_of_death > open_registrations.on_date)

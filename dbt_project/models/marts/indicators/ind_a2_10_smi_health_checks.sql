@@ -1,0 +1,7 @@
+-- A2-10: adults on the severe mental illness register with all six physical health checks in twelve months (components: var smi_health_check_components).
+{% call indicator_rows() %}
+    {{ registered_snapshot_rows(
+        numerator="status.smi_health_check_components_done = "
+                  ~ (var('smi_health_check_components') | length),
+        cohort="population.age >= 18 and status.on_mh_register = 1") }}
+{% endcall %}

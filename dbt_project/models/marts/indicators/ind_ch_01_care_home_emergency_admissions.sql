@@ -1,0 +1,52 @@
+-- CH-01: emergency admissions of care-home residents aged 65+ per 1,000 resident-years. A resident
+-- is identified by int_care_home_residents or a care-home source of admission (54, 65, 85).
+-- Residence and breakdowns: the person's latest GP registration.
+{% call indicator_rows() %}
+    with residents as (
+        select
+            care_home.person_id, care_home.resident_from, care_home.resident_to,
+            persons.birth_month, persons.sex, persons.ethnicity_group,
+            areas.imd_quintile, areas.lad19cd, areas.lad19nm, areas.place_code, areas.place_name
+        from {{ ref('int_care_home_residents') }} as care_home
+        inner join {{ ref('int_persons') }} as persons
+            on care_home.person_id = persons.person_id
+        left join {{ ref('int_lsoas_with_areas') }} as areas
+            on persons.latest_lsoa11cd = areas.lsoa11cd
+    ),
+
+    resident_years as (
+        select
+            periods.period, periods.period_start, periods.period_end, residents.*,
+            case when residents.resident_from > periods.period_start
+                 then residents.resident_from else periods.period_start end as from_date,
+            case when residents.resident_to < periods.period_end
+                 then residents.resident_to else periods.period_end end as to_date
+        from residents
+        inner join {{ ref('int_reporting_periods') }} as periods
+            on residents.resident_from <= periods.period_end
+            and (residents.resident_to is null or residents.resident_to >= periods.period_start)
+    )
+
+    select
+        period, period_start, period_end, lad19cd, lad19nm, place_code, place_name, imd_quintile,
+        sex, {{ age_band(age_in_years('birth_month', 'period_end')) }} as age_band, ethnicity_group,
+        0 as numerator,
+        ({{ dbt.datediff('from_date', 'to_date', 'day') }} + 1) / 365.25 as denominator
+    from resident_years
+    where {{ age_in_years('birth_month', 'period_end') }} >= 65
+    union all
+    select
+        periods.period, periods.period_start, periods.period_end,
+        admissions.lad19cd, admissions.lad19nm, admissions.place_code, admissions.place_name,
+        admissions.imd_quintile, admissions.sex, admissions.age_band, admissions.ethnicity_group,
+        1 as numerator,
+        0 as denominator
+    from {{ ref('int_emergency_admissions') }} as admissions
+    inner join {{ ref('int_reporting_periods') }} as periods
+        on admissions.admission_date between periods.period_start and periods.period_end
+    left join {{ ref('int_care_home_residents') }} as care_home
+        on admissions.person_id = care_home.person_id
+        and care_home.resident_from <= admissions.admission_date
+    where admissions.age_on_admission >= 65
+        and (care_home.person_id is not null or admissions.admission_source in ('54', '65', '85'))
+{% endcall %}

@@ -1,0 +1,2 @@
+-- EOL-02: share of deaths (registered in the year) that happened in: home.
+{{ place_of_death_share('home') }}

@@ -1,0 +1,44 @@
+-- EOL-05: people on the end-of-life register at any time in the year who attended ED (unplanned)
+-- while on it - the Mid-Nottinghamshire strategy measure (5,304 -> 3,433) by place and year.
+-- Residence: the address of the person's latest GP registration (many die during the year).
+{% call indicator_rows() %}
+    with register_years as (
+        select
+            periods.period, periods.period_start, periods.period_end,
+            register.person_id,
+            case when register.entered_on > periods.period_start
+                 then register.entered_on else periods.period_start end as on_register_from,
+            case when register.date_of_death < periods.period_end
+                 then register.date_of_death else periods.period_end end as on_register_to
+        from {{ ref('int_palliative_register') }} as register
+        inner join {{ ref('int_reporting_periods') }} as periods
+            on register.entered_on <= periods.period_end
+            and (register.date_of_death is null or register.date_of_death >= periods.period_start)
+    ),
+
+    attended as (
+        select distinct register_years.period, register_years.person_id
+        from register_years
+        inner join {{ ref('stg_ecds__attendances') }} as ecds
+            on register_years.person_id = ecds.person_id
+            and ecds.is_unplanned
+            and ecds.arrival_date between register_years.on_register_from
+                and register_years.on_register_to
+    )
+
+    select
+        register_years.period, register_years.period_start, register_years.period_end,
+        areas.lad19cd, areas.lad19nm, areas.place_code, areas.place_name, areas.imd_quintile,
+        persons.sex,
+        {{ age_band(age_in_years('persons.birth_month', 'register_years.on_register_to')) }} as age_band,
+        persons.ethnicity_group,
+        case when attended.person_id is not null then 1 else 0 end as numerator,
+        1 as denominator
+    from register_years
+    left join attended
+        on register_years.period = attended.period and register_years.person_id = attended.person_id
+    left join {{ ref('int_persons') }} as persons
+        on register_years.person_id = persons.person_id
+    left join {{ ref('int_lsoas_with_areas') }} as areas
+        on persons.latest_lsoa11cd = areas.lsoa11cd
+{% endcall %}
