@@ -140,7 +140,10 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
         # The flu season's vaccinations fall from September to December.
         flu_day = _uniform_dates(rng, len(people), first + np.timedelta64(153, "D"),
                                  first + np.timedelta64(260, "D"))
-        emit(older & chance(np.clip(p_flu + 0.08 * resident, 0, 0.98)) & (flu_day < until),
+        # Eligible: aged 65 or over on 31 March at the end of the season (UKHSA, INDICATORS A2-13).
+        eligible = alive & ((np.datetime64(f"{year + 1}-03-31") - birth).astype(int)
+                            / DAYS_PER_YEAR >= 65)
+        emit(eligible & chance(np.clip(p_flu + 0.08 * resident, 0, 0.98)) & (flu_day < until),
              code("SFLUGP1_COD"), when=flu_day)
         assessed = older & chance(g["frailty_assessment_65plus"])
         score = rng.uniform(*np.array([EFI_SCORE_RANGE[f] for f in frailty]).T).round(2)

@@ -13,7 +13,7 @@ gp_address as (
         registrations.lsoa11cd,
         row_number() over (
             partition by deaths.person_id, deaths.date_of_death
-            order by registrations.registration_start_date desc
+            order by registrations.registration_start_date desc, registrations.practice_code desc
         ) as recency
     from deaths
     inner join {{ ref('stg_gp__registrations') }} as registrations

@@ -13,7 +13,8 @@ preferences as (
         records.preferred_place_of_death,
         row_number() over (
             partition by deaths.person_id, deaths.date_of_death
-            order by records.record_created_date desc, records.extract_date desc
+            order by records.record_created_date desc, records.extract_date desc,
+                records.preferred_place_of_death
         ) as recency
     from deaths
     inner join {{ ref('stg_epaccs__records') }} as records

@@ -41,7 +41,7 @@ measurements as (
     select
         period, person_id, measure, value_numeric,
         row_number() over (partition by period, person_id, measure
-                           order by event_date desc) as recency
+                           order by event_date desc, value_numeric desc) as recency
     from (
         select
             recent.*,

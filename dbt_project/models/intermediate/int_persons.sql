@@ -5,7 +5,7 @@ with registrations as (
     select
         *,
         row_number() over (partition by person_id order by registration_start_date desc,
-                           extract_date desc) as recency
+                           extract_date desc, practice_code desc) as recency
     from {{ ref('stg_gp__registrations') }}
 ),
 
@@ -14,7 +14,7 @@ latest_ethnicity as (
         person_id,
         ethnic_category,
         row_number() over (partition by person_id order by extract_date desc,
-                           registration_start_date desc) as recency
+                           registration_start_date desc, practice_code desc) as recency
     from {{ ref('stg_gp__registrations') }}
     where ethnic_category is not null and ethnic_category not in ('Z', '99')
 ),

@@ -18,7 +18,8 @@ open_registrations as (
         registrations.lsoa11cd,
         row_number() over (
             partition by dates.period, dates.snapshot, registrations.person_id
-            order by registrations.registration_start_date desc
+            -- same-day registrations at two practices happen: the tie-break keeps reruns identical
+            order by registrations.registration_start_date desc, registrations.practice_code desc
         ) as recency
     from reference_dates as dates
     inner join {{ ref('stg_gp__registrations') }} as registrations

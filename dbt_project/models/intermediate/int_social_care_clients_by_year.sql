@@ -12,7 +12,7 @@ in_year as (
         events.*,
         row_number() over (
             partition by periods.period, events.client_id
-            order by events.event_start_date desc, events.import_date desc
+            order by events.event_start_date desc, events.import_date desc, events.record_id desc
         ) as recency
     from events
     inner join {{ ref('int_reporting_periods') }} as periods

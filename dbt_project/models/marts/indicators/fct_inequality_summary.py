@@ -1,0 +1,14 @@
+"""Inequality summary per indicator, period and area (INDICATORS INEQ-01 to INEQ-05): SII and RII
+with confidence limits by simulation, Q1 and Q5 values, their gap and ratio, and the Core20 share.
+
+A Python model because the limits are simulated (pipelines/statistics/inequality.py, tested against
+PHEindicatormethods). dbt contracts do not cover Python models; the YAML tests check the output.
+"""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from pipelines.statistics.inequality import inequality_summary
+
+    values = dbt.ref("fct_indicator_values").df()
+    return inequality_summary(values, repetitions=dbt.config.get("repetitions") or 10_000)

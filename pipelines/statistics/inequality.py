@@ -1,0 +1,135 @@
+"""Slope and Relative Index of Inequality with confidence limits by simulation (INDICATORS INEQ-03/04).
+
+Follows PHEindicatormethods' phe_sii (default: no transform), tested against its expected values:
+- groups ordered from most deprived (quantile 1) to least; each group's share of the population
+  `a` and the midpoint of its cumulative rank `b` (0 = most deprived end, 1 = least deprived end);
+- the weighted least-squares line value = intercept + sii * b (weights a): SII is the modelled
+  difference between the least and the most deprived ends (negative when the value is higher in
+  more deprived areas), RII the ratio of the two ends, (intercept + sii) / intercept - left
+  undefined (NaN) unless both ends are positive;
+- confidence limits: draw each group's value from a normal with that value as mean and its standard
+  error, (upper - lower) / (2 * 1.96) from its 95% limits; refit; take the quantiles of the draws.
+  A negative multiplier reverses the direction: SII changes sign and RII is inverted. RII limits
+  are empty where over 1% of the draws have an end at or below zero (tiny cells).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+Z95 = 1.959963984540054
+# RII limits are left empty when more than this share of the draws has an end at or below zero:
+# the ratio of two near-zero values is then too unstable to summarise (tiny cells).
+UNSTABLE_RII_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class InequalityResult:
+    sii: float
+    rii: float
+    intercept: float
+    sii_limits: dict[float, tuple[float, float]]  # confidence -> (lower, upper)
+    rii_limits: dict[float, tuple[float, float]]
+
+
+def _ranks(populations: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    shares = populations / populations.sum()
+    return shares, np.cumsum(shares) - shares / 2
+
+
+def _fit(values: np.ndarray, shares: np.ndarray, midpoints: np.ndarray):
+    """Weighted least squares of values (..., k) on midpoints: (intercept, slope), vectorised."""
+    b_mean = shares @ midpoints
+    y_mean = values @ shares
+    slope = ((values - y_mean[..., None]) * shares * (midpoints - b_mean)).sum(-1) \
+        / (shares * (midpoints - b_mean) ** 2).sum()
+    return y_mean - slope * b_mean, slope
+
+
+def sii(values, populations, lower_95, upper_95, *, multiplier: float = 1.0,
+        confidence: tuple[float, ...] = (0.95,), repetitions: int = 10_000,
+        seed: int = 1) -> InequalityResult:
+    """values, populations and 95% limits per group, ordered from quantile 1 (most deprived)."""
+    values, populations = np.asarray(values, float), np.asarray(populations, float)
+    se = (np.asarray(upper_95, float) - np.asarray(lower_95, float)) / (2 * Z95)
+    shares, midpoints = _ranks(populations)
+    intercept, slope = _fit(values, shares, midpoints)
+    draws = np.random.default_rng(seed).normal(values, se, size=(repetitions, values.size))
+    sim_intercept, sim_slope = _fit(draws, shares, midpoints)
+
+    def ratio(a, s, positive_only):
+        ends = (a + s, a) if multiplier > 0 else (a, a + s)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = ends[0] / ends[1]
+        return np.where((ends[0] > 0) & (ends[1] > 0), ratios, np.nan) if positive_only else ratios
+
+    point_rii = float(ratio(intercept, slope, positive_only=True))
+    sii_limits, rii_limits = {}, {}
+    for level in confidence:
+        tails = [(1 - level) / 2, 1 - (1 - level) / 2]
+        low, high = np.quantile(sim_slope * multiplier, tails)
+        sii_limits[level] = (float(low), float(high))
+        ratios = ratio(sim_intercept, sim_slope, positive_only=True)
+        stable = np.isfinite(point_rii) and np.isnan(ratios).mean() <= UNSTABLE_RII_SHARE
+        low, high = np.nanquantile(ratios, tails) if stable else (np.nan, np.nan)
+        rii_limits[level] = (float(low), float(high))
+    return InequalityResult(float(slope * multiplier), point_rii,
+                            float(intercept * abs(multiplier)), sii_limits, rii_limits)
+
+
+def stable_seed(*key: object) -> int:
+    """The same seed for the same group on every run, so that rebuilt tables are identical."""
+    return zlib.crc32("|".join(map(str, key)).encode())
+
+
+SUMMARY_COLUMNS = ["indicator_id", "period", "area_type", "area_code", "sii", "sii_lower_ci95",
+                   "sii_upper_ci95", "rii", "rii_lower_ci95", "rii_upper_ci95", "q1_value",
+                   "q5_value", "gap_q1_q5", "ratio_q1_q5", "core20_share",
+                   "core20_population_share", "value_type"]
+
+
+def inequality_summary(values, repetitions: int = 10_000):
+    """Per indicator, period and area with all five IMD quintiles valued: SII and RII with
+    simulated 95% limits, the Q1 and Q5 values, their gap (Q1 - Q5) and ratio (Q1 / Q5), and the
+    Core20 share: Q1's share of the numerator (events, people) and of the denominator (population).
+
+    `values` is marts.fct_indicator_values as a pandas frame; returns a frame of SUMMARY_COLUMNS.
+    """
+    import pandas as pd
+
+    key = ["indicator_id", "period", "area_type", "area_code"]
+    quintiles = values[(values["breakdown"] == "imd_quintile")
+                       & values["breakdown_value"].isin(["1", "2", "3", "4", "5"])]
+    totals = values[values["breakdown"] == "all"].set_index(key)
+    rows = []
+    for group, cells in quintiles.groupby(key, sort=True):
+        cells = cells.sort_values("breakdown_value")
+        complete = (len(cells) == 5 and cells[["value", "lower_ci95", "upper_ci95"]].notna().all().all()
+                    and (cells["denominator"] > 0).all())
+        q1, q5 = cells.iloc[0], cells.iloc[-1]
+        total = totals.loc[group] if group in totals.index else None
+        row = dict(zip(key, group, strict=True), value_type=cells["value_type"].iloc[0],
+                   q1_value=q1["value"] if q1["breakdown_value"] == "1" else None,
+                   q5_value=q5["value"] if q5["breakdown_value"] == "5" else None)
+        if complete:
+            result = sii(cells["value"], cells["denominator"], cells["lower_ci95"],
+                         cells["upper_ci95"], repetitions=repetitions, seed=stable_seed(*group))
+            row |= {"sii": result.sii, "sii_lower_ci95": result.sii_limits[0.95][0],
+                    "sii_upper_ci95": result.sii_limits[0.95][1], "rii": result.rii,
+                    "rii_lower_ci95": result.rii_limits[0.95][0],
+                    "rii_upper_ci95": result.rii_limits[0.95][1]}
+        if row["q1_value"] is not None and row["q5_value"] is not None:
+            row["gap_q1_q5"] = row["q1_value"] - row["q5_value"]
+            row["ratio_q1_q5"] = row["q1_value"] / row["q5_value"] if row["q5_value"] else None
+        if total is not None and q1["breakdown_value"] == "1":
+            row["core20_share"] = q1["numerator"] / total["numerator"] if total["numerator"] else None
+            row["core20_population_share"] = (q1["denominator"] / total["denominator"]
+                                              if total["denominator"] else None)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    for column in SUMMARY_COLUMNS[4:-1]:
+        frame[column] = frame[column].astype("float64")
+    return frame
