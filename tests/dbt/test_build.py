@@ -66,17 +66,40 @@ def test_every_indicator_covers_every_financial_year_area_type_and_breakdown(bui
     assert places == 4
 
 
-def test_published_cells_never_show_a_count_from_1_to_7(built_warehouse):
+def disclosure_breaches(settings) -> dict[str, int]:
+    """Every whole-number column of every table in the published schema: cells of 1-7 (INDICATORS
+    §0.3 rule 1) and counts of 8+ not rounded to var round_counts_to (rule 2), by table.column."""
+    breaches = {}
+    columns = query(settings, "select table_name, column_name from information_schema.columns "
+                              "where table_schema = 'published' and data_type in "
+                              "('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT')")
+    assert columns, "no counts published?"
+    for table, column in columns:
+        found = query(settings, f'select count(*) from published."{table}" where "{column}" '
+                                f'between 1 and 7 or ("{column}" >= 8 and "{column}" % 5 <> 0)')
+        if found[0][0]:
+            breaches[f"{table}.{column}"] = found[0][0]
+    return breaches
+
+
+def test_no_published_cell_breaks_the_disclosure_rules(built_warehouse):
     settings, _ = built_warehouse
-    breaches = query(settings, "select count(*) from published.indicator_values where "
-                               "numerator between 1 and 7 or denominator between 1 and 7")
-    assert breaches == [(0,)]
+    assert disclosure_breaches(settings) == {}
     # and the small cells that exist in the marts are withheld, not dropped
     small = query(settings, "select count(*) from marts.fct_indicator_values where "
                             "numerator between 1 and 7 or denominator between 1 and 7")[0][0]
     withheld = query(settings, "select count(*) from published.indicator_values "
                                "where suppression = 'primary'")[0][0]
     assert small == withheld > 0
+    # an inequality summary built on a withheld cell is withheld too
+    leaks = query(settings, """
+        select count(*) from published.inequality_summary as s
+        where s.sii is not null and exists (
+            select 1 from published.indicator_values as v
+            where v.indicator_id = s.indicator_id and v.period = s.period
+              and v.area_code = s.area_code and v.suppression is not null
+              and v.breakdown in ('all', 'imd_quintile'))""")
+    assert leaks == [(0,)]
 
 
 def test_registry_metadata_lives_in_the_manifest(built_warehouse):

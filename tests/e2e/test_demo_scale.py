@@ -1,0 +1,98 @@
+"""The default demo (120,000 people, six financial years) through the real ingestion and dbt build:
+every indicator for every year, values near the generator's calibration targets, and a disclosure
+scan of the whole published schema. The slowest test module (about two and a half minutes)."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from pipelines.synthetic.calibration import load_calibration
+from tests.conftest import settings_for
+from tests.dbt.test_build import registry
+
+YEARS = {"2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from pipelines.contracts.model import load_contracts
+    from pipelines.contracts.validation import ContractValidator
+    from pipelines.ingest.landing import land_source
+    from pipelines.synthetic.generate import generate
+    from pipelines.warehouse.dbt import build_warehouse
+
+    settings = settings_for(tmp_path_factory.mktemp("demo"))
+    settings.ensure_dirs()
+    generate(settings.landing_dir)
+    validator = ContractValidator()
+    for contract in load_contracts().values():
+        land_source(settings, contract, validator)
+    build_warehouse(settings)
+    yield settings
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+
+
+def query(settings, sql: str) -> list[tuple]:
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_every_indicator_is_in_the_marts_for_every_financial_year(demo):
+    indicators = registry(demo)
+    rows = query(demo, "select indicator_id, period, breakdown from marts.fct_indicator_values "
+                       "where area_type = 'ics' group by all")
+    for indicator_id, meta in indicators.items():
+        assert {r[1] for r in rows if r[0] == indicator_id} == YEARS, indicator_id
+        assert {r[2] for r in rows if r[0] == indicator_id} == set(meta["breakdowns"]), indicator_id
+
+
+def ics_value(settings, indicator_id: str, column: str = "value", period: str | None = None,
+              table: str = "marts.fct_indicator_values", area: str = "ics") -> float:
+    """The mean over the years (or one year's value) at ICS level, all people."""
+    where = "breakdown = 'all' and " if table.endswith("indicator_values") else ""
+    area_filter = "area_type = 'ics'" if area == "ics" else f"area_code = '{area}'"
+    sql = (f"select avg({column}) from {table} where {where}{area_filter} "
+           f"and indicator_id = '{indicator_id}'" + (f" and period = '{period}'" if period else ""))
+    return query(settings, sql)[0][0]
+
+
+def test_indicator_values_land_near_the_calibration_targets(demo):
+    targets = load_calibration()["targets"]
+    summary = "marts.fct_inequality_summary"
+    mid_notts = {p: n for p, n in query(demo, "select period, numerator from "
+                                              "marts.fct_indicator_values where indicator_id = "
+                                              "'A3-03' and area_code = 'mid_notts' and "
+                                              "breakdown = 'all'")}
+    measured = {
+        "adult_smoking_prevalence": ics_value(demo, "A2-01") / 100,
+        "smoking_ratio_q1_q5": ics_value(demo, "A2-01", "ratio_q1_q5", table=summary),
+        "flu_65plus_uptake": ics_value(demo, "A2-13") / 100,
+        "flu_65plus_gap_q5_minus_q1_points": -ics_value(demo, "A2-13", "gap_q1_q5",
+                                                        table=summary) / 100,
+        # the generator's check counts the register on 31 March 2024
+        "palliative_register_prevalence": ics_value(demo, "A3-07", period="2023/24") / 100,
+        "reception_obesity": ics_value(demo, "A1-02") / 100,
+        "year6_obesity": ics_value(demo, "A1-03") / 100,
+        "year6_obesity_ratio_q1_q5": ics_value(demo, "A1-03", "ratio_q1_q5", table=summary),
+        "term_low_birth_weight": ics_value(demo, "A1-01") / 100,
+        "preferred_place_achieved": ics_value(demo, "EOL-03") / 100,
+        "place_of_death_hospital": ics_value(demo, "EOL-02-HOSPITAL") / 100,
+        "place_of_death_home": ics_value(demo, "EOL-02-HOME") / 100,
+        "place_of_death_care_home": ics_value(demo, "EOL-02-CARE-HOME") / 100,
+        "eol_ed_90d_share": ics_value(demo, "A3-03") / 100,
+        "three_plus_emergency_admissions_last_90d": ics_value(demo, "A3-05") / 100,
+        "mid_notts_eol_ed_change_2019_to_2021": mid_notts["2021/22"] / mid_notts["2019/20"] - 1,
+    }
+    misses = {name: (round(value, 4), targets[name]["value"], targets[name]["tolerance"])
+              for name, value in measured.items()
+              if abs(value - targets[name]["value"]) > targets[name]["tolerance"]}
+    assert not misses, misses
+
+
+def test_no_published_count_from_1_to_7_and_counts_rounded(demo):
+    from tests.dbt.test_build import disclosure_breaches
+
+    assert disclosure_breaches(demo) == {}
