@@ -4,9 +4,9 @@ import argparse
 import json
 from pathlib import Path
 
-from benchmarks import generator, ingest
+from benchmarks import dbt_build, generator, ingest
 
-BENCHMARKS = {"generator": generator.run, "ingest": ingest.run}
+BENCHMARKS = {"generator": generator.run, "ingest": ingest.run, "dbt_build": dbt_build.run}
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -100,23 +100,28 @@ def inequality_summary(values, repetitions: int = 10_000):
     """
     import pandas as pd
 
-    key = ["indicator_id", "period", "area_type", "area_code"]
-    quintiles = values[(values["breakdown"] == "imd_quintile")
-                       & values["breakdown_value"].isin(["1", "2", "3", "4", "5"])]
-    totals = values[values["breakdown"] == "all"].set_index(key)
+    key = ("indicator_id", "period", "area_type", "area_code")
+    wanted = values[values["breakdown"].isin(["all", "imd_quintile"])]
+    groups: dict[tuple, dict[str, dict]] = {}
+    for cell in wanted.to_dict("records"):  # plain dicts: far quicker than pandas per group
+        groups.setdefault(tuple(cell[k] for k in key), {})[cell["breakdown_value"]] = cell
     rows = []
-    for group, cells in quintiles.groupby(key, sort=True):
-        cells = cells.sort_values("breakdown_value")
-        complete = (len(cells) == 5 and cells[["value", "lower_ci95", "upper_ci95"]].notna().all().all()
-                    and (cells["denominator"] > 0).all())
-        q1, q5 = cells.iloc[0], cells.iloc[-1]
-        total = totals.loc[group] if group in totals.index else None
-        row = dict(zip(key, group, strict=True), value_type=cells["value_type"].iloc[0],
-                   q1_value=q1["value"] if q1["breakdown_value"] == "1" else None,
-                   q5_value=q5["value"] if q5["breakdown_value"] == "5" else None)
-        if complete:
-            result = sii(cells["value"], cells["denominator"], cells["lower_ci95"],
-                         cells["upper_ci95"], repetitions=repetitions, seed=stable_seed(*group))
+    for group in sorted(groups):
+        cells = groups[group]
+        quintiles = [cells.get(q) for q in "12345"]
+        q1, q5, total = quintiles[0], quintiles[4], cells.get("All")
+        row = dict(zip(key, group, strict=True),
+                   value_type=next(c["value_type"] for c in cells.values()))
+        if all(c is None for c in quintiles):
+            continue  # no quintile breakdown for this indicator, period and area
+        row["q1_value"] = _number(q1, "value")
+        row["q5_value"] = _number(q5, "value")
+        if all(c is not None and all(_number(c, f) is not None for f in
+                                     ("value", "lower_ci95", "upper_ci95"))
+               and c["denominator"] > 0 for c in quintiles):
+            result = sii([c["value"] for c in quintiles], [c["denominator"] for c in quintiles],
+                         [c["lower_ci95"] for c in quintiles], [c["upper_ci95"] for c in quintiles],
+                         repetitions=repetitions, seed=stable_seed(*group))
             row |= {"sii": result.sii, "sii_lower_ci95": result.sii_limits[0.95][0],
                     "sii_upper_ci95": result.sii_limits[0.95][1], "rii": result.rii,
                     "rii_lower_ci95": result.rii_limits[0.95][0],
@@ -124,7 +129,7 @@ def inequality_summary(values, repetitions: int = 10_000):
         if row["q1_value"] is not None and row["q5_value"] is not None:
             row["gap_q1_q5"] = row["q1_value"] - row["q5_value"]
             row["ratio_q1_q5"] = row["q1_value"] / row["q5_value"] if row["q5_value"] else None
-        if total is not None and q1["breakdown_value"] == "1":
+        if total is not None and q1 is not None:
             row["core20_share"] = q1["numerator"] / total["numerator"] if total["numerator"] else None
             row["core20_population_share"] = (q1["denominator"] / total["denominator"]
                                               if total["denominator"] else None)
@@ -133,3 +138,8 @@ def inequality_summary(values, repetitions: int = 10_000):
     for column in SUMMARY_COLUMNS[4:-1]:
         frame[column] = frame[column].astype("float64")
     return frame
+
+
+def _number(cell: dict | None, field: str) -> float | None:
+    value = None if cell is None else cell[field]
+    return None if value is None or value != value else float(value)  # NaN -> None

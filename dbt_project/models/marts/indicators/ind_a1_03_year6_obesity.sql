@@ -1,21 +1,2 @@
--- A1-03: Year 6 (age 10-11) children measured with BMI at or above the 95th centile (UK90, obesity including
--- severe obesity), of children measured, by financial year of measurement (child's residence).
-{% call indicator_rows() %}
-    select
-        periods.period, periods.period_start, periods.period_end,
-        areas.lad19cd, areas.lad19nm, areas.place_code, areas.place_name, areas.imd_quintile,
-        {{ sex_label('children.sex_code') }} as sex,
-        cast(null as {{ dbt.type_string() }}) as age_band,
-        {{ ethnicity_group('children.ethnic_category') }} as ethnicity_group,
-        case when coalesce(children.bmi_centile >= 95,
-                           children.bmi_category in ('obese', 'severely obese')) then 1 else 0 end
-            as numerator,
-        1 as denominator
-    from {{ ref('stg_ncmp__measurements') }} as children
-    inner join {{ ref('int_reporting_periods') }} as periods
-        on children.measurement_date between periods.period_start and periods.period_end
-    left join {{ ref('int_lsoas_with_areas') }} as areas
-        on children.lsoa11cd = areas.lsoa11cd
-    where children.school_year = '6'
-        and (children.bmi_centile is not null or children.bmi_category is not null)
-{% endcall %}
+-- A1-03: Year 6 (age 10-11) children with obesity including severe obesity, of children measured.
+{{ child_obesity_rows('6') }}
