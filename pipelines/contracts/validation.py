@@ -105,7 +105,8 @@ class ContractValidator:
 
     @property
     def _definitions(self) -> dict[str, tuple]:
-        return self._context and self._local.definitions  # (the context creates the dict)
+        _ = self._context  # this thread's context, and its empty definitions, on first use
+        return self._local.definitions
 
     def _definition(self, contract: Contract):
         if contract.id not in self._definitions:
