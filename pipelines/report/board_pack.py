@@ -80,6 +80,11 @@ def describe_gap(most: pd.Series, least: pd.Series, unit: str) -> str:
     return f"most deprived fifth {a}, least deprived {b}: no clear difference (95% CIs overlap)"
 
 
+# How each value type's 95% interval is computed (dbt_project/macros/statistics/).
+INTERVAL_METHODS = {"proportion": "Wilson", "crude_rate": "exact Poisson (under 10) or Byar",
+                    "ratio": "exact Poisson (under 10) or Byar", "dsr": "Dobson"}
+
+
 def _indicator_section(values: pd.DataFrame, meta: dict, source: str, first_chart: bool) -> str:
     unit = meta["unit"]
     mine = values[values["indicator_id"] == meta["id"]]
@@ -115,7 +120,8 @@ def _indicator_section(values: pd.DataFrame, meta: dict, source: str, first_char
 <section id="{meta['id']}" aria-labelledby="{meta['id']}-title">
   <h2 id="{meta['id']}-title">{meta['id']} {html.escape(meta['title'])}</h2>
   <p class="meta">Aim {meta['aim']} · {html.escape(meta['numerator'])} ÷
-     {html.escape(meta['denominator'])} · {meta['value_type']} ({unit}) with 95% Wilson intervals
+     {html.escape(meta['denominator'])} · {meta['value_type']} ({unit}) with 95%
+     {INTERVAL_METHODS[meta['value_type']]} intervals
      · {'lower' if meta['polarity'] == 'lower_is_better' else 'higher'} is better</p>
   {charts}
   <h3>Latest period ({latest})</h3>
