@@ -53,17 +53,8 @@ sources:
 """
 
 STAGING_SQL = """\
--- One row per {name} record: the latest delivered version wins.
-with versions as (
-    select
-        *,
-        row_number() over (
-            partition by record_id
-            order by extract_date desc, _batch_id desc, _row_number desc
-        ) as version_rank
-    from {{{{ source('{name}', '{name}') }}}}
-)
-
+-- One row per {name} record: the latest delivered version wins (macro latest_versions; change
+-- the key columns if records are identified by more than record_id).
 select
     record_id,
     person_id,
@@ -71,8 +62,7 @@ select
     code,
     extract_date,
     _batch_id as batch_id
-from versions
-where version_rank = 1
+from {{{{ latest_versions(source('{name}', '{name}'), ['record_id']) }}}} as records
 """
 
 MODELS_YML = """\
