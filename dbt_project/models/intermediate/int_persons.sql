@@ -1,6 +1,9 @@
+{{ config(materialized='table') }}
 -- One row per person known to primary care: sex, month of birth, ethnicity (latest recorded) and
 -- date of death (civil registration wins over the GP record, SOURCES_SPEC §5), and the address of
--- the latest registration.
+-- the latest registration with its deprivation and ICS area: the residence of indicators that have
+-- no dated address of their own (social care, care homes, the end-of-life register). A table:
+-- most intermediate models and many indicators read it.
 with registrations as (
     select
         *,
@@ -35,10 +38,17 @@ select
     {{ ethnicity_group('coalesce(latest_ethnicity.ethnic_category, registrations.ethnic_category)') }}
         as ethnicity_group,
     coalesce(registered_deaths.date_of_death, registrations.date_of_death) as date_of_death,
-    registrations.lsoa11cd as latest_lsoa11cd
+    registrations.lsoa11cd as latest_lsoa11cd,
+    areas.imd_quintile,
+    areas.lad19cd,
+    areas.lad19nm,
+    areas.place_code,
+    areas.place_name
 from registrations
 left join latest_ethnicity
     on registrations.person_id = latest_ethnicity.person_id and latest_ethnicity.recency = 1
 left join registered_deaths
     on registrations.person_id = registered_deaths.person_id
+left join {{ ref('int_lsoas_with_areas') }} as areas
+    on registrations.lsoa11cd = areas.lsoa11cd
 where registrations.recency = 1

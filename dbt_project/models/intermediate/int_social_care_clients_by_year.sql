@@ -46,9 +46,7 @@ select
                then 1 else 0 end as integer) as age,
     persons.sex,
     persons.ethnicity_group,
-    areas.imd_quintile, areas.lad19cd, areas.lad19nm, areas.place_code, areas.place_name
+    persons.imd_quintile, persons.lad19cd, persons.lad19nm, persons.place_code, persons.place_name
 from clients
 left join {{ ref('int_persons') }} as persons
     on clients.person_id = persons.person_id
-left join {{ ref('int_lsoas_with_areas') }} as areas
-    on persons.latest_lsoa11cd = areas.lsoa11cd

@@ -6,12 +6,10 @@
         select
             care_home.person_id, care_home.resident_from, care_home.resident_to,
             persons.birth_month, persons.sex, persons.ethnicity_group,
-            areas.imd_quintile, areas.lad19cd, areas.lad19nm, areas.place_code, areas.place_name
+            persons.imd_quintile, persons.lad19cd, persons.lad19nm, persons.place_code, persons.place_name
         from {{ ref('int_care_home_residents') }} as care_home
         inner join {{ ref('int_persons') }} as persons
             on care_home.person_id = persons.person_id
-        left join {{ ref('int_lsoas_with_areas') }} as areas
-            on persons.latest_lsoa11cd = areas.lsoa11cd
     ),
 
     resident_years as (

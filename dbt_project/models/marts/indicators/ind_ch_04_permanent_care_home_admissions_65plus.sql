@@ -11,7 +11,7 @@
 
     select
         periods.period, periods.period_start, periods.period_end,
-        areas.lad19cd, areas.lad19nm, areas.place_code, areas.place_name, areas.imd_quintile,
+        persons.lad19cd, persons.lad19nm, persons.place_code, persons.place_name, persons.imd_quintile,
         persons.sex, '65+' as age_band, persons.ethnicity_group,
         1 as numerator,
         0 as denominator
@@ -20,8 +20,6 @@
         on first_admissions.admitted_on between periods.period_start and periods.period_end
     left join {{ ref('int_persons') }} as persons
         on first_admissions.person_id = persons.person_id
-    left join {{ ref('int_lsoas_with_areas') }} as areas
-        on persons.latest_lsoa11cd = areas.lsoa11cd
     where extract(year from first_admissions.admitted_on) - first_admissions.birth_year >= 65
     union all
     select

@@ -31,7 +31,7 @@
 
     select
         discharges.period, discharges.period_start, discharges.period_end,
-        areas.lad19cd, areas.lad19nm, areas.place_code, areas.place_name, areas.imd_quintile,
+        persons.lad19cd, persons.lad19nm, persons.place_code, persons.place_name, persons.imd_quintile,
         persons.sex,
         {{ age_band(age_in_years('persons.birth_month', 'discharges.discharge_date')) }} as age_band,
         persons.ethnicity_group,
@@ -51,6 +51,4 @@
         and care_home.resident_from <= discharges.day_91
     left join {{ ref('int_persons') }} as persons
         on discharges.person_id = persons.person_id
-    left join {{ ref('int_lsoas_with_areas') }} as areas
-        on persons.latest_lsoa11cd = areas.lsoa11cd
 {% endcall %}

@@ -4,7 +4,7 @@
 {% call indicator_rows() %}
     select
         periods.period, periods.period_start, periods.period_end,
-        areas.lad19cd, areas.lad19nm, areas.place_code, areas.place_name, areas.imd_quintile,
+        persons.lad19cd, persons.lad19nm, persons.place_code, persons.place_name, persons.imd_quintile,
         persons.sex,
         {{ age_band('extract(year from events.event_end_date) - events.birth_year') }} as age_band,
         persons.ethnicity_group,
@@ -16,8 +16,6 @@
         on events.event_end_date between periods.period_start and periods.period_end
     left join {{ ref('int_persons') }} as persons
         on events.person_id = persons.person_id
-    left join {{ ref('int_lsoas_with_areas') }} as areas
-        on persons.latest_lsoa11cd = areas.lsoa11cd
     where events.service_type = 'Short Term Support: ST-Max'
         and events.event_outcome is not null
         and events.event_outcome <> 'NFA - Deceased'

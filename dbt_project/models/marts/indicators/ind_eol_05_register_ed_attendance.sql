@@ -28,7 +28,7 @@
 
     select
         register_years.period, register_years.period_start, register_years.period_end,
-        areas.lad19cd, areas.lad19nm, areas.place_code, areas.place_name, areas.imd_quintile,
+        persons.lad19cd, persons.lad19nm, persons.place_code, persons.place_name, persons.imd_quintile,
         persons.sex,
         {{ age_band(age_in_years('persons.birth_month', 'register_years.on_register_to')) }} as age_band,
         persons.ethnicity_group,
@@ -39,6 +39,4 @@
         on register_years.period = attended.period and register_years.person_id = attended.person_id
     left join {{ ref('int_persons') }} as persons
         on register_years.person_id = persons.person_id
-    left join {{ ref('int_lsoas_with_areas') }} as areas
-        on persons.latest_lsoa11cd = areas.lsoa11cd
 {% endcall %}
