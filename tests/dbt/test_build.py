@@ -42,6 +42,16 @@ def registry(settings) -> dict[str, dict]:
             if n["resource_type"] == "model" and n["name"].startswith("ind_")}
 
 
+def test_every_indicator_has_a_unit_test_of_its_own_logic(built_warehouse):
+    settings, run = built_warehouse
+    manifest = json.loads((settings.dbt_artifacts_dir / "target" / "manifest.json").read_text())
+    indicator_models = {n["name"] for n in manifest["nodes"].values()
+                        if n["resource_type"] == "model" and n["name"].startswith("ind_")}
+    passed = {n.name for n in run.nodes if n.resource_type == "unit_test" and n.status == "pass"}
+    tested = {t["model"] for t in manifest["unit_tests"].values() if t["name"] in passed}
+    assert indicator_models - tested == set()
+
+
 # Cohorts too small to appear in the 4,000-person fixture (tests/e2e/test_demo_scale.py checks
 # every indicator on the 120,000-person demo data).
 EMPTY_IN_SMALL_DATA = {"A4-01"}  # ~5 adults with a learning disability on long-term support per 120k
