@@ -13,7 +13,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 .PHONY: help install browser run test lint bench lock clean
 
 help:
-	@echo "make run    generate demo extracts, run the monthly refresh, write reports/output/index.html"
+	@echo "make run    generate demo extracts, run the monthly refresh, write the board pack to reports/output/"
 	@echo "make test   run the whole test suite (unit, dbt, end to end)"
 	@echo "make lint   ruff"
 	@echo "make bench  benchmarks, as ratios against a baseline measured in the same run"
@@ -29,15 +29,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) browser
 	$(BIN)/pophealth demo-data
 	$(BIN)/pophealth refresh
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
-# Browser checks of the board pack need Chromium (Debian's package). Installed when missing and
-# possible (root with apt-get); otherwise those tests skip and say why.
+# The board pack's PDF and its browser checks need Chromium (Debian's package). Installed when
+# missing and possible (root with apt-get); otherwise the PDF is skipped and those tests say why.
 browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \

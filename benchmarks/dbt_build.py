@@ -24,11 +24,15 @@ os.environ["PH_LANDING_DIR"] = sys.argv[1]
 from pipelines.config import load_settings
 from pipelines.contracts.model import load_contracts
 from pipelines.contracts.validation import ContractValidator
+from pipelines.ingest.data_quality import refresh_data_quality
 from pipelines.ingest.landing import land_source
+from pipelines.warehouse.connection import connect
 settings = load_settings(); settings.ensure_dirs()
 validator = ContractValidator()
 for contract in load_contracts().values():
     land_source(settings, contract, validator)
+with connect(settings.duckdb_path) as con:
+    refresh_data_quality(con, list(load_contracts().values()))
 """
 
 DBT = """

@@ -15,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 CONTRACTS_DIR = PROJECT_ROOT / "data_contracts"
 REFERENCE_SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
+BOUNDARIES_DIR = PROJECT_ROOT / "reports" / "boundaries"
 
 
 def _path(name: str, default: Path) -> Path:

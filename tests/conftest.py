@@ -62,21 +62,32 @@ def settings_for(root: Path):
                     reports_dir=root / "reports", dbt_target="test")
 
 
+def land_all(settings) -> list:
+    """Every source's delivered files landed through the real contracts, then the data-quality
+    summary, as the ingest flow does (without Prefect)."""
+    from pipelines.contracts.model import load_contracts
+    from pipelines.contracts.validation import ContractValidator
+    from pipelines.ingest.data_quality import refresh_data_quality
+    from pipelines.ingest.landing import land_source
+    from pipelines.warehouse.connection import connect
+
+    validator, contracts = ContractValidator(), list(load_contracts().values())
+    outcomes = [o for contract in contracts for o in land_source(settings, contract, validator)]
+    with connect(settings.duckdb_path) as con:
+        refresh_data_quality(con, contracts)
+    return outcomes
+
+
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory, small_extracts):
     """The small extracts landed through the real contracts and built with the real dbt project.
     Session-scoped and read-only for the tests that use it."""
-    from pipelines.contracts.model import load_contracts
-    from pipelines.contracts.validation import ContractValidator
-    from pipelines.ingest.landing import land_source
     from pipelines.warehouse.dbt import build_warehouse
 
     settings = settings_for(tmp_path_factory.mktemp("built"))
     settings.ensure_dirs()
     shutil.copytree(small_extracts, settings.landing_dir, dirs_exist_ok=True)
-    validator = ContractValidator()
-    for contract in load_contracts().values():
-        outcomes = land_source(settings, contract, validator)
-        assert {o.status for o in outcomes} == {"loaded"}, [o.message for o in outcomes]
+    outcomes = land_all(settings)
+    assert {o.status for o in outcomes} == {"loaded"}, [o.message for o in outcomes]
     run = build_warehouse(settings)
     return settings, run

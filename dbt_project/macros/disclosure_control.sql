@@ -5,7 +5,8 @@
        of one area (they sum to its `all` row) and the areas of one type (places sum towards the
        ICS) - a single suppressed cell could be recovered by subtraction, so the next smallest cell
        of that set is suppressed too.
-    3. Published counts of 8+ are rounded to the nearest round_counts_to; zero stays 0.
+    3. Published counts of 8+ are rounded to the nearest round_counts_to; zero stays 0 (and the
+       value of a `count` row is its rounded count).
     4. Proportions with a denominator under low_numbers_denominator are flagged. -#}
 {% macro disclosure_controlled(relation) -%}
 {%- set lo, hi, step = var('suppress_min'), var('suppress_max'), var('round_counts_to') -%}
@@ -51,7 +52,10 @@ select
     breakdown, breakdown_value,
     case when suppression is null then {{ round_count('numerator', step) }} end as numerator,
     case when suppression is null then {{ round_count('denominator', step) }} end as denominator,
-    case when suppression is null then value end as value,
+    -- a count's value is the count itself, so it is published rounded like the numerator
+    case when suppression is null then
+        case when value_type = 'count' then {{ round_count('numerator', step) }} else value end
+    end as value,
     case when suppression is null then lower_ci95 end as lower_ci95,
     case when suppression is null then upper_ci95 end as upper_ci95,
     case when suppression is null then lower_ci998 end as lower_ci998,
@@ -65,4 +69,11 @@ from flagged
 
 {% macro round_count(column, step) -%}
     cast(case when {{ column }} = 0 then 0 else round({{ column }} * 1.0 / {{ step }}) * {{ step }} end as bigint)
+{%- endmacro %}
+
+{#- A count published on its own (not part of a table of cells that sum to a total): suppressed
+    (null) when in [suppress_min, suppress_max], otherwise rounded like every published count. -#}
+{% macro publishable_count(column) -%}
+    case when {{ column }} between {{ var('suppress_min') }} and {{ var('suppress_max') }} then null
+         else {{ round_count(column, var('round_counts_to')) }} end
 {%- endmacro %}

@@ -26,20 +26,22 @@ def _wrap(text: str, width: int = 95) -> str:
     return "<br>".join(lines + [line])
 
 
-def _layout(fig: go.Figure, title: str, y_title: str, source: str) -> go.Figure:
+def _layout(fig: go.Figure, title: str, y_title: str, source: str,
+            x_title: str = "Financial year", height: int = 440) -> go.Figure:
     fig.update_layout(
         title={"text": _wrap(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "color": NHS_DARK_GREY, "size": 13},
         yaxis={"title": y_title, "rangemode": "tozero", "gridcolor": "#E8EDEE"},
-        xaxis={"title": "Financial year"},
+        xaxis={"title": x_title},
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend={"orientation": "h", "y": -0.25},
-        margin={"l": 60, "r": 20, "t": 80, "b": 110},
-        height=440,
-        annotations=[{"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": -0.42,
-                      "showarrow": False, "xanchor": "left", "font": {"size": 11,
-                                                                       "color": NHS_MID_GREY}}],
+        legend={"orientation": "h", "y": -0.18, "yanchor": "top"},
+        margin={"l": 60, "r": 20, "t": 80, "b": 150},
+        height=height + 40,
+        # the source line sits at the foot of the figure, below the legend, in pixels
+        annotations=[{"text": _wrap(source, 150), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+                      "yshift": -118, "yanchor": "top", "showarrow": False, "xanchor": "left",
+                      "align": "left", "font": {"size": 11, "color": NHS_MID_GREY}}],
     )
     return fig
 
@@ -78,3 +80,138 @@ def by_quintile(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.F
         ))
     fig.update_layout(barmode="group")
     return _layout(fig, title, f"{meta['short_title']} ({meta['unit']})", source)
+
+
+# Making Data Count colours: special cause of improvement blue, of concern orange, common cause grey.
+SIGNAL_STYLE = {"improvement": ("#41B6E6", "circle"), "concern": ("#ED8B00", "diamond"),
+                "neither": ("#7C2855", "square"), "common_cause": (NHS_MID_GREY, "circle")}
+
+
+def spc_chart(months: list[str], chart, point_kinds: list[str], meta: dict, title: str,
+              source: str) -> go.Figure:
+    """XmR chart: the series, its mean and process limits, special-cause points marked by colour
+    and by marker shape (so the signal survives greyscale and colour-vision deficiency)."""
+    fig = go.Figure()
+    # meta="count": these traces carry published counts (found by the output's disclosure scan)
+    fig.add_trace(go.Scatter(x=months, y=chart.values, mode="lines", name=meta["short_title"],
+                             line={"color": NHS_MID_GREY, "width": 1.5}, hoverinfo="skip",
+                             meta="count"))
+    for kind, (colour, symbol) in SIGNAL_STYLE.items():
+        idx = [i for i, k in enumerate(point_kinds) if k == kind]
+        if idx:
+            fig.add_trace(go.Scatter(
+                x=[months[i] for i in idx], y=[chart.values[i] for i in idx], mode="markers",
+                name={"common_cause": "Common cause"}.get(kind, f"Special cause: {kind}"),
+                marker={"color": colour, "symbol": symbol, "size": 8}, meta="count",
+                hovertemplate=f"%{{x}}: %{{y:,.0f}} {meta['unit']}<extra></extra>"))
+    for y, name, dash in ((chart.mean, "Mean", "solid"), (chart.upper, "Upper process limit", "dash"),
+                          (chart.lower, "Lower process limit", "dash")):
+        fig.add_trace(go.Scatter(x=[months[0], months[-1]], y=[y, y], mode="lines", name=name,
+                                 line={"color": NHS_DARK_GREY, "dash": dash, "width": 1},
+                                 hoverinfo="skip"))
+    return _layout(fig, title, f"{meta['short_title']} ({meta['unit']})", source, x_title="Month")
+
+
+def sii_trend(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Figure:
+    """Slope index of inequality by period with its simulated 95% interval; 0 = no gradient."""
+    rows = rows.sort_values("period")
+    fig = go.Figure(go.Scatter(
+        x=rows["period"], y=rows["sii"], mode="lines+markers", name="Slope index of inequality",
+        line={"color": NHS_BLUE, "width": 2},
+        error_y={"type": "data", "symmetric": False, "array": rows["sii_upper_ci95"] - rows["sii"],
+                 "arrayminus": rows["sii"] - rows["sii_lower_ci95"], "thickness": 1.2, "width": 4},
+        hovertemplate=f"%{{x}}: SII %{{y:.1f}} {meta['unit']}<extra></extra>"))
+    fig.add_hline(y=0, line={"color": NHS_DARK_GREY, "width": 1})
+    fig = _layout(fig, title, f"SII ({meta['unit']})", source)
+    fig.update_yaxes(rangemode="normal")
+    return fig
+
+
+def area_comparison(rows: pd.DataFrame, ics_value: float, meta: dict, title: str,
+                    source: str) -> go.Figure:
+    """Places and local authorities against the ICS: dots with 95% (thick) and 99.8% (thin) limits."""
+    rows = rows.sort_values(["area_type", "area_name"], ascending=[False, False])
+    labels = [f"{r.area_name} ({'place' if r.area_type == 'place' else 'LA'})"
+              for r in rows.itertuples()]
+    fig = go.Figure()
+    for level, width, name in (("998", 1, "99.8% limits"), ("95", 4, "95% limits")):
+        fig.add_trace(go.Scatter(
+            x=rows["value"], y=labels, mode="markers", name=name,
+            marker={"color": NHS_BLUE, "size": 9 if level == "95" else 1},
+            error_x={"type": "data", "symmetric": False, "thickness": width, "width": 0,
+                     "color": NHS_BLUE if level == "95" else NHS_DARK_GREY,
+                     "array": rows[f"upper_ci{level}"] - rows["value"],
+                     "arrayminus": rows["value"] - rows[f"lower_ci{level}"]},
+            hovertemplate=f"%{{y}}: %{{x:.1f}} {meta['unit']}<extra></extra>"))
+    if pd.notna(ics_value):
+        fig.add_vline(x=ics_value, line={"color": "#ED8B00", "dash": "dash", "width": 2},
+                      annotation_text="ICS", annotation_position="top")
+    fig = _layout(fig, title, "", source, x_title=f"{meta['short_title']} ({meta['unit']})",
+                  height=120 + 28 * len(rows))
+    fig.update_yaxes(title=None, rangemode="normal")
+    fig.update_xaxes(rangemode="tozero", gridcolor="#E8EDEE")
+    return fig
+
+
+def counts_by_area(rows: pd.DataFrame, y_title: str, title: str, source: str) -> go.Figure:
+    """Published (rounded) counts per period, one line per area; suppressed counts are gaps."""
+    fig = go.Figure()
+    for i, (area, part) in enumerate(rows.groupby("area_name", sort=True)):
+        part = part.sort_values("period")
+        fig.add_trace(go.Scatter(
+            x=part["period"], y=part["numerator"], name=area, mode="lines+markers", meta="count",
+            line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "width": 2},
+            hovertemplate=f"{area}<br>%{{x}}: %{{y:,}}<extra></extra>"))
+    return _layout(fig, title, y_title, source)
+
+
+# Sequential blues, light to dark: ordered in lightness, so the classes read in greyscale too.
+MAP_CLASSES = ["#DEEBF7", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C"]
+NO_VALUE = "Suppressed or no value"
+
+
+def choropleth(outlines: dict, classes: dict[str, str | None], labels: list[str], title: str,
+               source: str, legend_title: str) -> go.Figure:
+    """Areas filled by class. `outlines`: area code → (x, y) rings in British National Grid metres;
+    `classes`: area code → one of `labels` (ordered light to dark) or None (suppressed, white).
+    Plain scatter traces on equal-aspect axes: no tiles or topojson to fetch, so it works offline."""
+    groups: dict[str, tuple[list, list]] = {label: ([], []) for label in [*labels, NO_VALUE]}
+    for code, (x, y) in outlines.items():
+        group = groups[classes.get(code) or NO_VALUE]
+        group[0].extend(x)
+        group[1].extend(y)
+    colours = {**dict(zip(labels, _spread(MAP_CLASSES, len(labels)), strict=True)),
+               NO_VALUE: "#FFFFFF"}
+    fig = go.Figure()
+    for label, (xs, ys) in groups.items():
+        if xs:
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, fill="toself", mode="lines", name=label, hoverinfo="name",
+                fillcolor=colours[label], line={"color": NHS_DARK_GREY, "width": 0.4}))
+    fig = _layout(fig, title, "", source, x_title="", height=560)
+    fig.update_xaxes(visible=False, rangemode="normal")
+    fig.update_yaxes(visible=False, rangemode="normal", scaleanchor="x", scaleratio=1)
+    fig.update_layout(legend={"orientation": "v", "y": 0.5, "title": {"text": legend_title}})
+    return fig
+
+
+def _spread(palette: list[str], n: int) -> list[str]:
+    """n colours from the palette, from its lightest to its darkest."""
+    if n <= 1:
+        return palette[-2:-1] * n
+    return [palette[round(i * (len(palette) - 1) / (n - 1))] for i in range(n)]
+
+
+def quality_by_month(rows: pd.DataFrame, title: str, source: str) -> go.Figure:
+    """Completeness of key fields (share) by month, one line per source."""
+    fig = go.Figure()
+    for i, (name, part) in enumerate(rows.groupby("source", sort=True)):
+        part = part.sort_values("month")
+        fig.add_trace(go.Scatter(
+            x=part["month"], y=part["completeness"] * 100, name=name, mode="lines",
+            line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "width": 1.5,
+                  "dash": ["solid", "dot", "dash"][i // len(CATEGORY_COLOURS) % 3]},
+            hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:.1f}}%<extra></extra>"))
+    fig = _layout(fig, title, "Completeness of key fields (%)", source, x_title="Month of activity")
+    fig.update_yaxes(rangemode="normal")
+    return fig

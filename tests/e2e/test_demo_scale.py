@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.synthetic.calibration import load_calibration
-from tests.conftest import settings_for
+from tests.conftest import land_all, settings_for
 from tests.dbt.test_build import registry
 
 YEARS = {"2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"}
@@ -18,18 +18,13 @@ YEARS = {"2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"}
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from pipelines.contracts.model import load_contracts
-    from pipelines.contracts.validation import ContractValidator
-    from pipelines.ingest.landing import land_source
     from pipelines.synthetic.generate import generate
     from pipelines.warehouse.dbt import build_warehouse
 
     settings = settings_for(tmp_path_factory.mktemp("demo"))
     settings.ensure_dirs()
     generate(settings.landing_dir)
-    validator = ContractValidator()
-    for contract in load_contracts().values():
-        land_source(settings, contract, validator)
+    land_all(settings)
     build_warehouse(settings)
     yield settings
     shutil.rmtree(settings.data_dir, ignore_errors=True)

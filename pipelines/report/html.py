@@ -1,0 +1,161 @@
+"""The board pack's HTML: page shell (navigation, header, trust panel), figures with text
+equivalents, tables and the Making Data Count icons. NHS identity colours, Arial (the NHS fallback
+for Frutiger, so no web font is fetched), readable on a laptop and printable."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+PLOTLY_JS = "plotly.min.js"  # written once beside the pages
+
+CSS = """
+body { font-family: Frutiger, Arial, Helvetica, sans-serif; color: #212B32; margin: 0;
+       background: #F0F4F5; line-height: 1.45; }
+header { background: #005EB8; color: white; padding: 16px 32px; }
+header h1 { margin: 0; font-size: 26px; } header p { margin: 4px 0 0; }
+nav { background: #003087; padding: 0 32px; }
+nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; }
+nav a { display: block; color: white; padding: 10px 12px; text-decoration: none; font-size: 15px; }
+nav a[aria-current="page"] { background: #005EB8; font-weight: bold; }
+nav a:hover { text-decoration: underline; }
+main { max-width: 1150px; margin: 0 auto; padding: 16px 32px; }
+section { background: white; padding: 16px 24px; margin: 16px 0; border-top: 4px solid #005EB8; }
+h2 { font-size: 22px; } h3 { font-size: 18px; }
+figure { margin: 16px 0; } figcaption { font-size: 14px; color: #425563; }
+.meta, .caveats, .trust { font-size: 14px; color: #425563; }
+.trust { background: #E8EDEE; padding: 12px 24px; margin: 16px 0; }
+table { border-collapse: collapse; font-size: 14px; margin: 8px 0; }
+th, td { border-bottom: 1px solid #D8DDE0; padding: 4px 10px; text-align: right; vertical-align: top; }
+th:first-child, td:first-child, .text { text-align: left; }
+caption { text-align: left; }
+a { color: #005EB8; }
+a:focus, button:focus { outline: 3px solid #FFEB3B; background: #FFEB3B; color: #212B32; }
+.skip { position: absolute; left: -999px; } .skip:focus { left: 8px; top: 8px; z-index: 9; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 12px; }
+.tile { border: 1px solid #D8DDE0; padding: 10px 14px; background: white; }
+.tile h3 { font-size: 16px; margin: 0 0 6px; } .tile .value { font-size: 28px; font-weight: bold; }
+.tile p { margin: 4px 0; font-size: 14px; }
+.icons { display: flex; gap: 8px; align-items: center; font-size: 12px; }
+.suppressed { color: #768692; }
+@media print { body { background: white; } nav, .skip { display: none; }
+  section, figure, .tile { page-break-inside: avoid; } main { max-width: none; } }
+"""
+
+
+@dataclass(frozen=True)
+class Page:
+    file: str
+    title: str
+
+
+PAGES = [
+    Page("index.html", "Overview"),
+    Page("aim-1.html", "Aim 1: Outcomes"),
+    Page("aim-2.html", "Aim 2: Inequalities and prevention"),
+    Page("aim-3.html", "Aim 3: Productivity and value"),
+    Page("aim-4.html", "Aim 4: Social and economic development"),
+    Page("end-of-life.html", "End of life"),
+    Page("care-homes.html", "Care homes"),
+    Page("personalised-care.html", "Personalised care"),
+    Page("data-quality.html", "Data quality"),
+    Page("methods.html", "Methods"),
+]
+
+
+def esc(text) -> str:
+    return html.escape(str(text))
+
+
+def page(current: Page, subtitle: str, body: str, trust: str) -> str:
+    current_mark = ' aria-current="page"'
+    links = "".join(
+        f'<li><a href="{p.file}"{current_mark if p == current else ""}>{esc(p.title)}</a></li>'
+        for p in PAGES)
+    return f"""<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(current.title)} - ICP board pack - Nottingham and Nottinghamshire ICS</title>
+<style>{CSS}</style>
+<script src="{PLOTLY_JS}"></script></head>
+<body><a class="skip" href="#content">Skip to content</a>
+<header><h1>{esc(current.title)}</h1><p>{esc(subtitle)}</p></header>
+<nav aria-label="Board pack pages"><ul>{links}</ul></nav>
+<main id="content">
+{trust}
+{body}
+</main></body></html>
+"""
+
+
+def figure(fig: go.Figure, caption: str) -> str:
+    """A chart with its text equivalent: the caption states the finding and points to the table."""
+    chart = fig.to_html(full_html=False, include_plotlyjs=False,
+                        config={"displaylogo": False, "responsive": True})
+    return (f'<figure role="group" aria-label="{esc(caption)}">{chart}'
+            f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+
+class Count(str):
+    """A published count of people or events as displayed ('*' when suppressed): rendered with
+    class="count" so the disclosure scan of the output can find every one."""
+
+
+def count(value) -> Count:
+    return Count("*" if value is None or pd.isna(value) else f"{int(value):,}")
+
+
+def _cell(value, text: bool) -> str:
+    classes = [name for name, on in (("text", text), ("count", isinstance(value, Count))) if on]
+    return f'<td class="{" ".join(classes)}">{esc(value)}</td>' if classes else f"<td>{esc(value)}</td>"
+
+
+def table(columns: dict[str, list] | pd.DataFrame, caption: str, text_columns: int = 1) -> str:
+    """A plain accessible table; the first `text_columns` columns are left-aligned text. Pass
+    columns holding `Count`s as a dict of lists: a DataFrame turns them into plain strings."""
+    if isinstance(columns, pd.DataFrame):
+        columns = {name: columns[name].tolist() for name in columns.columns}
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+    rows = "".join(
+        "<tr>" + "".join(_cell(v, i < text_columns) for i, v in enumerate(row)) + "</tr>"
+        for row in zip(*columns.values(), strict=True))
+    return (f'<table><caption class="meta">{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+# Making Data Count icons, drawn inline (letters as well as colour, for colour-vision deficiency).
+_VARIATION = {
+    "common_cause": ("#A6A6A6", "~", "Common cause variation"),
+    "improvement_high": ("#41B6E6", "H", "Special cause variation: improvement (higher)"),
+    "improvement_low": ("#41B6E6", "L", "Special cause variation: improvement (lower)"),
+    "concern_high": ("#ED8B00", "H", "Special cause variation: concern (higher)"),
+    "concern_low": ("#ED8B00", "L", "Special cause variation: concern (lower)"),
+    "neither_high": ("#7C2855", "H", "Special cause variation: higher (no better direction)"),
+    "neither_low": ("#7C2855", "L", "Special cause variation: lower (no better direction)"),
+}
+_ASSURANCE = {
+    "pass": ("#41B6E6", "P", "Assurance: consistently passing the target"),
+    "fail": ("#ED8B00", "F", "Assurance: consistently failing the target"),
+    "hit_and_miss": ("#A6A6A6", "?", "Assurance: hit and miss against the target"),
+}
+
+
+def _icon(colour: str, letter: str, label: str) -> str:
+    return (f'<span class="icons"><svg width="30" height="30" viewBox="0 0 30 30" role="img" '
+            f'aria-label="{esc(label)}"><circle cx="15" cy="15" r="13" fill="white" '
+            f'stroke="{colour}" stroke-width="3"/><text x="15" y="20" text-anchor="middle" '
+            f'font-size="14" font-weight="bold" fill="{colour}">{esc(letter)}</text></svg>'
+            f"{esc(label)}</span>")
+
+
+def variation_icon(kind: str) -> str:
+    return _icon(*_VARIATION[kind])
+
+
+def assurance_icon(kind: str | None) -> str:
+    if kind is None:
+        return '<span class="icons">No target set: no assurance icon</span>'
+    return _icon(*_ASSURANCE[kind])

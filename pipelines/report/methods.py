@@ -1,0 +1,71 @@
+"""The methods page: each statistic in plain words, and the indicator catalogue from the registry."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.report.html import esc, table
+
+EXPLANATIONS = [
+    ("Proportions and Wilson score intervals",
+     "A proportion is the share of a group with something (for example, current smokers among "
+     "adults with a recorded smoking status), as a percentage. Its 95% confidence interval is the "
+     "range within which the true value very probably lies given the numbers counted; we use the "
+     "Wilson score method, which behaves well for small groups and for values near 0% or 100%."),
+    ("Crude rates, ratios and Byar's intervals",
+     "A crude rate counts events per head of population (for example, admissions per 100,000 "
+     "children). Counts of events vary by chance from year to year; the interval uses the exact "
+     "Poisson distribution below 10 events and Byar's close approximation above. Observed/expected "
+     "ratios (hypertension case finding) use the same limits on the observed count."),
+    ("Directly age-standardised rates (DSR) and Dobson intervals",
+     "Areas with older populations have more deaths and admissions simply because they are older. "
+     "A DSR applies each area's age-specific rates to the same standard population (the 2013 "
+     "European Standard Population), so areas and years can be compared fairly. The interval uses "
+     "Dobson's method. No DSR is shown for fewer than 10 events; the age-band counts behind every "
+     "DSR are in marts.fct_indicator_age_specific."),
+    ("95% and 99.8% limits",
+     "Charts of places and local authorities show two intervals: 95% (about 2 standard errors) and "
+     "99.8% (about 3). An area is described as different from the ICS only when its 99.8% interval "
+     "excludes the ICS value, as on a funnel plot; this keeps chance findings out of the narrative."),
+    ("Deprivation quintiles, Core20 and the slope index of inequality",
+     "Each person is placed in a fifth (quintile) of deprivation by the English Indices of "
+     "Deprivation 2019 rank of their neighbourhood (LSOA): quintile 1 is the most deprived 20% in "
+     "England, the Core20 of Core20PLUS5. The gap and ratio compare quintile 1 with quintile 5. The "
+     "slope index of inequality (SII) is the modelled difference between the least and the most "
+     "deprived ends of the population, using all five quintiles weighted by their size; the "
+     "relative index (RII) is that difference relative to the average. Their 95% intervals come from "
+     "10,000 simulations of the quintile values within their own intervals (the PHE method)."),
+    ("Statistical process control (Making Data Count)",
+     "Monthly series are drawn as XmR charts: the mean and process limits at the mean ± 2.66 times "
+     "the average month-to-month change. Points are special cause (not just chance) when one falls "
+     "beyond a limit, 7 in a row fall on one side of the mean, 6 in a row rise or fall, or 2 of 3 are "
+     "close to a limit. The variation icon shows whether the latest point is special cause of "
+     "improvement (blue) or concern (orange), or common cause (grey); the assurance icon shows "
+     "whether a target lies outside the limits (consistently passed or failed) or inside them "
+     "(hit and miss). On the overview the icons use the ICS's annual values."),
+    ("Disclosure control",
+     "Before any figure leaves the warehouse: counts of 1 to 7 are suppressed (shown as *), with a "
+     "second cell suppressed wherever a hidden count could be worked out by subtraction; other "
+     "counts are rounded to the nearest 5 (values and intervals use the unrounded counts); "
+     "proportions on fewer than 30 people are flagged as low numbers. Inequality summaries are "
+     "withheld when any of their cells is suppressed. No person-level data appears in this pack."),
+    ("Narrative sentences",
+     "The sentence in each chart title is generated from the figures and only states a change, a "
+     "gap or a difference when the intervals do not overlap (or an SPC rule fires); otherwise it "
+     "says there is no clear difference."),
+]
+
+
+def methods_body(indicators: dict[str, dict], page_of: dict[str, str]) -> str:
+    sections = "".join(f"<h3>{esc(title)}</h3><p>{esc(text)}</p>" for title, text in EXPLANATIONS)
+    catalogue = pd.DataFrame([{
+        "Indicator": m["id"], "Title": m["title"], "Numerator": m["numerator"],
+        "Denominator": m["denominator"], "Value": f"{m['value_type']} ({m['unit']})",
+        "Better": {"lower_is_better": "lower", "higher_is_better": "higher"}.get(m["polarity"], "-"),
+        "Sources": ", ".join(m["sources"]), "Page": page_of[m["id"]],
+    } for m in indicators.values()])
+    return (f"<section><h2>The statistics in plain words</h2>{sections}</section>"
+            "<section><h2>Indicator catalogue</h2><p>Every indicator's definition lives once, in the "
+            "dbt model's metadata; this table is generated from it.</p>"
+            + table(catalogue, "Indicators, their definitions and where they are shown",
+                    text_columns=8) + "</section>")

@@ -1,0 +1,193 @@
+"""The blocks a board-pack page is made of: an indicator's section (trend, deprivation, inequality
+trend, area comparison, optional map, latest-period table) and an overview tile."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.report import figures, maps, narrative, spc
+from pipelines.report.html import assurance_icon, count, esc, figure, table, variation_icon
+from pipelines.report.published import Published
+
+AREA_ORDER = {"ics": 0, "place": 1, "local_authority": 2}
+AREA_LABELS = {"ics": "ICS", "place": "Place", "local_authority": "Local authority"}
+# How each value type's interval is computed (dbt_project/macros/statistics/).
+INTERVAL_METHODS = {"proportion": "Wilson score", "crude_rate": "exact Poisson (under 10) or Byar",
+                    "ratio": "exact Poisson (under 10) or Byar", "dsr": "Dobson"}
+
+
+def source_line(meta: dict, period: str) -> str:
+    return (f"Source: {', '.join(meta['sources'])} (ICS linked extracts), {period}; published "
+            "figures after disclosure control. * = suppressed.")
+
+
+def ics_series(pub: Published, indicator_id: str) -> pd.DataFrame:
+    rows = pub.indicator_values(indicator_id)
+    return rows[(rows["area_type"] == "ics") & (rows["breakdown"] == "all")].sort_values("period")
+
+
+def annual_variation(meta: dict, ics: pd.DataFrame) -> tuple[str, str | None]:
+    """MDC variation and assurance icons from an XmR chart of the ICS's published annual values."""
+    points = ics["value"].dropna().tolist()
+    if len(points) < 2:
+        return "common_cause", None
+    chart = spc.xmr(points)
+    target = (meta.get("target") or {}).get("value")
+    return spc.variation(chart, meta["polarity"]), spc.assurance(chart, meta["polarity"], target)
+
+
+def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str:
+    unit, latest = meta["unit"], pub.latest_period
+    rows = pub.indicator_values(meta["id"])
+    overall = rows[rows["breakdown"] == "all"]
+    ics = ics_series(pub, meta["id"])
+    periods = f"{ics['period'].min()} to {ics['period'].max()}" if len(ics) else "no periods"
+    source = source_line(meta, periods)
+    blocks = []
+
+    change = narrative.describe_change(ics.iloc[0], ics.iloc[-1], unit) if len(ics) > 1 else ""
+    blocks.append(figure(
+        figures.trend_by_area(overall[overall["area_type"].isin(["ics", "place"])], meta,
+                              f"{meta['short_title']}: across the ICS it {change}", source),
+        f"Line chart of {meta['short_title']} by financial year for the ICS and its places, with "
+        "95% confidence intervals. The table below gives the latest values."))
+
+    quintiles = rows[(rows["area_type"] == "ics") & (rows["breakdown"] == "imd_quintile")]
+    if len(quintiles):
+        q = quintiles[quintiles["period"] == latest].set_index("breakdown_value")
+        gap = (narrative.describe_gap(q.loc["1"], q.loc["5"], unit) if {"1", "5"} <= set(q.index)
+               else "by deprivation quintile")
+        blocks.append(figure(
+            figures.by_quintile(quintiles, meta, f"{meta['short_title']}, {latest}: {gap}", source),
+            f"Bar chart of {meta['short_title']} by IMD 2019 quintile (1 = most deprived) for each "
+            f"year, with 95% confidence intervals. {latest}: {gap}."))
+
+    inequality = pub.inequality[(pub.inequality["indicator_id"] == meta["id"])
+                                & (pub.inequality["area_type"] == "ics")].sort_values("period")
+    if len(inequality) > 1:
+        trend = narrative.describe_sii_trend(inequality.iloc[0], inequality.iloc[-1], unit)
+        blocks.append(figure(
+            figures.sii_trend(inequality, meta, f"{meta['short_title']}: {trend}", source),
+            f"Slope index of inequality of {meta['short_title']} by year with 95% intervals: {trend}."))
+        blocks.append(inequality_table(inequality, unit))
+
+    latest_areas = overall[(overall["period"] == latest) & (overall["area_type"] != "ics")]
+    ics_latest = ics[ics["period"] == latest]["value"]
+    ics_value = ics_latest.iloc[0] if len(ics_latest) else None
+    if len(latest_areas):
+        comparison = narrative.describe_vs_ics(latest_areas, ics_value, unit)
+        blocks.append(figure(
+            figures.area_comparison(latest_areas, ics_value, meta,
+                                    f"{meta['short_title']} by place and local authority, "
+                                    f"{latest}: {comparison}", source_line(meta, latest)),
+            f"Dot chart of {meta['short_title']} in {latest} for each place and local authority with "
+            f"95% and 99.8% limits against the ICS value: {comparison}."))
+    if with_map:
+        blocks.append(area_maps(latest_areas, meta, latest))
+
+    return f"""
+<section id="{esc(meta['id'])}" aria-labelledby="{esc(meta['id'])}-title">
+  <h2 id="{esc(meta['id'])}-title">{esc(meta['id'])} {esc(meta['title'])}</h2>
+  <p class="meta">Aim {meta['aim']} · {esc(meta['numerator'])} ÷ {esc(meta['denominator'])} ·
+  {esc(meta['value_type'])} ({esc(unit)}) with 95% {INTERVAL_METHODS[meta['value_type']]}
+  intervals · {'lower' if meta['polarity'] == 'lower_is_better' else 'higher'} is better
+  {'· ' + esc(meta['mirrors']) if meta.get('mirrors') else ''}</p>
+  {''.join(blocks)}
+  {latest_table(overall[overall['period'] == latest], meta, latest)}
+</section>"""
+
+
+MAP_LEVELS = {"place": "place", "local_authority": "local authority"}
+
+
+def area_maps(latest_areas: pd.DataFrame, meta: dict, latest: str) -> str:
+    """Choropleths of the latest values by place and by local authority."""
+    blocks = []
+    for level, label in MAP_LEVELS.items():
+        rows = latest_areas[(latest_areas["area_type"] == level)].dropna(subset=["value"])
+        values = dict(zip(rows["area_code"], rows["value"], strict=True))
+        outlines = maps.outlines(level)
+        classes, labels = maps.classify({code: values.get(code) for code in outlines},
+                                        meta["unit"], 4)
+        finding = ""
+        if len(rows) > 1:
+            high, low = rows.loc[rows["value"].idxmax()], rows.loc[rows["value"].idxmin()]
+            finding = (f": highest in {high['area_name']} ({narrative.fmt(high['value'], meta['unit'])}), "
+                       f"lowest in {low['area_name']} ({narrative.fmt(low['value'], meta['unit'])})")
+        title = f"{meta['short_title']} by {label}, {latest}{finding}"
+        blocks.append(figure(
+            figures.choropleth(outlines, classes, labels, title, source_line(meta, latest),
+                               f"Value ({meta['unit']})"),
+            f"Map of {meta['short_title']} by {label} in {latest}, darker = higher{finding}. "
+            "The values are in the table below."))
+    return "".join(blocks)
+
+
+def inequality_table(rows: pd.DataFrame, unit: str) -> str:
+    def interval(a, b):
+        return f"{narrative.fmt(a)} to {narrative.fmt(b)}"
+
+    return table({
+        "Period": rows["period"].tolist(),
+        "SII": [narrative.fmt(v, unit) for v in rows["sii"]],
+        "SII 95% interval": [interval(a, b) for a, b in
+                             zip(rows["sii_lower_ci95"], rows["sii_upper_ci95"], strict=True)],
+        "RII": [narrative.fmt(v, "", 2) for v in rows["rii"]],
+        "RII 95% interval": [f"{narrative.fmt(a, '', 2)} to {narrative.fmt(b, '', 2)}" for a, b in
+                             zip(rows["rii_lower_ci95"], rows["rii_upper_ci95"], strict=True)],
+        "Core20 share of numerator": [_percent(v) for v in rows["core20_share"]],
+        "Core20 share of denominator": [_percent(v) for v in rows["core20_population_share"]],
+    }, "Inequality measures for the ICS by year (SII: slope index of inequality, absolute; RII: "
+       "relative index; * = withheld for small numbers)")
+
+
+def _percent(share) -> str:
+    return narrative.fmt(share * 100 if pd.notna(share) else share, "%")
+
+
+def latest_table(rows: pd.DataFrame, meta: dict, latest: str) -> str:
+    rows = rows.assign(order=rows["area_type"].map(AREA_ORDER)).sort_values(["order", "area_name"])
+    unit = meta["unit"]
+    columns = {
+        "Area": rows["area_name"].tolist(), "Type": rows["area_type"].map(AREA_LABELS).tolist(),
+        "Numerator": [count(v) for v in rows["numerator"]],
+        "Denominator": [count(v) for v in rows["denominator"]],
+        "Value": [narrative.fmt(v, unit) for v in rows["value"]],
+        "95% CI": [f"{narrative.fmt(a)} to {narrative.fmt(b)}"
+                   for a, b in zip(rows["lower_ci95"], rows["upper_ci95"], strict=True)],
+        "99.8% CI": [f"{narrative.fmt(a)} to {narrative.fmt(b)}"
+                     for a, b in zip(rows["lower_ci998"], rows["upper_ci998"], strict=True)],
+    }
+    return table(columns, f"Latest period ({latest}): text equivalent of the charts. Counts rounded "
+                        "to the nearest 5; * = suppressed for small numbers.", text_columns=2)
+
+
+def tile(pub: Published, meta: dict, page_of: dict[str, str]) -> str:
+    unit = meta["unit"]
+    ics = ics_series(pub, meta["id"])
+    if ics.empty:
+        return ""
+    last = ics.iloc[-1]
+    previous = narrative.describe_change(ics.iloc[-2], last, unit) if len(ics) > 1 else ""
+    summary = pub.inequality[(pub.inequality["indicator_id"] == meta["id"])
+                             & (pub.inequality["area_type"] == "ics")
+                             & (pub.inequality["period"] == last["period"])]
+    gap = ("Q1–Q5 gap withheld (small numbers)" if summary.empty or pd.isna(summary["q1_value"].iloc[0])
+           else f"Most deprived fifth {narrative.fmt(summary['q1_value'].iloc[0], unit)}, least "
+                f"deprived {narrative.fmt(summary['q5_value'].iloc[0], unit)} "
+                f"(gap {narrative.fmt(summary['gap_q1_q5'].iloc[0], unit)})")
+    areas = pub.indicator_values(meta["id"])
+    areas = areas[(areas["breakdown"] == "all") & (areas["area_type"] == "place")
+                  & (areas["period"] == last["period"])]
+    variation, assurance = annual_variation(meta, ics)
+    target = meta.get("target")
+    return f"""
+<div class="tile"><h3><a href="{page_of[meta['id']]}#{esc(meta['id'])}">{esc(meta['id'])}
+  {esc(meta['short_title'])}</a></h3>
+  <p class="value">{narrative.fmt(last['value'], unit)}</p>
+  <p>ICS, {esc(last['period'])}. Since the previous year it {esc(previous)}.</p>
+  <p>{esc(gap)}.</p>
+  <p>Places: {esc(narrative.describe_vs_ics(areas, last['value'], unit))}.</p>
+  {f"<p>Target {target['value']}{esc(unit)} ({esc(target['source'])}).</p>" if target else ""}
+  <div>{variation_icon(variation)}</div><div>{assurance_icon(assurance)}</div>
+</div>"""

@@ -1,0 +1,159 @@
+"""The ICP board pack written from a real built warehouse (small synthetic extracts), opened in real
+headless Chromium: every page, offline, no console errors, screenshots; and scanned for
+disclosure breaches and person-level identifiers."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+
+import duckdb
+import numpy as np
+import pytest
+
+from pipelines.ingest.pseudonymise import nhs_number_is_valid
+from pipelines.report.html import PAGES, PLOTLY_JS
+from tests.browser import visit
+from tests.e2e.test_refresh import external_references
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def pack(built_warehouse, tmp_path_factory):
+    """The board pack of the session's built warehouse, written to a folder of its own."""
+    from dataclasses import replace
+
+    from pipelines.report.board_pack import write_board_pack
+
+    settings, _ = built_warehouse
+    settings = replace(settings, reports_dir=tmp_path_factory.mktemp("pack"))
+    written = write_board_pack(settings)
+    return settings, written
+
+
+def pages(settings) -> dict[str, str]:
+    return {p.file: (settings.reports_dir / p.file).read_text(encoding="utf-8") for p in PAGES}
+
+
+def test_every_page_is_written_with_plotly_js_once_beside_them(pack):
+    settings, written = pack
+    assert {p.name for p in written} >= {p.file for p in PAGES}
+    assert (settings.reports_dir / PLOTLY_JS).stat().st_size > 1_000_000
+    for name, page in pages(settings).items():
+        assert f'<script src="{PLOTLY_JS}"></script>' in page, name
+        assert external_references(page) == [], name  # no CDN, no web fonts
+        assert "plotly.js v" not in page, name  # not embedded again in the page
+
+
+def test_every_page_opens_in_chromium_offline_without_errors(pack, tmp_path):
+    settings, _ = pack
+    for p in PAGES:
+        seen = visit(settings.reports_dir / p.file, tmp_path / p.file.removesuffix(".html"))
+        assert seen.requests == [], p.file
+        assert seen.console_errors == [], p.file
+        assert seen.screenshot.stat().st_size > 10_000, p.file
+        if "Plotly.newPlot" in (settings.reports_dir / p.file).read_text(encoding="utf-8"):
+            assert 'class="main-svg"' in seen.dom, f"plotly drew nothing on {p.file}"
+        # every page links to every other (keyboard navigation) and has a skip link
+        assert all(f'href="{other.file}"' in seen.dom for other in PAGES), p.file
+        assert 'href="#content"' in seen.dom
+
+
+def test_every_published_indicator_has_a_section_on_some_page(pack):
+    settings, _ = pack
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        published = {r[0] for r in con.execute(
+            "select distinct indicator_id from published.indicator_values").fetchall()}
+    sections = set()
+    for page in pages(settings).values():
+        sections |= set(re.findall(r'<section id="([^"]+)" aria-labelledby', page))
+    assert published - sections == set()
+
+
+def plotly_figures(page: str) -> list[dict]:
+    """Every figure of a page: the data and layout passed to Plotly.newPlot."""
+    decoder, found = json.JSONDecoder(), []
+    for match in re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*', page):
+        data, end = decoder.raw_decode(page, match.end())
+        layout, _ = decoder.raw_decode(page, end + page[end:].index("{"))
+        found.append({"data": data, "layout": layout})
+    return found
+
+
+def test_every_chart_has_a_title_units_and_a_source_line(pack):
+    settings, _ = pack
+    charts = 0
+    for name, page in pages(settings).items():
+        for fig in plotly_figures(page):
+            layout, charts = fig["layout"], charts + 1
+            title = layout.get("title", {}).get("text", "")
+            assert len(title) > 20, (name, title)
+            notes = " ".join(a.get("text", "") for a in layout.get("annotations", []))
+            assert "Source:" in notes, (name, title)
+            units = [layout.get(axis, {}).get("title", {}).get("text", "")
+                     for axis in ("xaxis", "yaxis")]
+            units.append(layout.get("legend", {}).get("title", {}).get("text", ""))  # maps
+            assert any(re.search(r"\(.+\)|%|quintile", u) for u in units), (name, title, units)
+    assert charts > 100
+
+
+def _array(values) -> list:
+    """A trace's values: a list, or plotly's typed array {"dtype": ..., "bdata": base64}."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values or [])
+
+
+class _CountCells(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.counts, self._in = [], False
+
+    def handle_starttag(self, tag, attrs):
+        self._in = tag == "td" and "count" in (dict(attrs).get("class") or "").split()
+
+    def handle_data(self, data):
+        if self._in:
+            self.counts.append(data.strip())
+            self._in = False
+
+
+def test_the_output_shows_no_small_count_and_no_person_identifier(pack):
+    settings, written = pack
+    shown = []
+    for page in pages(settings).values():
+        cells = _CountCells()
+        cells.feed(page)
+        shown += cells.counts
+        for fig in plotly_figures(page):
+            shown += [str(y) for trace in fig["data"] if trace.get("meta") == "count"
+                      for y in _array(trace.get("y")) if y is not None and y == y]
+    numbers = [float(v.replace(",", "")) for v in shown if v != "*"]
+    assert len(numbers) > 100 and "*" in shown  # counts shown, and some suppressed
+    breaches = [n for n in numbers if 1 <= n <= 7 or (n >= 8 and n % 5)]
+    assert breaches == []
+
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        people = {r[0] for r in con.execute(
+            "select person_id from intermediate.int_persons").fetchall()}
+    text = "\n".join(p.read_text(encoding="utf-8", errors="ignore")
+                     for p in written if p.suffix == ".html")
+    tokens = set(re.findall(r"[0-9a-f]{16,}", text))
+    assert people and not tokens & people  # no pseudonymised person id
+    candidates = re.findall(r"(?<![\w.-])\d{3} ?\d{3} ?\d{4}(?![\w.-])", text)
+    assert [c for c in candidates if nhs_number_is_valid(c.replace(" ", ""))] == []
+
+
+def test_a_pdf_of_the_whole_pack_is_printed_by_chromium(pack):
+    settings, written = pack
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("Chromium not found: install it with `apt-get install -y chromium`")
+    pdf = settings.reports_dir / "board-pack.pdf"
+    assert pdf in written
+    content = pdf.read_bytes()
+    assert content.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", content)) >= 20  # many pages, not a blank one
