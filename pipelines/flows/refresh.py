@@ -7,18 +7,25 @@ message naming the file, rule and column (no traceback), and publishes the same 
 
 from __future__ import annotations
 
+import uuid
+
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
+from pipelines.config import load_settings
 from pipelines.flows.build import dbt_build_task
 from pipelines.flows.ingest import ingest
 from pipelines.flows.report import write_board_pack_task
+from pipelines.flows.run_history import finish_run, start_run
 from pipelines.flows.summary import RunSummary
 from pipelines.warehouse.dbt import DbtFailed
 
 
-def _finish(summary: RunSummary):
+def _finish(summary: RunSummary, run_id: str):
+    finish_run(load_settings(), run_id, summary)
+    summary.notes.append(f"Run {run_id} recorded in ops.runs (its batches: ops.run_batches).")
     markdown = summary.to_markdown()
     print(markdown)
     create_markdown_artifact(key="refresh-summary", markdown=markdown,
@@ -31,19 +38,21 @@ def _finish(summary: RunSummary):
 @flow(name="refresh", log_prints=True)
 def refresh(sources: list[str] | None = None, full_refresh: bool = False):
     summary = RunSummary(title="Monthly refresh")
+    run_id = str(flow_run.id or uuid.uuid4())
+    start_run(load_settings(), run_id, "refresh", full_refresh)
     summary.batches = ingest(sources)
     if summary.quarantined:
         summary.failure = (
             f"{len(summary.quarantined)} extract(s) broke their data contract and were quarantined; "
             "the build and reports were not run. "
             + " | ".join(f"{b.file_name}: {b.message}" for b in summary.quarantined))
-        return _finish(summary)
+        return _finish(summary, run_id)
     try:
         summary.dbt = dbt_build_task(full_refresh=full_refresh)
     except DbtFailed as failure:
         summary.failure = f"{failure} — the warehouse keeps its last good state"
         summary.dbt_nodes_failed = [n.name for n in failure.nodes
                                     if n.status in ("error", "fail", "runtime error")]
-        return _finish(summary)
+        return _finish(summary, run_id)
     summary.reports = write_board_pack_task()
-    return _finish(summary)
+    return _finish(summary, run_id)

@@ -52,7 +52,7 @@ def home_page(meta: dict) -> str:
     return THEME_PAGES.get(meta.get("theme"), f"aim-{meta['aim']}.html")
 
 
-def write_board_pack(settings: Settings) -> list[Path]:
+def write_board_pack(settings: Settings, run_id: str | None = None) -> list[Path]:
     """Write the pack into a side folder, then move it over the last one file by file, so a
     failure while writing leaves the previous pack as it was."""
     pub = read_published(settings)
@@ -61,7 +61,7 @@ def write_board_pack(settings: Settings) -> list[Path]:
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     (building / PLOTLY_JS).write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
-    trust = trust_panel(pub)
+    trust = trust_panel(pub, run_id)
     subtitle = (f"Nottingham and Nottinghamshire Integrated Care Partnership board pack · data "
                 f"period {pub.data_period} · refreshed {pub.refreshed_at:%d %B %Y %H:%M}")
     bodies = {p.file: _body(pub, p) for p in PAGES}
@@ -295,7 +295,7 @@ def data_quality_page(pub: Published) -> str:
                     text_columns=1) + "</section>")
 
 
-def trust_panel(pub: Published) -> str:
+def trust_panel(pub: Published, run_id: str | None = None) -> str:
     """Data period, refresh time, source batches and data-quality caveats: on every page."""
     batches = pub.source_batches.sort_values("source")
     delivered = "; ".join(f"{r.source} {r.files_loaded} files to {r.latest_file} "
@@ -314,7 +314,9 @@ def trust_panel(pub: Published) -> str:
     ]
     return (f'<aside class="trust" aria-label="About these figures"><strong>Data period</strong> '
             f"{esc(pub.data_period)} · <strong>Refreshed</strong> "
-            f"{pub.refreshed_at:%d %B %Y %H:%M} · figures from the published schema only (counts "
+            f"{pub.refreshed_at:%d %B %Y %H:%M}"
+            + (f" by run {esc(run_id)} (ops.runs; its batches in ops.run_batches)" if run_id else "")
+            + " · figures from the published schema only (counts "
             "of 1-7 suppressed, shown as *, counts rounded to 5).<br><strong>Source batches"
             f"</strong> {esc(delivered)}.<br><strong>Caveats</strong> {esc(' '.join(caveats))}"
             f' <a href="data-quality.html">Data quality</a> · <a href="methods.html">Methods</a>'

@@ -58,7 +58,8 @@ def warehouse_tables(settings) -> dict[str, tuple]:
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         names = con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
-            "where not (table_schema = 'ops' and table_name = 'ingest_batches') order by 1"
+            "where not (table_schema = 'ops' and table_name in "
+            "('ingest_batches', 'runs', 'run_batches')) order by 1"
         ).fetchall()
         return {n: con.execute(f"select count(*), sum(hash(t)) from {n} t").fetchone()
                 for (n,) in names}
@@ -120,6 +121,38 @@ def test_indicator_matches_a_count_made_from_the_files(pipeline):
     assert got["denominator"].tolist() == expected["denominator"].tolist()
     assert got["value"].tolist() == pytest.approx(
         (100 * expected["numerator"] / expected["denominator"]).tolist(), rel=1e-12)
+
+
+def test_a_board_figure_traces_back_to_its_delivered_files(pipeline):
+    """The pack names its run; ops.run_batches lists the batches that run published from; the
+    indicator's sources (registry) pick out its files in the ledger, and every staging row behind
+    the figure came from one of them."""
+    settings, _ = pipeline
+    page = (settings.reports_dir / "index.html").read_text()
+    run_id = re.search(r"by run ([0-9a-f-]{36})", page).group(1)
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        status, pack = con.execute("select status, pack_files from ops.runs where run_id = ?",
+                                   [run_id]).fetchone()
+        figure = con.execute(
+            "select numerator from published.indicator_values where indicator_id = 'A3-03' "
+            "and area_type = 'ics' and breakdown = 'all' and period = '2020/21'").fetchone()
+        files = con.execute(
+            "select b.source, b.file_name from ops.run_batches r join ops.ingest_batches b "
+            "using (batch_id) where r.run_id = ? and r.role = 'published' and b.source in "
+            "('civil_registration_deaths', 'ecds_attendances', 'gp_registrations')",
+            [run_id]).fetchall()
+        behind = {r[0] for r in con.execute(
+            "select distinct batch_id from staging.stg_civil_registration__deaths union "
+            "select distinct batch_id from staging.stg_ecds__attendances").fetchall()}
+        published_batches = {r[0] for r in con.execute(
+            "select batch_id from ops.run_batches where run_id = ? and role = 'published'",
+            [run_id]).fetchall()}
+    assert status == "completed" and "index.html" in pack.split(",") and figure[0] > 0
+    delivered = {(p.parent.name, p.name) for source in
+                 ("civil_registration_deaths", "ecds_attendances", "gp_registrations")
+                 for p in (settings.landing_dir / source).iterdir()}
+    assert set(files) == delivered
+    assert behind <= published_batches
 
 
 def test_the_run_publishes_a_markdown_summary_artifact(pipeline):
