@@ -256,6 +256,9 @@ def deprivation_map(pub: Published) -> str:
 def data_quality_page(pub: Published) -> str:
     dq = pub.data_quality.copy()
     dq["month"] = pd.to_datetime(dq["month"])
+    if len(pub.values):  # registrations date back decades: show the reporting period only
+        dq = dq[(dq["month"] >= pd.Timestamp(pub.values["period_start"].min()))
+                & (dq["month"] <= pd.Timestamp(pub.values["period_end"].max()))]
     recent = dq[dq["month"] > dq["month"].max() - pd.DateOffset(months=12)]
     summary = recent.groupby("source").agg(
         completeness=("completeness", "mean"), validity=("validity", "mean"),

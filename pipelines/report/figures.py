@@ -46,6 +46,14 @@ def _layout(fig: go.Figure, title: str, y_title: str, source: str,
     return fig
 
 
+def value_axis_title(meta: dict) -> str:
+    """A short axis title with the unit (a long one runs into the chart title)."""
+    unit = meta["unit"]
+    if unit == "%":
+        return "Per cent (%)"
+    return unit[0].upper() + unit[1:] if unit.startswith("%") else f"Rate {unit}"
+
+
 def _error_bars(rows: pd.DataFrame) -> dict:
     return {"type": "data", "symmetric": False, "array": rows["upper_ci95"] - rows["value"],
             "arrayminus": rows["value"] - rows["lower_ci95"], "thickness": 1.2, "width": 4}
@@ -62,7 +70,7 @@ def trend_by_area(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go
             error_y=_error_bars(part),
             hovertemplate=f"{area}<br>%{{x}}: %{{y:.1f}}{meta['unit']}<extra></extra>",
         ))
-    return _layout(fig, title, f"{meta['short_title']} ({meta['unit']})", source)
+    return _layout(fig, title, value_axis_title(meta), source)
 
 
 def by_quintile(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Figure:
@@ -79,7 +87,7 @@ def by_quintile(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.F
             hovertemplate=f"{label}<br>%{{x}}: %{{y:.1f}}{meta['unit']}<extra></extra>",
         ))
     fig.update_layout(barmode="group")
-    return _layout(fig, title, f"{meta['short_title']} ({meta['unit']})", source)
+    return _layout(fig, title, value_axis_title(meta), source)
 
 
 # Making Data Count colours: special cause of improvement blue, of concern orange, common cause grey.
@@ -109,7 +117,7 @@ def spc_chart(months: list[str], chart, point_kinds: list[str], meta: dict, titl
         fig.add_trace(go.Scatter(x=[months[0], months[-1]], y=[y, y], mode="lines", name=name,
                                  line={"color": NHS_DARK_GREY, "dash": dash, "width": 1},
                                  hoverinfo="skip"))
-    return _layout(fig, title, f"{meta['short_title']} ({meta['unit']})", source, x_title="Month")
+    return _layout(fig, title, f"Count ({meta['unit']})", source, x_title="Month")
 
 
 def sii_trend(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Figure:
@@ -146,7 +154,7 @@ def area_comparison(rows: pd.DataFrame, ics_value: float, meta: dict, title: str
     if pd.notna(ics_value):
         fig.add_vline(x=ics_value, line={"color": "#ED8B00", "dash": "dash", "width": 2},
                       annotation_text="ICS", annotation_position="top")
-    fig = _layout(fig, title, "", source, x_title=f"{meta['short_title']} ({meta['unit']})",
+    fig = _layout(fig, title, "", source, x_title=value_axis_title(meta),
                   height=120 + 28 * len(rows))
     fig.update_yaxes(title=None, rangemode="normal")
     fig.update_xaxes(rangemode="tozero", gridcolor="#E8EDEE")
