@@ -10,12 +10,14 @@ STAMP  := $(VENV)/.installed
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: help install browser run test lint bench lock clean
+.PHONY: help install browser run test lint bench lock clean server serve
 
 help:
 	@echo "make run    generate demo extracts, run the monthly refresh, write the board pack to reports/output/"
 	@echo "make test   run the whole test suite (unit, dbt, end to end)"
 	@echo "make lint   ruff"
+	@echo "make server a Prefect server on http://127.0.0.1:4200 (UI and API), for schedules"
+	@echo "make serve  serve the monthly refresh on its schedule from that server"
 	@echo "make bench  benchmarks, as ratios against a baseline measured in the same run"
 	@echo "make lock   re-resolve dependencies from pyproject.toml into requirements.lock"
 	@echo "make clean  remove generated data, outputs and .venv"
@@ -46,8 +48,17 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "Chromium not available: browser tests will be skipped"
 
+# Scheduling needs a long-running Prefect server: `make server` in one terminal, `make serve` in
+# another (or run both as services: docs/operating.md).
+PREFECT_PORT ?= 4200
+server: $(STAMP)
+	$(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT)
+
+serve: $(STAMP)
+	PREFECT_API_URL=$${PREFECT_API_URL:-http://127.0.0.1:$(PREFECT_PORT)/api} $(BIN)/pophealth serve
+
 lint: $(STAMP)
-	$(BIN)/ruff check pipelines tests flows.py scripts benchmarks
+	$(BIN)/ruff check pipelines tests flows.py scripts benchmarks notebooks
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -59,12 +59,26 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("report", help="write the board pack from the published schema",
                         description="Write the board pack (self-contained HTML) to PH_REPORTS_DIR.")
 
+    commands.add_parser("docs", help="build the dbt docs as one offline page beside the pack",
+                        description="Run `dbt docs generate --static` and write model-docs.html "
+                        "to PH_REPORTS_DIR, linked from the board pack.")
+
     refresh = commands.add_parser("refresh", help="the monthly refresh: ingest → build → report",
                                   description="Run the whole monthly refresh: land and validate "
                                   "new extracts, build the warehouse with dbt, write the board pack.")
     refresh.add_argument("--source", action="append", dest="sources",
                          help="only land this source (repeatable); default all")
     refresh.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    serve = commands.add_parser("serve", help="run the refresh on a schedule from a Prefect server",
+                                description="Register the monthly refresh as a deployment with a "
+                                "cron schedule on the Prefect server named by PREFECT_API_URL and "
+                                "keep serving it (scheduled and manually triggered runs).")
+    serve.add_argument("--cron", default=None, help="cron schedule (default PH_REFRESH_CRON or "
+                       "'0 6 3 * *', 06:00 on the 3rd of each month)")
+    serve.add_argument("--source", action="append", dest="sources",
+                       help="only land this source (repeatable); default all")
+    serve.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    serve.add_argument("--name", default="monthly-refresh", help="deployment name")
     sources = commands.add_parser("sources", help="list the sources, or scaffold a new one",
                                   description="List the sources the pipeline knows (one per data "
                                   "contract), or scaffold a new one: see docs/adding-a-source.md.")
@@ -112,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipelines.flows.demo_data import demo_data
     from pipelines.flows.ingest import ingest
     from pipelines.flows.refresh import refresh
-    from pipelines.flows.report import report
+    from pipelines.flows.report import docs, report
 
     try:
         match args.command:
@@ -134,6 +148,16 @@ def main(argv: list[str] | None = None) -> int:
                 build(select=args.select, full_refresh=args.full_refresh)
             case "report":
                 report()
+            case "docs":
+                docs()
+            case "serve":
+                from pipelines.flows.serve import NoServer, serve_refresh
+
+                try:
+                    serve_refresh(args.cron, args.sources, args.full_refresh, args.name)
+                except NoServer as error:
+                    print(f"ERROR: {error}", file=sys.stderr)
+                    return 2
             case "refresh":
                 state = refresh(sources=args.sources, full_refresh=args.full_refresh,
                                 return_state=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
 
 from pipelines.config import load_settings
 from pipelines.contracts.model import load_contracts
@@ -14,7 +15,10 @@ from pipelines.ingest.landing import land_source
 from pipelines.warehouse.connection import connect
 
 
-@task(name="land-source", task_run_name="land {contract_id}", cache_policy=NO_CACHE)
+# I/O: retried with back-off (landing is idempotent: files are recognised by their hash and each
+# commits on its own). The dbt build is never retried.
+@task(name="land-source", task_run_name="land {contract_id}", cache_policy=NO_CACHE,
+      retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=10))
 def land_source_task(contract_id: str, validator: ContractValidator) -> list[BatchOutcome]:
     settings = load_settings()
     settings.ensure_dirs()
@@ -40,7 +44,8 @@ def ingest(sources: list[str] | None = None) -> list[BatchOutcome]:
     return outcomes
 
 
-@task(name="data-quality-summary", cache_policy=NO_CACHE)
+@task(name="data-quality-summary", cache_policy=NO_CACHE, retries=2,
+      retry_delay_seconds=exponential_backoff(backoff_factor=10))
 def data_quality_task() -> int:
     settings = load_settings()
     with connect(settings.duckdb_path) as con:

@@ -17,7 +17,7 @@ from prefect.states import Completed, Failed
 from pipelines.config import load_settings
 from pipelines.flows.build import dbt_build_task
 from pipelines.flows.ingest import ingest
-from pipelines.flows.report import write_board_pack_task
+from pipelines.flows.report import write_board_pack_task, write_model_docs_task
 from pipelines.flows.run_history import finish_run, start_run
 from pipelines.flows.summary import RunSummary
 from pipelines.warehouse.dbt import DbtFailed
@@ -54,5 +54,5 @@ def refresh(sources: list[str] | None = None, full_refresh: bool = False):
         summary.dbt_nodes_failed = [n.name for n in failure.nodes
                                     if n.status in ("error", "fail", "runtime error")]
         return _finish(summary, run_id)
-    summary.reports = write_board_pack_task()
+    summary.reports = write_board_pack_task() + [write_model_docs_task()]
     return _finish(summary, run_id)

@@ -1,4 +1,4 @@
-"""Flow: write the board pack from the published schema."""
+"""Flows: write the board pack from the published schema; build the dbt docs page beside it."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.tasks import exponential_backoff
 
 from pipelines.config import load_settings
 from pipelines.report.board_pack import write_board_pack
+from pipelines.report.model_docs import write_model_docs
 
 
-@task(name="write-board-pack", cache_policy=NO_CACHE)
+@task(name="write-board-pack", cache_policy=NO_CACHE, retries=2,
+      retry_delay_seconds=exponential_backoff(backoff_factor=10))
 def write_board_pack_task() -> list[Path]:
     # the pack names the run that published it: ops.runs / ops.run_batches trace it to its files
     return write_board_pack(load_settings(), run_id=flow_run.id)
@@ -24,3 +27,17 @@ def report() -> list[Path]:
     for path in paths:
         print(f"wrote {path}")
     return paths
+
+
+@task(name="dbt-docs", cache_policy=NO_CACHE, retries=2,
+      retry_delay_seconds=exponential_backoff(backoff_factor=10))
+def write_model_docs_task() -> Path:
+    return write_model_docs(load_settings())
+
+
+@flow(name="docs", log_prints=True)
+def docs() -> Path:
+    """The dbt docs as one offline page (model-docs.html), linked from the board pack."""
+    path = write_model_docs_task()
+    print(f"wrote {path}")
+    return path

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 PLOTLY_JS = "plotly.min.js"  # written once beside the pages
+MODEL_DOCS = "model-docs.html"  # `pophealth docs` (and every refresh) writes it beside the pages
 
 CSS = """
 body { font-family: Frutiger, Arial, Helvetica, sans-serif; color: #212B32; margin: 0;
@@ -74,7 +75,8 @@ def page(current: Page, subtitle: str, body: str, trust: str) -> str:
     current_mark = ' aria-current="page"'
     links = "".join(
         f'<li><a href="{p.file}"{current_mark if p == current else ""}>{esc(p.title)}</a></li>'
-        for p in PAGES)
+        for p in PAGES) + f'<li><a href="{MODEL_DOCS}">Model docs (dbt)</a></li>'
+
     return f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -10,6 +10,6 @@ from pipelines.config import PROJECT_ROOT
 def test_ruff_finds_nothing():
     ruff = Path(sys.executable).with_name("ruff")
     result = subprocess.run([str(ruff), "check", "pipelines", "tests", "flows.py", "scripts",
-                             "benchmarks"],
+                             "benchmarks", "notebooks"],
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout

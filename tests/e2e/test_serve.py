@@ -1,0 +1,112 @@
+"""`pophealth serve` against a real Prefect server started on loopback: the deployment is registered
+with its cron schedule, a run of it executes in the serving process and builds the warehouse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+BIN = Path(sys.executable).parent
+CRON = "0 6 3 * *"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(check, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(2)
+    pytest.fail(f"timed out after {seconds:.0f} s waiting for {what}")
+
+
+def _get(url: str):
+    try:
+        return httpx.get(url, timeout=5)
+    except httpx.HTTPError:
+        return None
+
+
+@pytest.fixture
+def prefect_server(tmp_path):
+    """A real `prefect server start` on 127.0.0.1 with its own home; its API URL."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        _wait(lambda: (r := _get(f"{api}/health")) is not None and r.status_code == 200, 90,
+              "the Prefect server")
+        yield api, env
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_serve_registers_the_schedule_and_a_run_builds_the_warehouse(prefect_server, tmp_path,
+                                                                       small_extracts):
+    api, env = prefect_server
+    data = tmp_path / "data"
+    shutil.copytree(small_extracts, data / "landing")
+    env = {**env, "PREFECT_API_URL": api, "PH_DATA_DIR": str(data),
+           "PH_REPORTS_DIR": str(tmp_path / "reports")}
+    log = (tmp_path / "serve.log").open("w")
+    serving = subprocess.Popen([str(BIN / "pophealth"), "serve", "--cron", CRON], env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deployment = _wait(lambda: _deployment(api), 120, "the deployment to be registered")
+        assert [s["schedule"]["cron"] for s in deployment["schedules"]] == [CRON]
+        created = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={},
+                             timeout=10)
+        created.raise_for_status()
+        run_id = created.json()["id"]
+        state = _wait(lambda: _final_state(api, run_id), 600, "the triggered run to finish")
+        assert state == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
+    finally:
+        serving.terminate()
+        serving.wait(timeout=60)
+        log.close()
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from published.indicator_values").fetchone()[0] > 0
+        assert con.execute("select status from ops.runs where run_id = ?",
+                           [run_id]).fetchone() == ("completed",)
+    assert (tmp_path / "reports" / "index.html").exists()
+
+
+def _deployment(api: str) -> dict | None:
+    found = httpx.post(f"{api}/deployments/filter", json={}, timeout=10).json()
+    return next((d for d in found if d["name"] == "monthly-refresh"), None)
+
+
+def _final_state(api: str, run_id: str) -> str | None:
+    state = httpx.get(f"{api}/flow_runs/{run_id}", timeout=10).json()["state"]["type"]
+    return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+
+
+def test_serve_without_a_server_says_how_to_start_one(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run([str(BIN / "pophealth"), "serve"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2
+    assert "PREFECT_API_URL" in done.stderr and "make server" in done.stderr
