@@ -77,10 +77,11 @@ def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None
     from dbt.cli.main import dbtRunner  # heavy import, only when dbt runs
 
     artifacts = settings.dbt_artifacts_dir
+    words = 2 if args[0] == "docs" else 1  # the (sub)command comes before its options
     command = [
-        *args[:1], "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+        *args[:words], "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
         "--target", settings.dbt_target, "--target-path", str(artifacts / "target"),
-        "--log-path", str(artifacts / "logs"), *args[1:],
+        "--log-path", str(artifacts / "logs"), *args[words:],
     ]
     with _env(PH_DUCKDB_PATH=str(duckdb_path or settings.duckdb_path)):
         try:

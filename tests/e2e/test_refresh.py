@@ -108,6 +108,15 @@ def test_the_page_renders_in_chromium_offline_without_errors(pipeline, tmp_path)
     assert page.screenshot.stat().st_size > 10_000
 
 
+def test_the_dbt_docs_page_is_written_beside_the_pack_and_works_offline(pipeline, tmp_path):
+    settings, _ = pipeline
+    docs = settings.reports_dir / "model-docs.html"
+    assert 'href="model-docs.html"' in (settings.reports_dir / "index.html").read_text()
+    page = visit(docs, tmp_path)
+    assert "fct_indicator_values" in page.dom  # the manifest is inlined
+    assert page.requests == [] and page.console_errors == []
+
+
 def test_indicator_matches_a_count_made_from_the_files(pipeline):
     settings, _ = pipeline
     expected = expected_a3_03_from_files(settings.landing_dir)
