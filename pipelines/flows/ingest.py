@@ -11,7 +11,8 @@ from pipelines.contracts.model import load_contracts
 from pipelines.contracts.validation import ContractValidator
 from pipelines.ingest.batches import BatchOutcome
 from pipelines.ingest.data_quality import refresh_data_quality
-from pipelines.ingest.landing import land_source
+from pipelines.ingest.landing import delivered_files, land_source
+from pipelines.progress import progress
 from pipelines.warehouse.connection import connect
 
 
@@ -22,7 +23,11 @@ from pipelines.warehouse.connection import connect
 def land_source_task(contract_id: str, validator: ContractValidator) -> list[BatchOutcome]:
     settings = load_settings()
     settings.ensure_dirs()
-    outcomes = land_source(settings, load_contracts()[contract_id], validator)
+    contract = load_contracts()[contract_id]
+    files = len(delivered_files(settings.landing_dir, contract))
+    with progress(f"landing {contract_id}", files) as step:
+        outcomes = land_source(settings, contract, validator,
+                               on_file=lambda outcome: step(f"{outcome.file_name} {outcome.status}"))
     for outcome in outcomes:
         if outcome.status == "quarantined":
             print(f"QUARANTINED {outcome.file_name}: {outcome.message}")

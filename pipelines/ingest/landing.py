@@ -8,7 +8,7 @@ still commits (its rows and its ledger row) on its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -44,8 +44,10 @@ def delivered_files(landing_dir: Path, contract: Contract) -> list[Path]:
 
 
 def land_source(
-    settings: Settings, contract: Contract, validator: ContractValidator
+    settings: Settings, contract: Contract, validator: ContractValidator,
+    on_file: Callable[[BatchOutcome], None] | None = None,
 ) -> list[BatchOutcome]:
+    """Land every delivered file of one source; `on_file` hears about each as it is done."""
     files = delivered_files(settings.landing_dir, contract)
     outcomes: list[BatchOutcome] = []
     with connect(settings.duckdb_path) as con:
@@ -63,6 +65,8 @@ def land_source(
                     outcomes.append(record_duplicate(con, item, seen))
                 else:
                     outcomes.append(item)
+                if on_file is not None:
+                    on_file(outcomes[-1])
     return outcomes
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.offline
 
 from pipelines.config import Settings
+from pipelines.progress import progress
 from pipelines.report import figures, maps, narrative, spc
 from pipelines.report.html import PAGES, PLOTLY_JS, Page, count, esc, figure, page, table
 from pipelines.report.methods import methods_body
@@ -64,7 +65,11 @@ def write_board_pack(settings: Settings, run_id: str | None = None) -> list[Path
     trust = trust_panel(pub, run_id)
     subtitle = (f"Nottingham and Nottinghamshire Integrated Care Partnership board pack · data "
                 f"period {pub.data_period} · refreshed {pub.refreshed_at:%d %B %Y %H:%M}")
-    bodies = {p.file: _body(pub, p) for p in PAGES}
+    bodies = {}
+    with progress("writing the board pack", len(PAGES)) as step:
+        for p in PAGES:
+            bodies[p.file] = _body(pub, p)
+            step(p.file)
     for p in PAGES:
         (building / p.file).write_text(page(p, subtitle, bodies[p.file], trust), encoding="utf-8")
     printable = building / "print.html"
