@@ -4,9 +4,10 @@ import argparse
 import json
 from pathlib import Path
 
-from benchmarks import dbt_build, generator, ingest
+from benchmarks import dbt_build, generator, ingest, refresh_month
 
-BENCHMARKS = {"generator": generator.run, "ingest": ingest.run, "dbt_build": dbt_build.run}
+BENCHMARKS = {"generator": generator.run, "ingest": ingest.run, "dbt_build": dbt_build.run,
+              "refresh_month": refresh_month.run}
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -42,7 +42,8 @@ EXPLANATIONS = [
      "close to a limit. The variation icon shows whether the latest point is special cause of "
      "improvement (blue) or concern (orange), or common cause (grey); the assurance icon shows "
      "whether a target lies outside the limits (consistently passed or failed) or inside them "
-     "(hit and miss). On the overview the icons use the ICS's annual values."),
+     "(hit and miss). On the overview the icons use the ICS's annual values: with so few "
+     "points, treat them as indicative."),
     ("Disclosure control",
      "Before any figure leaves the warehouse: counts of 1 to 7 are suppressed (shown as *), with a "
      "second cell suppressed wherever a hidden count could be worked out by subtraction; other "

@@ -1,0 +1,71 @@
+"""Monthly refresh benchmark: after a full refresh of all months but the last, the refresh that adds
+the last month's deliveries (ingest of the new files only, dbt build, board pack), against the full
+refresh measured in the same run. Each is a real `pophealth refresh` in its own process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from benchmarks.ingest import GENERATE
+
+POPHEALTH = Path(sys.executable).with_name("pophealth")
+
+
+def _refresh(env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run([str(POPHEALTH), "refresh"], env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _raw_rows(warehouse: Path) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute("select table_name from information_schema.tables "
+                             "where table_schema = 'raw'").fetchall()
+        return sum(con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for (t,) in tables)
+
+
+def _file_rows(path: Path) -> int:
+    reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
+    return duckdb.sql(f"select count(*) from {reader}('{path}')").fetchall()[0][0]
+
+
+def run(persons: int = 1_200_000) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        extracts, data = Path(tmp) / "extracts", Path(tmp) / "data"
+        subprocess.run([sys.executable, "-c", GENERATE, str(extracts), str(persons)], check=True)
+        files = sorted(extracts.glob("*/*.*"))
+        last_month = max(p.stem.rsplit("_", 1)[-1] for p in files)
+        held_back = [p for p in files if p.stem.endswith(f"_{last_month}")]
+        for path in files:
+            if path not in held_back:
+                target = data / "landing" / path.parent.name / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, target)
+        env = {**os.environ, "PH_DATA_DIR": str(data), "PH_REPORTS_DIR": str(Path(tmp) / "pack")}
+        full_s = _refresh(env)
+        rows_before = _raw_rows(data / "warehouse.duckdb")
+        for path in held_back:
+            shutil.copy(path, data / "landing" / path.parent.name / path.name)
+        month_s = _refresh(env)
+        rows_added = _raw_rows(data / "warehouse.duckdb") - rows_before
+        new_rows = sum(_file_rows(p) for p in held_back)
+    return {
+        "benchmark": "monthly refresh adding one month after a full refresh (ingest, dbt build, pack)",
+        "persons": persons,
+        "month_added": last_month,
+        "files_added": len(held_back),
+        "raw_rows_added": rows_added,
+        "rows_in_the_new_files": new_rows,
+        "seconds": round(month_s, 1),
+        "baseline": "the full refresh of every earlier month, same run",
+        "baseline_seconds": round(full_s, 1),
+        "ratio_to_full_refresh": round(month_s / full_s, 2),
+    }
