@@ -4,7 +4,6 @@ whole pack. Pages work offline: plotly.js is written once beside them, nothing i
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 from pathlib import Path
@@ -20,8 +19,6 @@ from pipelines.report.methods import methods_body
 from pipelines.report.pdf import write_pdf
 from pipelines.report.published import Published, read_published
 from pipelines.report.sections import indicator_section, source_line, tile
-
-log = logging.getLogger(__name__)
 
 AIMS = {
     1: "Improve outcomes in population health and healthcare: children's best start, frail older "
