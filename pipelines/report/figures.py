@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipelines.report.narrative import gap_unit
+
 NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY = "#005EB8", "#425563", "#768692"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
@@ -128,9 +130,9 @@ def sii_trend(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Fig
         line={"color": NHS_BLUE, "width": 2},
         error_y={"type": "data", "symmetric": False, "array": rows["sii_upper_ci95"] - rows["sii"],
                  "arrayminus": rows["sii"] - rows["sii_lower_ci95"], "thickness": 1.2, "width": 4},
-        hovertemplate=f"%{{x}}: SII %{{y:.1f}} {meta['unit']}<extra></extra>"))
+        hovertemplate=f"%{{x}}: SII %{{y:.1f}} {gap_unit(meta['unit'])}<extra></extra>"))
     fig.add_hline(y=0, line={"color": NHS_DARK_GREY, "width": 1})
-    fig = _layout(fig, title, f"SII ({meta['unit']})", source)
+    fig = _layout(fig, title, f"SII ({gap_unit(meta['unit'])})", source)
     fig.update_yaxes(rangemode="normal")
     return fig
 

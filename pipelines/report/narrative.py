@@ -17,6 +17,11 @@ def fmt(value, unit: str = "", digits: int = 1) -> str:
     return f"{value:,.{digits}f}{joiner}{unit}"
 
 
+def gap_unit(unit: str) -> str:
+    """A difference of two percentages is in percentage points."""
+    return "percentage points" if unit == "%" else unit
+
+
 def _separate(a: pd.Series, b: pd.Series, low: str = "lower_ci95", high: str = "upper_ci95"
               ) -> int:
     """+1 if b is clearly above a, -1 if clearly below, 0 if their intervals overlap."""
@@ -57,7 +62,7 @@ def describe_sii_trend(first: pd.Series, last: pd.Series, unit: str) -> str:
     intervals do not overlap (the sign of the SII says which way the gradient runs)."""
     if pd.isna(first["sii"]) or pd.isna(last["sii"]):
         return "the inequality measures are withheld for small numbers in one of the periods"
-    a, b = fmt(abs(first["sii"]), unit), fmt(abs(last["sii"]), unit)
+    a, b = fmt(abs(first["sii"]), gap_unit(unit)), fmt(abs(last["sii"]), gap_unit(unit))
     direction = _separate(first, last, low="sii_lower_ci95", high="sii_upper_ci95")
     same_sign = (first["sii"] >= 0) == (last["sii"] >= 0)
     if direction and same_sign:
@@ -65,8 +70,9 @@ def describe_sii_trend(first: pd.Series, last: pd.Series, unit: str) -> str:
         return (f"the gap between the most and least deprived ends of the population "
                 f"{'widened' if widened else 'narrowed'} from {a} in {first['period']} to {b} in "
                 f"{last['period']} (slope index of inequality)")
-    return (f"the slope index of inequality was {fmt(last['sii'], unit)} in {last['period']} and "
-            f"{fmt(first['sii'], unit)} in {first['period']}: no clear change in the gap "
+    return (f"the slope index of inequality was {fmt(last['sii'], gap_unit(unit))} in "
+            f"{last['period']} and {fmt(first['sii'], gap_unit(unit))} in {first['period']}: no "
+            "clear change in the gap "
             "(95% intervals overlap)")
 
 

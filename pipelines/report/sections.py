@@ -129,7 +129,7 @@ def inequality_table(rows: pd.DataFrame, unit: str) -> str:
 
     return table({
         "Period": rows["period"].tolist(),
-        "SII": [narrative.fmt(v, unit) for v in rows["sii"]],
+        "SII": [narrative.fmt(v, narrative.gap_unit(unit)) for v in rows["sii"]],
         "SII 95% interval": [interval(a, b) for a, b in
                              zip(rows["sii_lower_ci95"], rows["sii_upper_ci95"], strict=True)],
         "RII": [narrative.fmt(v, "", 2) for v in rows["rii"]],
@@ -175,7 +175,7 @@ def tile(pub: Published, meta: dict, page_of: dict[str, str]) -> str:
     gap = ("Q1–Q5 gap withheld (small numbers)" if summary.empty or pd.isna(summary["q1_value"].iloc[0])
            else f"Most deprived fifth {narrative.fmt(summary['q1_value'].iloc[0], unit)}, least "
                 f"deprived {narrative.fmt(summary['q5_value'].iloc[0], unit)} "
-                f"(gap {narrative.fmt(summary['gap_q1_q5'].iloc[0], unit)})")
+                f"(gap {narrative.fmt(summary['gap_q1_q5'].iloc[0], narrative.gap_unit(unit))})")
     areas = pub.indicator_values(meta["id"])
     areas = areas[(areas["breakdown"] == "all") & (areas["area_type"] == "place")
                   & (areas["period"] == last["period"])]

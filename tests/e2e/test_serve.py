@@ -48,7 +48,9 @@ def _get(url: str):
 def prefect_server(tmp_path):
     """A real `prefect server start` on 127.0.0.1 with its own home; its API URL."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    # nothing inherited from this process's Prefect or pipeline settings (earlier tests export
+    # PH_* paths of their own warehouses)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PH_"))}
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",

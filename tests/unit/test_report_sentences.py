@@ -34,7 +34,8 @@ def test_gap_between_fifths():
 
 def test_the_inequality_gap_widens_or_narrows_only_when_the_sii_intervals_separate():
     widened = describe_sii_trend(_sii("2019/20", -10, -12, -8), _sii("2024/25", -20, -23, -17), "%")
-    assert "widened from 10.0% in 2019/20 to 20.0% in 2024/25" in widened
+    assert "widened from 10.0 percentage points in 2019/20 to 20.0 percentage points in 2024/25" \
+        in widened
     narrowed = describe_sii_trend(_sii("2019/20", 20, 17, 23), _sii("2024/25", 10, 8, 12), "%")
     assert "narrowed" in narrowed
     unclear = describe_sii_trend(_sii("2019/20", -10, -14, -6), _sii("2024/25", -12, -16, -8), "%")
