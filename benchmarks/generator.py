@@ -31,7 +31,7 @@ print(time.perf_counter() - t, sum(result.rows.values()))
 def _rewrite_with_pyarrow(source_dir: Path, target_dir: Path) -> tuple[float, int]:
     """Seconds to write every file of the extracts again with pyarrow, and the rows written."""
     tables = []
-    for path in sorted(source_dir.rglob("*.*")):
+    for path in sorted(source_dir.glob("*/*.*")):  # source folders only
         if path.suffix == ".parquet":
             tables.append((path, pq.read_table(path)))
         else:  # as text, exactly as written

@@ -45,7 +45,7 @@ import duckdb
 con = duckdb.connect(sys.argv[2] + "/baseline.duckdb")
 start = time.perf_counter()
 rows = 0
-for folder in sorted(Path(sys.argv[1]).iterdir()):
+for folder in sorted(p for p in Path(sys.argv[1]).iterdir() if p.is_dir()):
     files = sorted(folder.iterdir())
     reader = "read_parquet" if files[0].suffix == ".parquet" else "read_csv"
     con.execute(f"create table {folder.name} as select * from {reader}('{folder}/*{files[0].suffix}',"

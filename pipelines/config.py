@@ -16,6 +16,9 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 CONTRACTS_DIR = PROJECT_ROOT / "data_contracts"
 REFERENCE_SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
 BOUNDARIES_DIR = PROJECT_ROOT / "reports" / "boundaries"
+# `pophealth demo-data` leaves this file in the landing folder: the board pack then says the
+# figures are synthetic (and never says so for real deliveries).
+SYNTHETIC_MARKER = "SYNTHETIC.txt"
 
 
 def _path(name: str, default: Path) -> Path:
@@ -31,6 +34,10 @@ class Settings:
     quarantine_dir: Path
     reports_dir: Path
     dbt_target: str
+
+    @property
+    def synthetic_data(self) -> bool:
+        return (self.landing_dir / SYNTHETIC_MARKER).exists()
 
     @property
     def dbt_artifacts_dir(self) -> Path:

@@ -36,7 +36,7 @@ def write_board_pack(settings: Settings, run_id: str | None = None) -> list[Path
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     (building / PLOTLY_JS).write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
-    trust = trust_panel(pub, run_id)
+    trust = trust_panel(pub, run_id, synthetic=settings.synthetic_data)
     subtitle = (f"Nottingham and Nottinghamshire Integrated Care Partnership board pack · data "
                 f"period {pub.data_period} · refreshed {pub.refreshed_at:%d %B %Y %H:%M}")
     bodies = {}

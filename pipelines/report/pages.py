@@ -245,7 +245,7 @@ def data_quality_page(pub: Published) -> str:
                     text_columns=1) + "</section>")
 
 
-def trust_panel(pub: Published, run_id: str | None = None) -> str:
+def trust_panel(pub: Published, run_id: str | None = None, synthetic: bool = False) -> str:
     """Data period, refresh time, source batches and data-quality caveats: on every page."""
     batches = pub.source_batches.sort_values("source")
     delivered = "; ".join(f"{r.source} {r.files_loaded} files to {r.latest_file} "
@@ -260,8 +260,7 @@ def trust_panel(pub: Published, run_id: str | None = None) -> str:
         if quarantined else "No delivered file was quarantined.",
         ("Completeness or validity fell below 95% in some months for: " + ", ".join(weak) + ".")
         if weak else "Completeness and validity were at least 95% in every month.",
-        "The demo runs on synthetic extracts, not patient data.",
-    ]
+    ] + (["These figures come from synthetic demo extracts, not patient data."] if synthetic else [])
     return (f'<aside class="trust" aria-label="About these figures"><strong>Data period</strong> '
             f"{esc(pub.data_period)} · <strong>Refreshed</strong> "
             f"{pub.refreshed_at:%d %B %Y %H:%M}"

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipelines.config import SYNTHETIC_MARKER
 from pipelines.synthetic.apc import apc_extract
 from pipelines.synthetic.calibration import load_calibration
 from pipelines.synthetic.children import births_extract, ncmp_extract
@@ -127,4 +128,7 @@ def generate(
                                       roles.file_date_columns)
         rows[source] = len(frame)
         del frame, month, keep
+    (out_dir / SYNTHETIC_MARKER).write_text(
+        "The extracts in this folder are synthetic (pophealth demo-data), not patient data.\n"
+        "The board pack says so while this file is in the landing folder.\n", encoding="utf-8")
     return GeneratedExtracts(out_dir, files, rows, persons)

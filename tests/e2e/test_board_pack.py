@@ -157,3 +157,14 @@ def test_a_pdf_of_the_whole_pack_is_printed_by_chromium(pack):
     content = pdf.read_bytes()
     assert content.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", content)) >= 20  # many pages, not a blank one
+
+
+def test_the_pack_says_synthetic_only_for_demo_extracts(pack):
+    from pipelines.report.pages import trust_panel
+    from pipelines.report.published import read_published
+
+    settings, _ = pack
+    assert settings.synthetic_data  # `demo-data` left its marker in the landing folder
+    assert "synthetic demo extracts" in (settings.reports_dir / "index.html").read_text()
+    real = trust_panel(read_published(settings), synthetic=False)
+    assert "synthetic" not in real.lower()
