@@ -37,13 +37,6 @@ def _wait(check, seconds: float, what: str):
     pytest.fail(f"timed out after {seconds:.0f} s waiting for {what}")
 
 
-def _get(url: str):
-    try:
-        return httpx.get(url, timeout=5)
-    except httpx.HTTPError:
-        return None
-
-
 @pytest.fixture
 def prefect_server(tmp_path):
     """A real `prefect server start` on 127.0.0.1 with its own home; its API URL."""
@@ -57,8 +50,7 @@ def prefect_server(tmp_path):
                                "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     api = f"http://127.0.0.1:{port}/api"
     try:
-        _wait(lambda: (r := _get(f"{api}/health")) is not None and r.status_code == 200, 90,
-              "the Prefect server")
+        _wait(lambda: _ok(httpx.get, f"{api}/health"), 90, "the Prefect server")
         yield api, env
     finally:
         server.terminate()
@@ -79,9 +71,9 @@ def test_serve_registers_the_schedule_and_a_run_builds_the_warehouse(prefect_ser
     try:
         deployment = _wait(lambda: _deployment(api), 120, "the deployment to be registered")
         assert [s["schedule"]["cron"] for s in deployment["schedules"]] == [CRON]
-        created = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={},
-                             timeout=10)
-        created.raise_for_status()
+        # a loaded machine can make the server's SQLite busy for a moment (503): try again
+        created = _wait(lambda: _ok(httpx.post, f"{api}/deployments/{deployment['id']}/"
+                                    "create_flow_run", json={}), 120, "a flow run to be created")
         run_id = created.json()["id"]
         state = _wait(lambda: _final_state(api, run_id), 600, "the triggered run to finish")
         assert state == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
@@ -96,13 +88,26 @@ def test_serve_registers_the_schedule_and_a_run_builds_the_warehouse(prefect_ser
     assert (tmp_path / "reports" / "index.html").exists()
 
 
+def _ok(call, url: str, **kwargs) -> httpx.Response | None:
+    """The response, or None when the server is busy or unreachable (the caller waits and retries)."""
+    try:
+        response = call(url, timeout=10, **kwargs)
+    except httpx.HTTPError:
+        return None
+    if response.status_code >= 500:
+        return None
+    response.raise_for_status()
+    return response
+
+
 def _deployment(api: str) -> dict | None:
-    found = httpx.post(f"{api}/deployments/filter", json={}, timeout=10).json()
-    return next((d for d in found if d["name"] == "monthly-refresh"), None)
+    found = _ok(httpx.post, f"{api}/deployments/filter", json={})
+    return next((d for d in found.json() if d["name"] == "monthly-refresh"), None) if found else None
 
 
 def _final_state(api: str, run_id: str) -> str | None:
-    state = httpx.get(f"{api}/flow_runs/{run_id}", timeout=10).json()["state"]["type"]
+    found = _ok(httpx.get, f"{api}/flow_runs/{run_id}")
+    state = found.json()["state"]["type"] if found else None
     return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
 
 
