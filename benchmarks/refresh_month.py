@@ -25,14 +25,16 @@ def _refresh(env: dict) -> float:
     return time.perf_counter() - start
 
 
-def _raw_rows(warehouse: Path) -> int:
+def raw_rows(warehouse: Path) -> int:
+    """Rows in the raw layer (every table of schema raw)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tables = con.execute("select table_name from information_schema.tables "
                              "where table_schema = 'raw'").fetchall()
         return sum(con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for (t,) in tables)
 
 
-def _file_rows(path: Path) -> int:
+def file_rows(path: Path) -> int:
+    """Rows in one delivered file, as DuckDB reads it."""
     reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
     return duckdb.sql(f"select count(*) from {reader}('{path}')").fetchall()[0][0]
 
@@ -51,12 +53,12 @@ def run(persons: int = 1_200_000) -> dict:
                 shutil.copy(path, target)
         env = {**os.environ, "PH_DATA_DIR": str(data), "PH_REPORTS_DIR": str(Path(tmp) / "pack")}
         full_s = _refresh(env)
-        rows_before = _raw_rows(data / "warehouse.duckdb")
+        rows_before = raw_rows(data / "warehouse.duckdb")
         for path in held_back:
             shutil.copy(path, data / "landing" / path.parent.name / path.name)
         month_s = _refresh(env)
-        rows_added = _raw_rows(data / "warehouse.duckdb") - rows_before
-        new_rows = sum(_file_rows(p) for p in held_back)
+        rows_added = raw_rows(data / "warehouse.duckdb") - rows_before
+        new_rows = sum(file_rows(p) for p in held_back)
     return {
         "benchmark": "monthly refresh adding one month after a full refresh (ingest, dbt build, pack)",
         "persons": persons,

@@ -8,19 +8,9 @@ import shutil
 import duckdb
 import pytest
 
+from benchmarks.refresh_month import file_rows, raw_rows
+
 pytestmark = pytest.mark.e2e
-
-
-def _raw_rows(settings) -> int:
-    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        tables = con.execute("select table_name from information_schema.tables "
-                             "where table_schema = 'raw'").fetchall()
-        return sum(con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for (t,) in tables)
-
-
-def _file_rows(path) -> int:
-    reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
-    return duckdb.sql(f"select count(*) from {reader}('{path}')").fetchall()[0][0]
 
 
 def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(ph_env, small_extracts,
@@ -35,7 +25,7 @@ def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(ph_env, small_
             (ph_env.landing_dir / path.parent.name).mkdir(parents=True, exist_ok=True)
             shutil.copy(path, ph_env.landing_dir / path.parent.name / path.name)
     assert refresh(return_state=True).is_completed()
-    before = _raw_rows(ph_env)
+    before = raw_rows(ph_env.duckdb_path)
     first_pack = (ph_env.reports_dir / "index.html").read_text()
     assert _latest_month(ph_env) < f"{last[:4]}-{last[4:]}"
 
@@ -43,7 +33,7 @@ def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(ph_env, small_
         shutil.copy(path, ph_env.landing_dir / path.parent.name / path.name)
     assert refresh(return_state=True).is_completed()
 
-    assert _raw_rows(ph_env) - before == sum(_file_rows(p) for p in held_back)
+    assert raw_rows(ph_env.duckdb_path) - before == sum(file_rows(p) for p in held_back)
     with duckdb.connect(str(ph_env.duckdb_path), read_only=True) as con:
         runs = con.execute("select files_loaded, status from ops.runs order by started_at").fetchall()
     assert runs == [(len(files) - len(held_back), "completed"), (len(held_back), "completed")]
