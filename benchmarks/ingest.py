@@ -51,6 +51,7 @@ for folder in sorted(p for p in Path(sys.argv[1]).iterdir() if p.is_dir()):
     con.execute(f"create table {folder.name} as select * from {reader}('{folder}/*{files[0].suffix}',"
                 " union_by_name = true)")
     rows += con.execute(f"select count(*) from {folder.name}").fetchone()[0]
+con.close()  # durable on disk, as the pipeline's landing is when it returns
 import resource
 print(time.perf_counter() - start, rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

@@ -1,4 +1,4 @@
-"""Land delivered files (batches): hash → read → check schema → validate → load or quarantine.
+"""Land delivered files (batches): hash → check schema → read → validate → load or quarantine.
 
 A batch is loaded into ``raw.<source>`` and recorded in the ledger in one DuckDB transaction, so a
 crash leaves the warehouse as it was and a re-run loads the batch again from the landing folder.
@@ -12,17 +12,26 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.contracts.model import Contract
 from pipelines.contracts.validation import REDACTED, ValidationResult
 from pipelines.ingest import ledger
-from pipelines.ingest.pseudonymise import load_key, nhs_number_is_valid, pseudonymise
 from pipelines.ingest.quarantine import Finding, quarantine_file
-from pipelines.ingest.reader import LandedFrame, MalformedFile, SchemaDrift, check_schema, read_landed_file
+from pipelines.ingest.reader import (
+    FILE_COLUMN,
+    FLAGS_COLUMN,
+    LANDED,
+    FileSchema,
+    MalformedFile,
+    SchemaDrift,
+    check_schema,
+    create_landed,
+    file_schema,
+    read_into_landed,
+    valid_flag_column,
+)
 
 RAW_SCHEMA = "raw"
 # Columns the pipeline adds to every raw row.
@@ -78,29 +87,22 @@ def ensure_raw_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> None
             con.execute(f'alter table {RAW_SCHEMA}."{contract.id}" add column "{name}" {sql_type}')
 
 
-def _findings(validation: ValidationResult) -> list[Finding]:
-    return [
-        Finding(r.rule.kind, r.rule.column or ",".join(r.rule.params.get("columns", [])) or None,
-                r.failing_count, r.examples)
-        for r in validation.rejections
-    ]
-
-
 @dataclass
 class PendingBatch:
-    """A delivered file on its way in: identified, read and schema-checked, awaiting validation."""
+    """A delivered file on its way in: identified, then read into `landed` and validated."""
 
     path: Path
     sha256: str
     batch_id: str
     received: datetime
     rows_hint: int = 0
-    landed: LandedFrame | None = None
-    findings: list[Finding] | None = None  # set when the file could not be read or drifted
+    schema: FileSchema | None = None
+    findings: list[Finding] | None = None  # set when the file cannot be read or drifted
 
     @property
-    def rows_read(self) -> int | None:
-        return len(self.landed.frame) if self.landed is not None else None
+    def landed_name(self) -> str:
+        """How `landed` names the file (DuckDB's `filename`)."""
+        return str(self.path)
 
 
 def identify(contract: Contract, path: Path, seen, claimed) -> PendingBatch | BatchOutcome:
@@ -123,18 +125,36 @@ def identify(contract: Contract, path: Path, seen, claimed) -> PendingBatch | Ba
     return PendingBatch(path, sha, batch_id, received, rows_hint=_rows_hint(path, contract, lines))
 
 
-def read(contract: Contract, pending: PendingBatch) -> PendingBatch:
-    """Read and schema-check the file, pseudonymise it; a file that cannot be read gets findings.
-    Touches no warehouse, so files are read in worker threads."""
+def check_file(con, contract: Contract, pending: PendingBatch) -> PendingBatch:
+    """Read the file's header (or Parquet schema) and check it against the contract."""
     try:
-        pending.landed = read_landed_file(pending.path, contract)
-        check_schema(pending.landed, contract)
-        pending.findings = _pseudonymise(contract, pending.landed.frame)
+        pending.schema = file_schema(con, pending.path, contract)
+        check_schema(pending.schema, contract)
     except MalformedFile as error:
         pending.findings = [Finding("readable_file", None, None, (str(error),))]
     except SchemaDrift as error:
         pending.findings = [Finding("schema", ", ".join(error.columns), None, (str(error),))]
     return pending
+
+
+def read_chunk(con, contract: Contract, pending: list[PendingBatch]) -> None:
+    """Read the files that passed their schema check into a fresh `landed`; a file that cannot be
+    parsed, or carries an NHS number with a wrong check digit, gets findings."""
+    create_landed(con, contract)
+    readable = {p.path: p.schema for p in pending if p.findings is None}
+    failures = read_into_landed(con, contract, readable)
+    for item in pending:
+        if item.path in failures:
+            item.findings = [Finding("readable_file", None, None, (str(failures[item.path]),))]
+    for column in (c for c in contract.columns if c.pseudonymise_into):
+        invalid = dict(con.execute(
+            f'select {FILE_COLUMN}, count(*) from {LANDED} '
+            f'where not "{valid_flag_column(column.name)}" group by 1').fetchall())
+        for item in pending:
+            if invalid.get(item.landed_name):
+                item.findings = (item.findings or []) + [
+                    Finding("nhs_number_checksum", column.name, invalid[item.landed_name],
+                            (REDACTED,))]
 
 
 def _rows_hint(path: Path, contract: Contract, lines: int) -> int:
@@ -155,63 +175,67 @@ def record_duplicate(con, outcome: BatchOutcome, seen) -> BatchOutcome:
     return outcome
 
 
-def _pseudonymise(contract: Contract, frame) -> list[Finding] | None:
-    """Replace clear NHS numbers by keyed pseudonyms in place; a bad checksum rejects the file."""
-    findings = []
-    clear_columns = [c for c in contract.columns if c.pseudonymise_into]
-    key = load_key() if clear_columns else b""
-    for column in clear_columns:
-        valid = frame[column.name].map(lambda v: v is None or pd.isna(v) or nhs_number_is_valid(v))
-        if not valid.all():
-            findings.append(Finding("nhs_number_checksum", column.name, int((~valid).sum()),
-                                    (REDACTED,)))
-        frame[column.pseudonymise_into] = pseudonymise(frame[column.name], key)
-        frame.drop(columns=column.name, inplace=True)  # the clear value goes no further
-    return findings or None
-
-
-def finish(con, contract: Contract, pending: PendingBatch, validation: ValidationResult | None,
-           quarantine_root: Path, seen) -> BatchOutcome:
-    """Quarantine the file if it broke a reject rule; otherwise load it and its ledger row in one
-    transaction."""
-    findings = pending.findings if pending.findings is not None else _findings(validation)
+def quarantine(con, contract: Contract, pending: PendingBatch, validation: ValidationResult | None,
+               quarantine_root: Path) -> BatchOutcome | None:
+    """If the file could not be read or broke a reject rule, move it to quarantine with its report
+    and record that in the ledger; otherwise None (the file is to be loaded)."""
+    findings = (pending.findings or []) + _findings(validation)
+    if not findings:
+        return None
     name, batch_id = pending.path.name, pending.batch_id
-    if findings:
-        target = quarantine_file(pending.path, contract.id, batch_id, quarantine_root, findings)
-        message = "; ".join(f.describe() for f in findings)
-        ledger.record(con, ledger.Batch(batch_id, contract.id, name, pending.sha256,
-                                        pending.received, pending.rows_read, 0, 0, "quarantined",
-                                        message))
-        return BatchOutcome(contract.id, name, batch_id, "quarantined", pending.rows_read or 0,
-                            message=message, findings=tuple(findings), quarantine_path=target)
+    rows_read = validation.rows if validation is not None else None
+    target = quarantine_file(pending.path, contract.id, batch_id, quarantine_root, findings)
+    message = "; ".join(f.describe() for f in findings)
+    ledger.record(con, ledger.Batch(batch_id, contract.id, name, pending.sha256, pending.received,
+                                    rows_read, 0, 0, "quarantined", message))
+    return BatchOutcome(contract.id, name, batch_id, "quarantined", rows_read or 0,
+                        message=message, findings=tuple(findings), quarantine_path=target)
 
-    frame = pending.landed.frame
-    flags = validation.flags_by_row
-    dq_flags = np.full(len(frame), None, dtype=object)  # filled only where a flag rule broke
-    for row, names in flags.items():
-        dq_flags[row] = ";".join(names)
-    frame["_batch_id"] = batch_id
-    frame["_row_number"] = np.arange(1, len(frame) + 1)
-    frame["_dq_flags"] = dq_flags
-    casts = ", ".join(f'cast("{c.raw_name}" as {c.type}) as "{c.raw_name}"'
-                      for c in contract.columns)
-    message = "; ".join(f"{r.rule.name}: {r.failing_count} row(s) flagged" for r in validation.flags)
+
+def load(con, contract: Contract, batches: list[tuple[PendingBatch, ValidationResult]], seen
+         ) -> list[BatchOutcome]:
+    """Load the files' rows from `landed` into the raw table, cast to the contract's types, and
+    their ledger rows, in one transaction: each file is in the warehouse whole, with its ledger row,
+    or not at all. One INSERT for all of them (DuckDB parallelises a large insert, not many small
+    ones); a file's rows are contiguous in `landed`, so its row numbers come from the rowid."""
+    if not batches:
+        return []
+    files = pa.table({"file": [p.landed_name for p, _ in batches],
+                      "batch_id": [p.batch_id for p, _ in batches],
+                      "first_row": [v.first_row for _, v in batches]})
+    casts = ", ".join(f'cast(l."{c.raw_name}" as {c.type})' for c in contract.columns)
+    outcomes = []
+    con.register("loading_files", files)
     con.execute("begin transaction")
     try:
-        con.register("landed_batch", frame)
         con.execute(
-            f'insert into {RAW_SCHEMA}."{contract.id}" '
-            f'select {casts}, "_batch_id", "_row_number", "_dq_flags" from landed_batch'
-        )
-        ledger.record(con, ledger.Batch(batch_id, contract.id, name, pending.sha256,
-                                        pending.received, len(frame), len(frame), len(flags),
-                                        "loaded", message))
+            f'insert into {RAW_SCHEMA}."{contract.id}" select {casts}, f.batch_id, '
+            f"l.rowid - f.first_row + 1, l.{FLAGS_COLUMN} from {LANDED} l "
+            f"join loading_files f on l.{FILE_COLUMN} = f.file")
+        for pending, validation in batches:
+            message = "; ".join(f"{r.rule.name}: {r.failing_count} row(s) flagged"
+                                for r in validation.flags)
+            rows, flagged = validation.rows, validation.rows_flagged
+            ledger.record(con, ledger.Batch(pending.batch_id, contract.id, pending.path.name,
+                                            pending.sha256, pending.received, rows, rows, flagged,
+                                            "loaded", message))
+            outcomes.append(BatchOutcome(contract.id, pending.path.name, pending.batch_id,
+                                         "loaded", rows, rows, flagged, message))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     finally:
-        con.unregister("landed_batch")
-    seen.add((contract.id, name, pending.sha256))
-    return BatchOutcome(contract.id, name, batch_id, "loaded", len(frame), len(frame), len(flags),
-                        message)
+        con.unregister("loading_files")
+    seen.update((contract.id, p.path.name, p.sha256) for p, _ in batches)
+    return outcomes
+
+
+def _findings(validation: ValidationResult | None) -> list[Finding]:
+    if validation is None:
+        return []
+    return [
+        Finding(r.rule.kind, r.rule.column or ",".join(r.rule.params.get("columns", [])) or None,
+                r.failing_count, r.examples)
+        for r in validation.rejections
+    ]

@@ -13,7 +13,7 @@ import hmac
 import os
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 
 WEIGHTS = range(10, 1, -1)
 
@@ -44,6 +44,16 @@ def load_key() -> bytes:
         "PH_PSEUDO_KEY_FILE to a file outside the repository")
 
 
-def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
-    return values.map(lambda v: None if v is None or pd.isna(v) else
-                      hmac.new(key, v.encode(), hashlib.sha256).hexdigest()[:16])
+def pseudonymise(value: str | None, key: bytes) -> str | None:
+    return None if value is None else hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+# Vectorised forms, registered as DuckDB functions so that landing replaces the clear value as the
+# file is scanned. A missing number is "valid" here: whether it may be missing is the contract's
+# not-null rule.
+def pseudonymise_array(values: pa.Array, key: bytes) -> pa.Array:
+    return pa.array([pseudonymise(v, key) for v in values.to_pylist()], pa.string())
+
+
+def is_valid_array(values: pa.Array) -> pa.Array:
+    return pa.array([v is None or nhs_number_is_valid(v) for v in values.to_pylist()], pa.bool_())

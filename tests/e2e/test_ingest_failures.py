@@ -196,13 +196,9 @@ import pipelines.ingest.landing as landing
 from pipelines.config import load_settings
 from pipelines.contracts.model import load_contracts
 from pipelines.contracts.validation import ContractValidator
-real_finish = landing.finish
-def finish(*args, **kwargs):
-    outcome = real_finish(*args, **kwargs)
-    print(outcome.status, flush=True)
-    return outcome
-landing.finish = finish
-landing.land_source(load_settings(), load_contracts()[sys.argv[1]], ContractValidator())
+landing.CHUNK_ROWS = 1000  # commit every few files, so that a kill lands between commits
+landing.land_source(load_settings(), load_contracts()[sys.argv[1]], ContractValidator(),
+                    on_file=lambda outcome: print(outcome.status, flush=True))
 """
 
 

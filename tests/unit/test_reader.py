@@ -1,11 +1,20 @@
 """Malformed and drifting files give a plain reason, never a traceback."""
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from pipelines.contracts.model import load_contracts
-from pipelines.ingest.reader import MalformedFile, SchemaDrift, check_schema, read_landed_file
+from pipelines.ingest.reader import (
+    LANDED,
+    MalformedFile,
+    SchemaDrift,
+    check_schema,
+    create_landed,
+    file_schema,
+    read_into_landed,
+)
 
 DEATHS = load_contracts()["civil_registration_deaths"]
 HEADER = ",".join(DEATHS.column_names)
@@ -18,12 +27,43 @@ def _write(tmp_path, text: bytes | str, name="civil_registration_deaths_202001.c
     return path
 
 
+@pytest.fixture
+def con():
+    with duckdb.connect() as con:
+        yield con
+
+
+def read_landed_file(path, contract):
+    """The file's rows as text, as landing reads them (MalformedFile if it cannot be parsed)."""
+    with duckdb.connect() as con:
+        schema = file_schema(con, path, contract)
+        check_schema(schema, contract)
+        create_landed(con, contract)
+        failure = read_into_landed(con, contract, {path: schema}).get(path)
+        if failure:
+            raise failure
+        return con.sql(f"select * from {LANDED}").df()
+
+
 def test_a_good_csv_reads_as_text_with_nulls(tmp_path):
-    landed = read_landed_file(_write(tmp_path, f"{HEADER}\n{ROW}\n"), DEATHS)
-    assert landed.columns == DEATHS.column_names
-    assert landed.frame.loc[0, "DEC_AGEC"] == "81"
-    assert landed.frame["POD_ESTABLISHMENT_TYPE"].isna().all()
-    check_schema(landed, DEATHS)
+    frame = read_landed_file(_write(tmp_path, f"{HEADER}\n{ROW}\n{ROW}\n"), DEATHS)
+    assert list(frame.columns)[:-2] == DEATHS.column_names
+    assert frame.loc[0, "DEC_AGEC"] == "81" and len(frame) == 2
+    assert frame["POD_ESTABLISHMENT_TYPE"].isna().all()
+
+
+def test_of_several_files_only_the_bad_one_is_refused(tmp_path, con):
+    good = _write(tmp_path, f"{HEADER}\n{ROW}\n", "civil_registration_deaths_202001.csv")
+    bad = _write(tmp_path, f"{HEADER}\n{ROW}\n{ROW[:40]}\n", "civil_registration_deaths_202002.csv")
+    also_good = _write(tmp_path, f"{HEADER}\n{ROW}\n{ROW}\n", "civil_registration_deaths_202003.csv")
+    create_landed(con, DEATHS)
+    files = {p: file_schema(con, p, DEATHS) for p in (good, bad, also_good)}
+    failures = read_into_landed(con, DEATHS, files)
+    assert list(failures) == [bad] and "cannot be read as CSV" in str(failures[bad])
+    rows = con.execute(f"select __file, count(*), min(rowid), max(rowid) from {LANDED} group by 1 "
+                       "order by 1").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [(str(good), 1), (str(also_good), 2)]
+    assert rows[1][3] - rows[1][2] == 1  # a file's rows are contiguous, in file order
 
 
 def test_empty_file(tmp_path):
@@ -50,9 +90,8 @@ def test_wrong_delimiter(tmp_path):
 
 def test_renamed_column_is_named(tmp_path):
     text = f"{HEADER.replace('DEC_AGEC', 'AGE')}\n{ROW}\n"
-    landed = read_landed_file(_write(tmp_path, text), DEATHS)
     with pytest.raises(SchemaDrift) as drift:
-        check_schema(landed, DEATHS)
+        read_landed_file(_write(tmp_path, text), DEATHS)
     assert drift.value.columns == ["DEC_AGEC", "AGE"]
     assert "renamed? DEC_AGEC -> AGE" in str(drift.value)
 
@@ -70,6 +109,6 @@ def test_parquet_with_a_changed_type_is_drift(tmp_path):
     path = tmp_path / "ecds_attendances_202001.parquet"
     pq.write_table(pa.table(columns), path)
     with pytest.raises(SchemaDrift) as drift:
-        check_schema(read_landed_file(path, ecds), ecds)
+        read_landed_file(path, ecds)
     assert "EC_Ident" in drift.value.columns
     assert "column EC_Ident is VARCHAR, contract says BIGINT" in str(drift.value)
