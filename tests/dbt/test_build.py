@@ -157,3 +157,39 @@ def test_a_failed_build_keeps_the_last_good_warehouse(built_warehouse, tmp_path)
     with pytest.raises(DbtFailed, match="accepted_values"):
         build_warehouse(copy)
     assert query(copy, "select * from marts.fct_indicator_values order by all") == before
+
+
+PER_PERIOD_MODELS = ["int_registered_population", "int_gp_status_at_year_end"]
+
+
+def test_a_monthly_build_rebuilds_only_the_open_periods_and_full_refresh_all(built_warehouse,
+                                                                               tmp_path):
+    settings, _ = built_warehouse
+    copy = settings_for(tmp_path)
+    copy.duckdb_path.parent.mkdir(parents=True)
+    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+
+    def by_period() -> dict:
+        return {(model, period): (rows, digest) for model in PER_PERIOD_MODELS
+                for period, rows, digest in query(
+                    copy, f"select period, count(*), sum(hash(t)) from intermediate.{model} t "
+                          "group by 1")}
+
+    built = by_period()
+    periods = sorted({period for _, period in built})
+    oldest, latest = periods[0], periods[-1]
+    # Damage both ends of the history, to see which periods an incremental build rewrites.
+    with duckdb.connect(str(copy.duckdb_path)) as con:
+        for model in PER_PERIOD_MODELS:
+            con.execute(f"delete from intermediate.{model} where period in (?, ?) "
+                        "and person_id like '0%'", [oldest, latest])
+
+    build_warehouse(copy, ["--select", *PER_PERIOD_MODELS])
+    after = by_period()
+    for model in PER_PERIOD_MODELS:
+        assert after[(model, latest)] == built[(model, latest)]  # open: rebuilt
+        assert after[(model, oldest)][0] < built[(model, oldest)][0]  # closed: kept as it was
+        assert all(after[(model, p)] == built[(model, p)] for p in periods[1:-1])
+
+    build_warehouse(copy, ["--select", *PER_PERIOD_MODELS, "--full-refresh"])
+    assert by_period() == built

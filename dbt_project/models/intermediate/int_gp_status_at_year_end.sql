@@ -1,13 +1,16 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period',
+          on_schema_change='fail') }}
+-- depends_on: {{ ref('int_reporting_periods') }}
 -- What primary care had recorded about each registered person at the end of each reporting year
 -- (the snapshot date of INDICATORS' prevalence and coverage indicators): latest smoking status in
 -- five years, latest BMI and blood pressure in twelve months, registers ever coded, care and
 -- prevention activity in the last twelve months, and flu vaccination in the season (1 Sep - end
--- Feb). Cluster names are the Primary Care Domain clusters of ref_clinical_codes.
+-- Feb). Cluster names are the Primary Care Domain clusters of ref_clinical_codes. Incremental by
+-- period, like int_registered_population.
 with population as (
     select period, period_start, on_date, person_id, age
     from {{ ref('int_registered_population') }}
-    where snapshot = 'year_end'
+    where snapshot = 'year_end' and {{ in_periods_to_build('period') }}
 ),
 
 recent as (

@@ -1,14 +1,19 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period',
+          on_schema_change='fail') }}
 -- People registered with an ICS practice and alive on each reporting period's reference dates:
 -- mid-year (30 September: the population at risk for rates, as ONS mid-year estimates) and year
 -- end (31 March: the snapshot for prevalence and coverage indicators). Address, and so
 -- deprivation and area, is the one on the registration open that day (INDICATORS §0.5).
+-- Incremental by period: a monthly refresh rebuilds only the open periods (macro
+-- in_periods_to_build, var open_periods).
 with reference_dates as (
     select period, period_start, period_end, 'mid_year' as snapshot, mid_year_date as on_date
     from {{ ref('int_reporting_periods') }}
+    where {{ in_periods_to_build('period') }}
     union all
     select period, period_start, period_end, 'year_end', period_end
     from {{ ref('int_reporting_periods') }}
+    where {{ in_periods_to_build('period') }}
 ),
 
 open_registrations as (
