@@ -16,8 +16,8 @@ from pipelines.progress import progress
 from pipelines.warehouse.connection import connect
 
 
-# I/O: retried with back-off (landing is idempotent: files are recognised by their hash and each
-# commits on its own). The dbt build is never retried.
+# I/O: retried with back-off (landing is idempotent: files are recognised by their hash and
+# committed whole with their ledger rows). The dbt build is never retried.
 @task(name="land-source", task_run_name="land {contract_id}", cache_policy=NO_CACHE,
       retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=10))
 def land_source_task(contract_id: str, validator: ContractValidator) -> list[BatchOutcome]:
