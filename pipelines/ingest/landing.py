@@ -3,7 +3,8 @@
 Files are identified (hashed) in delivery order and taken in chunks of about ``CHUNK_ROWS`` rows:
 each chunk's files are read into DuckDB together (one parallel scan) and validated together (GX
 runs over the chunk's value domains); refused files are quarantined, and the rest are loaded with
-their ledger rows in one transaction per chunk. The rows never pass through Python objects.
+their ledger rows in one transaction per chunk. The rows never pass through Python objects (only a
+feed's clear NHS numbers do, through the keyed hash that replaces them as the file is scanned).
 """
 
 from __future__ import annotations
