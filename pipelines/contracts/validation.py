@@ -211,10 +211,9 @@ def _domains(con, rules: list[Rule]) -> dict[str, pa.Array]:
     domains: dict[str, pa.Array] = {}
     for rule in rules:
         if rule.kind == "unique_key":
-            keys = ", ".join(_quote(c) for c in rule.params["columns"])
-            present = " and ".join(f"{_quote(c)} is not null" for c in rule.params["columns"])
+            keys, present = _key_sql(rule)
             domains[_key_domain(rule)] = _column(con, f"select distinct count(*) from {LANDED} "
-                                                      f"where {present} group by {FILE_COLUMN}, {keys}")
+                                                      f"where {present} group by {keys}")
         elif rule.column not in domains:
             column = _quote(rule.column)
             domains[rule.column] = _column(con, (
@@ -222,6 +221,14 @@ def _domains(con, rules: list[Rule]) -> dict[str, pa.Array]:
                 f"select min({column}) from {LANDED} union all "
                 f"select null from {LANDED} where {column} is null limit 2"))
     return domains
+
+
+def _key_sql(rule: Rule) -> tuple[str, str]:
+    """A key rule's columns with the file (unique within each file) as a SQL list, and the
+    condition that every key column is present (rows missing a key part are not checked)."""
+    listed = ", ".join(_quote(c) for c in [FILE_COLUMN, *rule.params["columns"]])
+    present = " and ".join(f"{_quote(c)} is not null" for c in rule.params["columns"])
+    return listed, present
 
 
 def _column(con, sql: str) -> pa.Array:
@@ -256,9 +263,7 @@ def _failing_rows_sql(con, rule: Rule, number: int, domains: dict[str, pa.Array]
         return f"{_quote(rule.column)} is null"
     table = f"__failing_{number}"
     if rule.kind == "unique_key":
-        keys = [FILE_COLUMN, *rule.params["columns"]]
-        listed = ", ".join(_quote(c) for c in keys)
-        present = " and ".join(f"{_quote(c)} is not null" for c in rule.params["columns"])
+        listed, present = _key_sql(rule)
         counts = pa.table({"n": domains[_key_domain(rule)].take(pa.array(failing))})
         con.register("failing_counts", counts)
         con.execute(f"create or replace temp table {table} as select {listed} from {LANDED} "

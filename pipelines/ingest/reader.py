@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from pipelines.contracts.model import Contract
 from pipelines.ingest.pseudonymise import is_valid_array, load_key, pseudonymise_array
@@ -153,7 +152,7 @@ def register_pseudonymiser(con: duckdb.DuckDBPyConnection, contract: Contract) -
     if not any(c.pseudonymise_into for c in contract.columns):
         return
     key = load_key()
-    functions: dict[str, tuple[Callable, pa.DataType]] = {
+    functions: dict[str, tuple[Callable, duckdb.sqltypes.DuckDBPyType]] = {
         "ph_pseudonym": (lambda values: pseudonymise_array(values, key), duckdb.sqltype("VARCHAR")),
         "ph_nhs_number_valid": (is_valid_array, duckdb.sqltype("BOOLEAN")),
     }
