@@ -1,79 +1,101 @@
-{#- Disclosure control (INDICATORS §0.3), thresholds in dbt_project.yml vars [verify against the DSA].
+{#- Disclosure control, applied (docs/disclosure.md; thresholds in dbt_project.yml vars.disclosure).
 
-    1. Primary: a numerator or denominator in [suppress_min, suppress_max] is suppressed.
-    2. Secondary: within each set of cells that add up to a published total - the breakdown values
-       of one area (they sum to its `all` row) and the areas of one type (places sum towards the
-       ICS) - a single suppressed cell could be recovered by subtraction, so the next smallest cell
-       of that set is suppressed too.
-    3. Published counts of 8+ are rounded to the nearest round_counts_to; zero stays 0 (and the
-       value of a `count` row is its rounded count).
-    4. Proportions with a denominator under low_numbers_denominator are flagged. -#}
-{% macro disclosure_controlled(relation) -%}
-{%- set lo, hi, step = var('suppress_min'), var('suppress_max'), var('round_counts_to') -%}
-with cells as (
+    Which counts are withheld is decided once, by the disclosure_decisions model (primary and
+    secondary suppression over every additive relation of the published tables). This macro
+    applies it to one table: withheld counts are NULL, the others are rounded to the nearest
+    round_to (0 stays 0), and every value and limit is computed again from the published counts,
+    so that nothing published says more than the counts do:
+      proportion        numerator / denominator, Wilson limits
+      crude_rate, ratio numerator / denominator, exact Poisson / Byar limits of the numerator
+      dsr               the standardised rate itself (from age-specific counts that are never
+                        published); Dobson limits with the published count in place of the exact
+                        one, so the limits do not give the exact count away
+      count             the published count
+    A value needs all its counts published. `suppression` is 'primary' when a count of the row
+    was withheld by the primary rule, 'secondary' when only to protect others. -#}
+{% macro disclosure_controlled(relation, table_name) -%}
+{%- set policy = var('disclosure') -%}
+{%- set key = ['indicator_id', 'period', 'area_type', 'area_code', 'breakdown', 'breakdown_value'] -%}
+with decided as (
     select
-        *,
-        (numerator between {{ lo }} and {{ hi }} or denominator between {{ lo }} and {{ hi }})
-            as is_primary
-    from {{ relation }}
+        cells.*,
+        decisions.numerator_status,
+        decisions.denominator_status,
+        case when decisions.numerator_status is null then {{ round_count('cells.numerator') }} end
+            as published_numerator,
+        case when decisions.denominator_status is null then {{ round_count('cells.denominator') }} end
+            as published_denominator
+    from {{ relation }} as cells
+    inner join {{ ref('disclosure_decisions') }} as decisions
+        on decisions.table_name = '{{ table_name }}'
+        {%- for column in key %}
+        and decisions.{{ column }} = cells.{{ column }}
+        {%- endfor %}
 ),
 
-ranked as (
+valued as (
     select
         *,
-        sum(case when is_primary then 1 else 0 end) over (
-            partition by indicator_id, period, area_type, area_code, breakdown) as primaries_in_breakdown,
-        row_number() over (
-            partition by indicator_id, period, area_type, area_code, breakdown, is_primary
-            order by numerator, denominator, breakdown_value) as rank_in_breakdown,
-        sum(case when is_primary then 1 else 0 end) over (
-            partition by indicator_id, period, area_type, breakdown, breakdown_value) as primaries_in_areas,
-        row_number() over (
-            partition by indicator_id, period, area_type, breakdown, breakdown_value, is_primary
-            order by numerator, denominator, area_code) as rank_in_areas
-    from cells
-),
-
-flagged as (
-    select
-        *,
-        case
-            when is_primary then 'primary'
-            when breakdown <> 'all' and primaries_in_breakdown = 1 and rank_in_breakdown = 1
-                then 'secondary'
-            when area_type <> 'ics' and primaries_in_areas = 1 and rank_in_areas = 1
-                then 'secondary'
-        end as suppression
-    from ranked
+        published_numerator is not null
+            and (value_type = 'count' or published_denominator is not null) as has_value
+    from decided
 )
 
 select
     indicator_id, period, period_start, period_end, area_type, area_code, area_name,
     breakdown, breakdown_value,
-    case when suppression is null then {{ round_count('numerator', step) }} end as numerator,
-    case when suppression is null then {{ round_count('denominator', step) }} end as denominator,
-    -- a count's value is the count itself, so it is published rounded like the numerator
-    case when suppression is null then
-        case when value_type = 'count' then {{ round_count('numerator', step) }} else value end
+    published_numerator as numerator,
+    published_denominator as denominator,
+    case when has_value then
+        case value_type
+            when 'count' then cast(published_numerator as double)
+            when 'dsr' then value
+            else published_numerator * multiplier / published_denominator
+        end
     end as value,
-    case when suppression is null then lower_ci95 end as lower_ci95,
-    case when suppression is null then upper_ci95 end as upper_ci95,
-    case when suppression is null then lower_ci998 end as lower_ci998,
-    case when suppression is null then upper_ci998 end as upper_ci998,
+    {%- for bound in ['lower', 'upper'] %}
+    {%- for name, confidence in [('95', 0.95), ('998', 0.998)] %}
+    case when has_value then
+        case value_type
+            when 'proportion' then
+                {{ (wilson_lower if bound == 'lower' else wilson_upper)('published_numerator', 'published_denominator', confidence) }}
+                * multiplier
+            when 'dsr' then
+                -- Dobson: value + sqrt(var / O) * (O_limit - O); sqrt(var / O) from the exact limit
+                value + ({{ bound }}_ci{{ name }} - value)
+                    / ({{ poisson_limit(bound, 'numerator', confidence) }} - numerator)
+                    * ({{ poisson_limit(bound, 'published_numerator', confidence) }} - published_numerator)
+            when 'count' then null
+            else {{ poisson_limit(bound, 'published_numerator', confidence) }} * multiplier
+                / published_denominator
+        end
+    end as {{ bound }}_ci{{ name }},
+    {%- endfor %}
+    {%- endfor %}
     value_type,
     multiplier,
-    suppression,
-    (value_type = 'proportion' and denominator < {{ var('low_numbers_denominator') }}) as is_low_numbers
-from flagged
+    case
+        when numerator_status = 'primary' or denominator_status = 'primary' then 'primary'
+        when numerator_status is not null or denominator_status is not null then 'secondary'
+    end as suppression,
+    (value_type = 'proportion'
+        and published_denominator < {{ policy.low_numbers_denominator }}) as is_low_numbers
+from valued
 {%- endmacro %}
 
-{% macro round_count(column, step) -%}
+{% macro poisson_limit(bound, count, confidence) -%}
+    {{ (poisson_lower if bound == 'lower' else poisson_upper)(count, confidence) }}
+{%- endmacro %}
+
+{% macro round_count(column) -%}
+    {%- set step = var('disclosure').round_to -%}
     cast(case when {{ column }} = 0 then 0 else round({{ column }} * 1.0 / {{ step }}) * {{ step }} end as bigint)
 {%- endmacro %}
 
 {#- A count published on its own (not part of a table of cells that sum to a total): suppressed
     (null) when in [suppress_min, suppress_max], otherwise rounded like every published count. -#}
 {% macro publishable_count(column) -%}
-    case when {{ column }} between {{ var('suppress_min') }} and {{ var('suppress_max') }} then null
-         else {{ round_count(column, var('round_counts_to')) }} end
+    {%- set policy = var('disclosure') -%}
+    case when {{ column }} between {{ policy.suppress_min }} and {{ policy.suppress_max }} then null
+         else {{ round_count(column) }} end
 {%- endmacro %}

@@ -3,7 +3,7 @@
         dsr    = sum(w * x / n) / sum(w)                          (times the multiplier)
         var    = sum(w^2 * x / n^2) / sum(w)^2
         limits = dsr + sqrt(var / O) * (O_limit - O)               (O_limit: Poisson limit of O)
-    and no value below 10 events. `relation` has one row per group and age band with columns
+    and no value below var disclosure.dsr_min_events events. `relation` has one row per group and age band with columns
     numerator (x), denominator (n) and standard_population (w). Plain SQL for any adapter. -#}
 
 {%- macro dsr_rows(relation, group_columns, multiplier_column='multiplier') -%}
@@ -14,13 +14,13 @@ select
     cast(total_count as bigint) as numerator,
     cast(total_population as bigint) as denominator,
     dsr_multiplier,
-    case when total_count >= 10 then rate * dsr_multiplier end as value,
+    case when total_count >= {{ var('disclosure').dsr_min_events }} then rate * dsr_multiplier end as value,
     {%- for name, confidence in [('95', 0.95), ('998', 0.998)] %}
-    case when total_count >= 10 then
+    case when total_count >= {{ var('disclosure').dsr_min_events }} then
         (rate + sqrt(variance / total_count)
             * ({{ poisson_lower('total_count', confidence) }} - total_count)) * dsr_multiplier
     end as lower_ci{{ name }},
-    case when total_count >= 10 then
+    case when total_count >= {{ var('disclosure').dsr_min_events }} then
         (rate + sqrt(variance / total_count)
             * ({{ poisson_upper('total_count', confidence) }} - total_count)) * dsr_multiplier
     end as upper_ci{{ name }}{{ ',' if not loop.last }}

@@ -1,4 +1,4 @@
 {{ config(alias='monthly_activity') }}
--- Monthly activity counts after disclosure control (INDICATORS §0.3): counts of 1-7 suppressed
--- with secondary suppression across the areas of a type, the rest rounded to the nearest 5.
-{{ disclosure_controlled(ref('fct_monthly_activity')) }}
+-- Monthly activity counts after the same disclosure control as indicator values, decided together
+-- with them (a series' months add up to its indicator's annual count): docs/disclosure.md.
+{{ disclosure_controlled(ref('fct_monthly_activity'), 'monthly_activity') }}
