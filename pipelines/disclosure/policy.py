@@ -28,6 +28,11 @@ class DisclosurePolicy:
         """A count that may not be published: suppress_min to suppress_max."""
         return self.suppress_min <= count <= self.suppress_max
 
+    def in_words(self) -> str:
+        """The rule as the board pack states it (quoted, never retyped)."""
+        return (f"counts of {self.suppress_min} to {self.suppress_max} are withheld (shown as *), "
+                f"other counts are rounded to the nearest {self.round_to}")
+
     def publishes(self, area_type: str, breakdown: str) -> bool:
         """Whether a row of this area type and breakdown is published at all."""
         return breakdown == "all" or area_type in self.breakdown_area_types

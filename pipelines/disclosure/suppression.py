@@ -11,14 +11,15 @@ relations numbers them):
    whose denominator is withheld has its numerator withheld too.
 2. Secondary, per relation. A relation with exactly one withheld count gives it away by
    subtraction, so one more count of that relation is withheld: the smallest non-zero published
-   part (a part before the total, so that totals stay visible), else the total. This holds for a
-   relation whose total exceeds its parts' sum by an unpublished residual (people with no known
-   residence count in the ICS only) too: a reader taking the residual for 0 is close enough.
+   member, taking first counts that are no relation's total (the finest cells), then totals of
+   other relations, and a relation's own total last, so that ICS and place totals stay visible.
+   This holds where the total exceeds its parts' sum by an unpublished residual (people with no
+   known residence count in the ICS only) too: a reader who takes the residual for 0 comes close.
 3. Secondary, across relations. Subtraction can chain through several relations; a withheld count
    is exposed when the relations determine it (its unit vector lies in their row space, with the
-   published counts known and each residual an unknown of its own: a hidden count equal to a
-   residual cannot be protected by withholding more). Each exposed count gets one more complement from a relation it is
-   in, and rule 2 runs again, until nothing is exposed.
+   published counts known and each residual an unknown of its own). Each exposed count gets one
+   more complement from the relations that determine it, and rule 2 runs again, until nothing is
+   exposed.
 """
 
 from __future__ import annotations
@@ -65,17 +66,21 @@ def protect(values: np.ndarray, hidden: np.ndarray, relations: list[Relation]) -
     for index, relation in enumerate(relations):
         for member in relation.members:
             containing[member].append(index)
+    # 1 for a count that is some relation's total (a margin): withheld only when no finer cell is
+    is_total = np.zeros(values.size, dtype=int)
+    is_total[[r.total for r in relations if r.kind != "same_count"]] = 1
+    rank = (is_total, values)
     pending = sorted({i for count in np.flatnonzero(hidden) for i in containing[count]})
     incidence = _Incidence(relations, values.size)
     audited: set[tuple[int, ...]] = set()  # groups already found safe, unchanged since
     while True:
-        _close_single_gaps(values, hidden, relations, containing, pending)
+        _close_single_gaps(rank, hidden, relations, containing, pending)
         exposed = _exposed(hidden, relations, incidence, audited)
         if not exposed:
             return hidden
         pending = []
         for used in exposed:
-            complement = _complement(values, hidden, used)
+            complement = _complement(rank, hidden, used)
             if complement is not None:
                 hidden[complement] = True
                 pending += containing[complement]
@@ -83,16 +88,18 @@ def protect(values: np.ndarray, hidden: np.ndarray, relations: list[Relation]) -
             raise RuntimeError(f"disclosure control cannot protect {len(exposed)} withheld counts")
 
 
-def _complement(values: np.ndarray, hidden: np.ndarray, relations: list[Relation]) -> int | None:
-    """The count to withhold next: the smallest non-zero published part, else total."""
+def _complement(rank, hidden: np.ndarray, relations: list[Relation]) -> int | None:
+    """The count to withhold next: a non-zero published member, the finest and smallest first
+    (`rank` = (is a relation's total, value)); a relation's own total only when nothing else."""
+    is_total, values = rank
     parts = [p for r in relations for p in r.parts if not hidden[p] and values[p] > 0]
     if parts:
-        return min(parts, key=lambda p: (values[p], p))
+        return min(parts, key=lambda p: (is_total[p], values[p], p))
     totals = [r.total for r in relations if not hidden[r.total] and values[r.total] > 0]
     return min(totals, key=lambda t: (values[t], t)) if totals else None
 
 
-def _close_single_gaps(values, hidden, relations, containing, pending) -> None:
+def _close_single_gaps(rank, hidden, relations, containing, pending) -> None:
     """Rule 2 until no relation has exactly one withheld count."""
     queue = list(pending)
     while queue:
@@ -100,7 +107,7 @@ def _close_single_gaps(values, hidden, relations, containing, pending) -> None:
         withheld = [m for m in relation.members if hidden[m]]
         if len(withheld) != 1:
             continue  # (a residual does not protect here: a reader may well take it to be 0)
-        complement = _complement(values, hidden, [relation])
+        complement = _complement(rank, hidden, [relation])
         if complement is None:
             continue  # every other member is zero: the withheld count equals a published total
         hidden[complement] = True

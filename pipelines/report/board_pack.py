@@ -70,4 +70,5 @@ def _body(pub: Published, p: Page) -> str:
         return theme_page(pub, p.file)
     if p.file == "data-quality.html":
         return data_quality_page(pub)
-    return methods_body(pub.indicators, {i: home_page(m) for i, m in pub.indicators.items()})
+    return methods_body(pub.indicators, {i: home_page(m) for i, m in pub.indicators.items()},
+                        pub.values)

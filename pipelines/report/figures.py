@@ -28,8 +28,26 @@ def _wrap(text: str, width: int = 95) -> str:
     return "<br>".join(lines + [line])
 
 
+def withheld(rows: pd.DataFrame, *labels: str) -> list[str]:
+    """The points of `rows` withheld by disclosure control, named by their label columns."""
+    if "suppression" not in rows:
+        return []
+    hidden = rows[rows["suppression"].notna()].sort_values(list(labels))
+    return [" ".join(str(getattr(r, c)) for c in labels) for r in hidden.itertuples()]
+
+
+def _withheld_note(points: list[str], limit: int = 8) -> str:
+    """Said under a chart, so that a missing point never reads as zero or as no data."""
+    if not points:
+        return ""
+    shown = ", ".join(points[:limit]) + (f" and {len(points) - limit} more" if len(points) > limit else "")
+    return f" Withheld to protect confidentiality (small numbers, not zero): {shown}."
+
+
 def _layout(fig: go.Figure, title: str, y_title: str, source: str,
-            x_title: str = "Financial year", height: int = 440) -> go.Figure:
+            x_title: str = "Financial year", height: int = 440,
+            suppressed: list[str] | None = None) -> go.Figure:
+    source = source + _withheld_note(suppressed or [])
     fig.update_layout(
         title={"text": _wrap(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
         font={"family": FONT, "color": NHS_DARK_GREY, "size": 13},
@@ -62,7 +80,8 @@ def _error_bars(rows: pd.DataFrame) -> dict:
 
 
 def trend_by_area(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Figure:
-    """One line per area over periods, with 95% confidence intervals; suppressed points are gaps."""
+    """One line per area over periods, with 95% confidence intervals; withheld points are gaps,
+    named under the chart."""
     fig = go.Figure()
     for i, (area, part) in enumerate(rows.groupby("area_name", sort=True)):
         part = part.sort_values("period")
@@ -72,7 +91,8 @@ def trend_by_area(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go
             error_y=_error_bars(part),
             hovertemplate=f"{area}<br>%{{x}}: %{{y:.1f}}{meta['unit']}<extra></extra>",
         ))
-    return _layout(fig, title, value_axis_title(meta), source)
+    return _layout(fig, title, value_axis_title(meta), source,
+                   suppressed=withheld(rows, "area_name", "period"))
 
 
 def by_quintile(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Figure:
@@ -89,7 +109,8 @@ def by_quintile(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.F
             hovertemplate=f"{label}<br>%{{x}}: %{{y:.1f}}{meta['unit']}<extra></extra>",
         ))
     fig.update_layout(barmode="group")
-    return _layout(fig, title, value_axis_title(meta), source)
+    return _layout(fig, title, value_axis_title(meta), source,
+                   suppressed=[f"Q{p}" for p in withheld(rows, "breakdown_value", "period")])
 
 
 # Making Data Count colours: special cause of improvement blue, of concern orange, common cause grey.
@@ -132,7 +153,8 @@ def sii_trend(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Fig
                  "arrayminus": rows["sii"] - rows["sii_lower_ci95"], "thickness": 1.2, "width": 4},
         hovertemplate=f"%{{x}}: SII %{{y:.1f}} {gap_unit(meta['unit'])}<extra></extra>"))
     fig.add_hline(y=0, line={"color": NHS_DARK_GREY, "width": 1})
-    fig = _layout(fig, title, f"SII ({gap_unit(meta['unit'])})", source)
+    fig = _layout(fig, title, f"SII ({gap_unit(meta['unit'])})", source,
+                  suppressed=withheld(rows, "period"))
     fig.update_yaxes(rangemode="normal")
     return fig
 
@@ -157,14 +179,15 @@ def area_comparison(rows: pd.DataFrame, ics_value: float, meta: dict, title: str
         fig.add_vline(x=ics_value, line={"color": "#ED8B00", "dash": "dash", "width": 2},
                       annotation_text="ICS", annotation_position="top")
     fig = _layout(fig, title, "", source, x_title=value_axis_title(meta),
-                  height=120 + 28 * len(rows))
+                  height=120 + 28 * len(rows), suppressed=withheld(rows, "area_name"))
     fig.update_yaxes(title=None, rangemode="normal")
     fig.update_xaxes(rangemode="tozero", gridcolor="#E8EDEE")
     return fig
 
 
 def counts_by_area(rows: pd.DataFrame, y_title: str, title: str, source: str) -> go.Figure:
-    """Published (rounded) counts per period, one line per area; suppressed counts are gaps."""
+    """Published (rounded) counts per period, one line per area; withheld counts are gaps, named
+    under the chart."""
     fig = go.Figure()
     for i, (area, part) in enumerate(rows.groupby("area_name", sort=True)):
         part = part.sort_values("period")
@@ -172,12 +195,12 @@ def counts_by_area(rows: pd.DataFrame, y_title: str, title: str, source: str) ->
             x=part["period"], y=part["numerator"], name=area, mode="lines+markers", meta="count",
             line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "width": 2},
             hovertemplate=f"{area}<br>%{{x}}: %{{y:,}}<extra></extra>"))
-    return _layout(fig, title, y_title, source)
+    return _layout(fig, title, y_title, source, suppressed=withheld(rows, "area_name", "period"))
 
 
 # Sequential blues, light to dark: ordered in lightness, so the classes read in greyscale too.
 MAP_CLASSES = ["#DEEBF7", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C"]
-NO_VALUE = "Suppressed or no value"
+NO_VALUE = "Withheld (small numbers) or no value"
 
 
 def choropleth(outlines: dict, classes: dict[str, str | None], labels: list[str], title: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.report.html import esc, table
+from pipelines.report.published import POLICY
 
 EXPLANATIONS = [
     ("Proportions and Wilson score intervals",
@@ -44,12 +45,6 @@ EXPLANATIONS = [
      "whether a target lies outside the limits (consistently passed or failed) or inside them "
      "(hit and miss). On the overview the icons use the ICS's annual values: with so few "
      "points, treat them as indicative."),
-    ("Disclosure control",
-     "Before any figure leaves the warehouse: counts of 1 to 7 are suppressed (shown as *), with a "
-     "second cell suppressed wherever a hidden count could be worked out by subtraction; other "
-     "counts are rounded to the nearest 5 (values and intervals use the unrounded counts); "
-     "proportions on fewer than 30 people are flagged as low numbers. Inequality summaries are "
-     "withheld when any of their cells is suppressed. No person-level data appears in this pack."),
     ("Narrative sentences",
      "The sentence in each chart title is generated from the figures and only states a change, a "
      "gap or a difference when the intervals do not overlap (or an SPC rule fires); otherwise it "
@@ -57,8 +52,38 @@ EXPLANATIONS = [
 ]
 
 
-def methods_body(indicators: dict[str, dict], page_of: dict[str, str]) -> str:
+def disclosure_control(values: pd.DataFrame) -> str:
+    """The policy in words, quoted from dbt_project.yml, and what it cost in this pack."""
+    text = (f"Before any figure leaves the warehouse, {POLICY.in_words()} (0 stays 0). A count is "
+            "also withheld when its complement is that small (95 of 100 tells of 5 without it) "
+            f"or when it is 100% of fewer than {POLICY.attribute_min_denominator} people. Then "
+            "more counts are withheld until none of the withheld ones can be worked out from the "
+            "published ones by adding or subtracting: breakdowns add up to their total, local "
+            "authorities to places and places to the ICS, the five place-of-death shares to all "
+            "deaths, months to years, and one indicator's count may be another's. Every value and "
+            "interval is computed from the published (rounded) counts. Breakdowns are published "
+            "for the ICS and places; local authorities as totals only. Proportions on fewer than "
+            f"{POLICY.low_numbers_denominator} people are flagged as low numbers; no "
+            f"age-standardised rate is shown on fewer than {POLICY.dsr_min_events} events. "
+            "Inequality summaries are computed from the published figures and withheld when any of "
+            "their cells is. No person-level data appears in this pack.")
+    shares = (values.assign(withheld=values["suppression"].notna())
+              .groupby("area_type")["withheld"].agg(["size", "mean"]).reindex(["ics", "place",
+                                                                             "local_authority"]))
+    cost = pd.DataFrame({
+        "Area type": ["ICS", "Places", "Local authorities"],
+        "Published rows": [f"{int(n):,}" if n == n else "0" for n in shares["size"]],
+        "Withheld": [f"{m:.1%}" if m == m else "-" for m in shares["mean"]],
+    })
+    return (f"<h3>Disclosure control</h3><p>{esc(text)}</p>"
+            + table(cost, "Share of published rows with a withheld count, by area type",
+                    text_columns=1))
+
+
+def methods_body(indicators: dict[str, dict], page_of: dict[str, str],
+                 values: pd.DataFrame) -> str:
     sections = "".join(f"<h3>{esc(title)}</h3><p>{esc(text)}</p>" for title, text in EXPLANATIONS)
+    sections += disclosure_control(values)
     catalogue = pd.DataFrame([{
         "Indicator": m["id"], "Title": m["title"], "Numerator": m["numerator"],
         "Denominator": m["denominator"], "Value": f"{m['value_type']} ({m['unit']})",

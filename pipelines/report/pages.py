@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipelines.report import figures, maps, narrative, spc
 from pipelines.report.html import PAGES, count, esc, figure, table
-from pipelines.report.published import Published
+from pipelines.report.published import POLICY, Published
 from pipelines.report.sections import indicator_section, source_line, tile
 
 AIMS = {
@@ -117,15 +117,15 @@ def eol_ed_series(pub: Published) -> str:
         finding = (f"in {MID_NOTTS} the number of people who died having attended ED in their last "
                    "90 days " + narrative.describe_count_change(
                        first["numerator"], last["numerator"], first["period"], last["period"]))
-    fig = figures.counts_by_area(rows, "People (rounded to 5)",
+    fig = figures.counts_by_area(rows, f"People (rounded to {POLICY.round_to})",
                                  f"End-of-life ED attendance: {finding}",
                                  source_line(meta, "financial years since 2019/20"))
     return ("<section><h2>People at the end of life attending ED, by place</h2>"
             + figure(fig, f"Line chart of the number of adults who died with an unplanned ED "
                           f"attendance in their last 90 days, by place and year: {finding}.")
             + table(_by_place_and_year(rows),
-                    "People at the end of life attending ED by place and year (rounded to 5; "
-                    "* = suppressed)") + "</section>")
+                    f"People at the end of life attending ED by place and year ({POLICY.in_words()})")
+            + "</section>")
 
 
 def _by_place_and_year(rows: pd.DataFrame) -> dict[str, list]:
@@ -265,8 +265,8 @@ def trust_panel(pub: Published, run_id: str | None = None, synthetic: bool = Fal
             f"{esc(pub.data_period)} · <strong>Refreshed</strong> "
             f"{pub.refreshed_at:%d %B %Y %H:%M}"
             + (f" by run {esc(run_id)} (ops.runs; its batches in ops.run_batches)" if run_id else "")
-            + " · figures from the published schema only (counts "
-            "of 1-7 suppressed, shown as *, counts rounded to 5).<br><strong>Source batches"
+            + f" · figures after disclosure control only ({esc(POLICY.in_words())})."
+            "<br><strong>Source batches"
             f"</strong> {esc(delivered)}.<br><strong>Caveats</strong> {esc(' '.join(caveats))}"
             f' <a href="data-quality.html">Data quality</a> · <a href="methods.html">Methods</a>'
             "</aside>")

@@ -9,8 +9,12 @@ from datetime import datetime
 import pandas as pd
 
 from pipelines.config import Settings
+from pipelines.disclosure import load_policy
 from pipelines.report.registry import indicator_registry, series_registry
 from pipelines.warehouse.connection import connect
+
+# the disclosure policy the pack quotes (dbt_project.yml vars.disclosure: never retyped here)
+POLICY = load_policy()
 
 TABLES = ("indicator_values", "inequality_summary", "monthly_activity", "data_quality",
           "source_batches", "lsoa_deprivation")

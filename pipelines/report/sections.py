@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipelines.report import figures, maps, narrative, spc
 from pipelines.report.html import assurance_icon, count, esc, figure, table, variation_icon
-from pipelines.report.published import Published
+from pipelines.report.published import POLICY, Published
 
 AREA_ORDER = {"ics": 0, "place": 1, "local_authority": 2}
 AREA_LABELS = {"ics": "ICS", "place": "Place", "local_authority": "Local authority"}
@@ -18,7 +18,7 @@ INTERVAL_METHODS = {"proportion": "Wilson score", "crude_rate": "exact Poisson (
 
 def source_line(meta: dict, period: str) -> str:
     return (f"Source: {', '.join(meta['sources'])} (ICS linked extracts), {period}; published "
-            "figures after disclosure control. * = suppressed.")
+            f"figures after disclosure control ({POLICY.in_words()}).")
 
 
 def ics_series(pub: Published, indicator_id: str) -> pd.DataFrame:
@@ -158,8 +158,8 @@ def latest_table(rows: pd.DataFrame, meta: dict, latest: str) -> str:
         "99.8% CI": [f"{narrative.fmt(a)} to {narrative.fmt(b)}"
                      for a, b in zip(rows["lower_ci998"], rows["upper_ci998"], strict=True)],
     }
-    return table(columns, f"Latest period ({latest}): text equivalent of the charts. Counts rounded "
-                        "to the nearest 5; * = suppressed for small numbers.", text_columns=2)
+    return table(columns, f"Latest period ({latest}): text equivalent of the charts. "
+                          f"{POLICY.in_words().capitalize()}.", text_columns=2)
 
 
 def tile(pub: Published, meta: dict, page_of: dict[str, str]) -> str:

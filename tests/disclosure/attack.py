@@ -201,11 +201,12 @@ def find_relations(rows: list[dict], place_of: dict[str, str], known: dict[Cell,
                     if ca in cells and cb in cells:
                         relations.append((ca, [cb]))
 
-    # shares of one whole: ids with a common stem whose numerators add up to the denominator
+    # shares of one whole: ids with a common stem (EOL-02-*) whose numerators add up to the
+    # denominator; a share with no row in a cell counts 0 there
     stems = defaultdict(set)
     for c in cells:
         if c.table == "indicator_values" and c.indicator_id.count("-") >= 2:
-            stems[c.indicator_id.rsplit("-", 1)[0]].add(c.indicator_id)
+            stems["-".join(c.indicator_id.split("-")[:2])].add(c.indicator_id)
     for members in stems.values():
         if len(members) < 2:
             continue
@@ -215,7 +216,8 @@ def find_relations(rows: list[dict], place_of: dict[str, str], known: dict[Cell,
             parts = [Cell("indicator_values", m, *key, "numerator") for m in sorted(members)]
             total = next((Cell("indicator_values", m, *key, "denominator") for m in sorted(members)
                           if Cell("indicator_values", m, *key, "denominator") in cells), None)
-            if total is not None and all(p in cells for p in parts):
+            parts = [p for p in parts if p in cells]
+            if total is not None and len(parts) >= 2:
                 relations.append((total, parts))
 
     # monthly counts adding up to an annual numerator: tried against every indicator at ICS level
@@ -316,21 +318,19 @@ def truth(path) -> dict[Cell, float]:
 
 def summary(result: AttackResult, exact_counts: dict[Cell, float], suppress_max: int = 7) -> dict:
     """What the attack got right: hidden cells recovered exactly, and those that are 1-7."""
-    def judged(solved):
-        right = {c: v for c, v in solved.items() if c in exact_counts and _close(v, exact_counts[c])}
-        return len(right), sum(1 <= v <= suppress_max for v in right.values())
+    def right(solved):
+        return {c: v for c, v in solved.items() if c in exact_counts and _close(v, exact_counts[c])}
 
     revealed = sum(1 for c, v in result.exact_from_identities.items()
                    if c in exact_counts and _close(v, exact_counts[c]) and v % 5)
-    exact_hits, exact_small = judged(result.solved_exact)
-    naive_hits, naive_small = judged(result.solved_naive)
+    recovered = right(result.solved_exact) | right(result.solved_naive)
     return {
         "hidden_cells": len(result.hidden),
         "relations": result.relations,
         "exact_counts_from_value_and_limits": revealed,
         "hidden_solved_from_exact_counts": len(result.solved_exact),
-        "hidden_recovered_exactly": exact_hits + naive_hits,
-        "hidden_recovered_1_to_7": exact_small + naive_small,
+        "hidden_recovered_exactly": len(recovered),
+        "hidden_recovered_1_to_7": sum(1 <= v <= suppress_max for v in recovered.values()),
         "hidden_solved_naively": len(result.solved_naive),
         "published_counts_1_to_7": len(result.published_small_counts),
         "published_counts_off_base": len(result.published_off_base),
