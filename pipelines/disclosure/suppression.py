@@ -66,9 +66,15 @@ def protect(values: np.ndarray, hidden: np.ndarray, relations: list[Relation]) -
     for index, relation in enumerate(relations):
         for member in relation.members:
             containing[member].append(index)
-    # 1 for a count that is some relation's total (a margin): withheld only when no finer cell is
+    # 1 for a count that is some relation's total (a margin), or that is the same count as one (a
+    # place with one local authority, a count shared by two indicators): withheld only when no
+    # finer cell will do, since withholding it withholds a total too
     is_total = np.zeros(values.size, dtype=int)
     is_total[[r.total for r in relations if r.kind != "same_count"]] = 1
+    pairs = [r for r in relations if len(r.parts) == 1]
+    for _ in range(3):  # a chain of same counts takes a few passes
+        for r in pairs:
+            is_total[r.total] = is_total[r.parts[0]] = max(is_total[r.total], is_total[r.parts[0]])
     rank = (is_total, values)
     pending = sorted({i for count in np.flatnonzero(hidden) for i in containing[count]})
     incidence = _Incidence(relations, values.size)

@@ -184,7 +184,7 @@ def find_relations(rows: list[dict], place_of: dict[str, str], known: dict[Cell,
         if total in cells:
             relations.append((total, parts))
 
-    # equal series: (table, indicator, kind) pairs equal wherever both are known, on 10+ cells
+    # equal series: (table, indicator, kind) pairs equal wherever both are known
     series = defaultdict(dict)
     for c in cells:
         if c in known:
@@ -194,8 +194,10 @@ def find_relations(rows: list[dict], place_of: dict[str, str], known: dict[Cell,
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             common = series[a].keys() & series[b].keys()
+            # enough evidence: equal in 10+ shared cells taking 5+ different values (rounded
+            # counts are often equal by chance: 10 and 15 are common values)
             if len(common) >= 10 and all(series[a][k] == series[b][k] for k in common) \
-                    and any(series[a][k] for k in common):
+                    and len({series[a][k] for k in common}) >= 5:
                 for key in set(keys_of[a]) | set(keys_of[b]):
                     ca, cb = Cell(a[0], a[1], *key, a[2]), Cell(b[0], b[1], *key, b[2])
                     if ca in cells and cb in cells:

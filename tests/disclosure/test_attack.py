@@ -39,18 +39,19 @@ def test_every_published_count_is_zero_or_a_rounded_count_above_the_threshold(at
     assert result.published_off_base == []
 
 
-def test_the_ics_and_place_totals_of_large_indicators_stay_published(built_warehouse):
-    """Over-suppression is a defect too: every ICS or place `all` row whose exact denominator is
-    over 1,000 is published (indicators whose numerator is itself small are exempt)."""
+def test_the_ics_totals_of_large_indicators_stay_published(built_warehouse):
+    """Over-suppression is a defect too: every ICS `all` row with an exact denominator over 1,000
+    and a numerator over 7 is published. (Place totals can be withheld as the complement of a
+    small count; the share withheld by area type is on the methods page and in
+    docs/disclosure.md.)"""
     from tests.dbt.test_build import query
 
     settings, _ = built_warehouse
-    hidden = query(settings, """
-        select exact.indicator_id, exact.period, exact.area_code, exact.numerator, published.suppression
+    large, hidden = query(settings, """
+        select count(*), count(published.suppression)
         from marts.fct_indicator_values as exact
         join published.indicator_values as published
             using (indicator_id, period, area_type, area_code, breakdown, breakdown_value)
-        where exact.breakdown = 'all' and exact.area_type in ('ics', 'place')
-          and exact.denominator > 1000 and exact.numerator > 7
-          and published.suppression is not null""")
-    assert hidden == []
+        where exact.breakdown = 'all' and exact.area_type = 'ics'
+          and exact.denominator > 1000 and exact.numerator > 7""")[0]
+    assert large > 5 and hidden == 0
