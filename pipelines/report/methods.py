@@ -52,6 +52,9 @@ EXPLANATIONS = [
 ]
 
 
+AREA_NAMES = {"ics": "ICS", "place": "places", "local_authority": "local authorities"}
+
+
 def disclosure_control(values: pd.DataFrame) -> str:
     """The policy in words, quoted from dbt_project.yml, and what it cost in this pack."""
     text = (f"Before any figure leaves the warehouse, {POLICY.in_words()} (0 stays 0). A count is "
@@ -61,9 +64,11 @@ def disclosure_control(values: pd.DataFrame) -> str:
             "published ones by adding or subtracting: breakdowns add up to their total, local "
             "authorities to places and places to the ICS, the five place-of-death shares to all "
             "deaths, months to years, and one indicator's count may be another's. Every value and "
-            "interval is computed from the published (rounded) counts. Breakdowns are published "
-            "for the ICS and places; local authorities as totals only. Proportions on fewer than "
-            f"{POLICY.low_numbers_denominator} people are flagged as low numbers; no "
+            "interval is computed from the published (rounded) counts. Breakdowns by deprivation, "
+            "sex, age and ethnicity are published for the "
+            f"{' and '.join(AREA_NAMES[a] for a in POLICY.breakdown_area_types)}; other areas as "
+            f"totals only. Proportions on fewer than {POLICY.low_numbers_denominator} people are "
+            "flagged as low numbers; no "
             f"age-standardised rate is shown on fewer than {POLICY.dsr_min_events} events. "
             "Inequality summaries are computed from the published figures and withheld when any of "
             "their cells is. No person-level data appears in this pack.")
@@ -71,7 +76,7 @@ def disclosure_control(values: pd.DataFrame) -> str:
               .groupby("area_type")["withheld"].agg(["size", "mean"]).reindex(["ics", "place",
                                                                              "local_authority"]))
     cost = pd.DataFrame({
-        "Area type": ["ICS", "Places", "Local authorities"],
+        "Area type": [AREA_NAMES[a].capitalize() if a != "ics" else "ICS" for a in shares.index],
         "Published rows": [f"{int(n):,}" if n == n else "0" for n in shares["size"]],
         "Withheld": [f"{m:.1%}" if m == m else "-" for m in shares["mean"]],
     })

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,8 @@ with open(REFERENCE_SEEDS_DIR / "ref_ics_places.csv") as seed:
 PLACE_OF = dict(PLACES)
 ICS = "E54000060"
 SEXES = ["Female", "Male", "Unknown"]
-POLICY = load_policy()
+# every area type with breakdowns: the richest structure of relations the policy may publish
+POLICY = replace(load_policy(), breakdown_area_types=("ics", "place", "local_authority"))
 
 
 def table(draw_counts, value_type: str) -> pd.DataFrame:
