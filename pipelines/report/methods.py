@@ -22,8 +22,8 @@ EXPLANATIONS = [
      "Areas with older populations have more deaths and admissions simply because they are older. "
      "A DSR applies each area's age-specific rates to the same standard population (the 2013 "
      "European Standard Population), so areas and years can be compared fairly. The interval uses "
-     "Dobson's method. No DSR is shown for fewer than 10 events; the age-band counts behind every "
-     "DSR are in marts.fct_indicator_age_specific."),
+     "Dobson's method (see Disclosure control for the smallest count shown); the age-band counts "
+     "behind every DSR stay in the secure warehouse."),
     ("95% and 99.8% limits",
      "Charts of places and local authorities show two intervals: 95% (about 2 standard errors) and "
      "99.8% (about 3). An area is described as different from the ICS only when its 99.8% interval "
