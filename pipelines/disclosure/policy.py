@@ -24,9 +24,9 @@ class DisclosurePolicy:
     dsr_min_events: int  # no age-standardised rate on fewer events
     breakdown_area_types: tuple[str, ...]  # area types published with breakdowns (others: totals)
 
-    def is_small(self, count: float) -> bool:
-        """A count that may not be published: suppress_min to suppress_max."""
-        return self.suppress_min <= count <= self.suppress_max
+    def is_small(self, count):
+        """A count that may not be published: suppress_min to suppress_max (a number or an array)."""
+        return (count >= self.suppress_min) & (count <= self.suppress_max)
 
     def in_words(self) -> str:
         """The rule as the board pack states it (quoted, never retyped)."""

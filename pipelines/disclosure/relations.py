@@ -40,8 +40,8 @@ class Relation:
     parts: tuple[int, ...]
     kind: str  # breakdown | area | partition | months | same_count
     # total - sum(parts) in the exact counts: not 0 where some of the total is in no published
-    # part (people with no known residence count in the ICS only). Never published, so unknown
-    # to a reader: it protects the relation's withheld counts as a withheld count would.
+    # part (people with no known residence count in the ICS only). Never published: the audit
+    # (suppression rule 3) treats it as an unknown; rule 2 does not count on it.
     residual: float = 0.0
 
     @property
@@ -69,7 +69,8 @@ def find_relations(cells: pd.DataFrame, place_of: dict[str, str],
     (indicator id, 'numerator' | 'denominator') its months add up to over a financial year."""
     values = count_values(cells)
     has = ~np.isnan(values)
-    rows = {key: i for i, key in enumerate(cells[KEY].itertuples(index=False, name=None))}
+    records = list(cells[KEY].itertuples(index=False, name=None))
+    rows = {key: i for i, key in enumerate(records)}
     relations: list[Relation] = []
 
     def add(total_row: int | None, part_rows: list[int], kind_name: str, kinds=(0, 1)) -> None:
@@ -82,7 +83,6 @@ def find_relations(cells: pd.DataFrame, place_of: dict[str, str],
                 residual = values[total] - sum(values[p] for p in parts)
                 relations.append(Relation(total, parts, kind_name, float(residual)))
 
-    records = list(cells[KEY].itertuples(index=False, name=None))
     ics_codes = {r[4] for r in records if r[3] == "ics"}
 
     breakdowns, areas = defaultdict(list), defaultdict(list)

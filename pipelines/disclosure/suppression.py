@@ -44,13 +44,10 @@ def primary(cells: pd.DataFrame, policy: DisclosurePolicy) -> np.ndarray:
     numerator, denominator = values[0::2], values[1::2]
     proportion = cells["value_type"].eq("proportion").to_numpy()
 
-    def small(x):
-        return (x >= policy.suppress_min) & (x <= policy.suppress_max)
-
     with np.errstate(invalid="ignore"):
-        hidden_denominator = small(denominator)
-        hidden_numerator = (small(numerator) | hidden_denominator
-                            | (proportion & small(denominator - numerator))
+        hidden_denominator = policy.is_small(denominator)
+        hidden_numerator = (policy.is_small(numerator) | hidden_denominator
+                            | (proportion & policy.is_small(denominator - numerator))
                             | (proportion & (numerator == denominator)
                                & (denominator < policy.attribute_min_denominator)))
     hidden = np.zeros(values.size, dtype=bool)
