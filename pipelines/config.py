@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 CONTRACTS_DIR = PROJECT_ROOT / "data_contracts"
@@ -19,6 +21,11 @@ BOUNDARIES_DIR = PROJECT_ROOT / "reports" / "boundaries"
 # `pophealth demo-data` leaves this file in the landing folder: the board pack then says the
 # figures are synthetic (and never says so for real deliveries).
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
+
+
+def dbt_vars(project_dir: Path = DBT_PROJECT_DIR) -> dict:
+    """The vars of dbt_project.yml: the one home of thresholds and code lists that Python needs too."""
+    return yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
 
 
 def _path(name: str, default: Path) -> Path:

@@ -1,8 +1,8 @@
-"""Rebuild the reference seeds in dbt_project/seeds/reference from the shared reference folder.
+"""Rebuild the reference seeds in dbt_project/seeds/reference from a folder of the upstream files.
 
-Run by hand when the upstream reference data changes (the pipeline never reads ../shared):
+Run by hand when the upstream reference data changes (the pipeline itself only reads the seeds):
 
-    python scripts/refresh_reference_seeds.py ../shared/reference
+    python scripts/refresh_reference_seeds.py <folder with the downloaded reference files>
 
 Provenance and licences: dbt_project/seeds/reference/ATTRIBUTION.md.
 """
@@ -21,15 +21,15 @@ GEOGRAPHY_COLUMNS = ["lsoa11cd", "lsoa11nm", "msoa11cd", "msoa11nm", "lad19cd", 
                      "icb22cd", "icb22cdh", "icb22nm"]
 
 
-def main(shared_reference: Path) -> None:
+def main(reference_dir: Path) -> None:
     out = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "reference"
-    imd = pd.read_csv(shared_reference / "imd2019_lsoa11_england.csv", dtype=str)
+    imd = pd.read_csv(reference_dir / "imd2019_lsoa11_england.csv", dtype=str)
     imd[IMD_COLUMNS].to_csv(out / "ref_imd2019_lsoa11.csv", index=False)
-    geo = pd.read_csv(shared_reference / "lsoa11_geography_lookup_england.csv", dtype=str)
+    geo = pd.read_csv(reference_dir / "lsoa11_geography_lookup_england.csv", dtype=str)
     geo = geo[geo["lad19cd"].isin(ICS_LADS)][GEOGRAPHY_COLUMNS]
     assert len(geo) == 679, len(geo)
     geo.to_csv(out / "ref_lsoa11_geography.csv", index=False)
-    esp = pd.read_csv(shared_reference / "esp2013_5yr_age_bands.csv", dtype=str)
+    esp = pd.read_csv(reference_dir / "esp2013_5yr_age_bands.csv", dtype=str)
     esp.to_csv(out / "ref_esp2013.csv", index=False)
 
 

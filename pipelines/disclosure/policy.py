@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from pipelines.config import DBT_PROJECT_DIR
+from pipelines.config import DBT_PROJECT_DIR, dbt_vars
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,6 @@ class DisclosurePolicy:
 
 
 def load_policy(project_dir: Path = DBT_PROJECT_DIR) -> DisclosurePolicy:
-    settings = yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]["disclosure"]
+    settings = dbt_vars(project_dir)["disclosure"]
     return DisclosurePolicy(**{name: tuple(value) if isinstance(value, list) else int(value)
                                for name, value in settings.items()})

@@ -1,4 +1,5 @@
-"""Slope and Relative Index of Inequality with confidence limits by simulation (INDICATORS INEQ-03/04).
+"""Slope and Relative Index of Inequality with confidence limits by simulation
+(docs/methods.md#confidence-limits).
 
 Follows PHEindicatormethods' phe_sii (default: no transform), tested against its expected values:
 - groups ordered from most deprived (quantile 1) to least; each group's share of the population

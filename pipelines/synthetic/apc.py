@@ -1,4 +1,5 @@
-"""Admitted patient care (SOURCES_SPEC §4): emergency and elective spells as consultant episodes.
+"""Admitted patient care (data_contracts/apc_episodes.yml): emergency and elective spells as
+consultant episodes.
 
 Emergency admissions follow an age- and deprivation-graded rate; decedents have extra emergency
 admissions in their last 90 days, and those who die in hospital die at the end of an admission.

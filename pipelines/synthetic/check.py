@@ -14,15 +14,14 @@ import duckdb
 
 from pipelines.config import REFERENCE_SEEDS_DIR
 from pipelines.synthetic.calibration import load_calibration
-from pipelines.synthetic.codes import code
+from pipelines.synthetic.codes import (
+    code,
+    emergency_admission_sql,
+    icd10_group_sql,
+    place_of_death_sql,
+    unplanned_ed_sql,
+)
 from pipelines.synthetic.generate import SOURCES
-
-CHRONIC_ACSC_PREFIXES = ("J41", "J42", "J43", "J44", "J45", "J46", "J47", "I50", "I11", "I13",
-                         "E10", "E11", "E12", "E13", "E14", "G40", "G41", "I20", "I25", "D50",
-                         "D51", "D52", "D64", "I10")
-PLACE_OF_DEATH_SQL = """case when POD_CODE = 'H' then 'home'
-    when POD_ESTABLISHMENT_TYPE = '01' then 'hospital' when POD_ESTABLISHMENT_TYPE = '04' then 'care_home'
-    when POD_ESTABLISHMENT_TYPE = '83' then 'hospice' else 'other' end"""
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,8 @@ def _tables(con: duckdb.DuckDBPyConnection, out: Path) -> None:
         from gp where extract_date = (select min(extract_date) from gp) group by person_id""")
     con.execute(f"""create table deaths as
         select distinct person_id, REG_DATE_OF_DEATH as died, DEC_AGEC as age,
-               LSOA_OF_RESIDENCE_CODE as lsoa11, {PLACE_OF_DEATH_SQL} as place
+               LSOA_OF_RESIDENCE_CODE as lsoa11,
+               {place_of_death_sql('POD_CODE', 'POD_ESTABLISHMENT_TYPE')} as place
         from {csv('civil_registration_deaths')}""")
     # Re-submitted copies differ only in their file date: drop it and keep one of each record.
     for table, source in (("events", "gp_events"), ("ecds", "ecds_attendances"),
@@ -99,16 +99,16 @@ def compute_rates(out: Path) -> dict[str, float]:
     for place in ("hospital", "home", "care_home"):
         rates[f"place_of_death_{place}"] = _value(
             con, f"select avg((place = '{place}')::int) from deaths")
-    con.execute("""create view eol as
+    con.execute(f"""create view eol as
         with d as (select * from deaths where person_id is not null and age >= 18),
         ed as (select d.person_id, d.died, count(*) as n from d join ecds e using (person_id)
-               where e.EC_Department_Type in ('01', '02', '03', '04')
-                 and e.EC_AttendanceCategory <> '3'
+               where {unplanned_ed_sql('e.EC_Department_Type', 'e.EC_AttendanceCategory')}
                  and cast(e.Der_EC_Arrival_Date_Time as date) between d.died - 90 and d.died
                group by all),
         em as (select d.person_id, d.died, count(distinct a.Admission_Date) as n
                from d join apc a using (person_id)
-               where a.Admission_Method like '2%' and a.Admission_Date between d.died - 90 and d.died
+               where {emergency_admission_sql('a.Admission_Method')}
+                 and a.Admission_Date between d.died - 90 and d.died
                group by all)
         select d.person_id, d.died, d.lsoa11, coalesce(ed.n, 0) as ed,
                coalesce(em.n, 0) as emergency
@@ -124,9 +124,9 @@ def compute_rates(out: Path) -> dict[str, float]:
         select y3 / y1 - 1 from counts""")
     rates["three_plus_emergency_admissions_last_90d"] = _value(
         con, "select avg((emergency >= 3)::int) from eol")
-    acsc = " or ".join(f"Primary_Diagnosis_Code like '{p}%'" for p in CHRONIC_ACSC_PREFIXES)
+    acsc = icd10_group_sql("Primary_Diagnosis_Code", "acsc_chronic")
     rates["chronic_acsc_share_of_emergency_admissions"] = _value(
-        con, f"select avg(({acsc})::int) from apc where Admission_Method like '2%'")
+        con, f"select avg(({acsc})::int) from apc where {emergency_admission_sql('Admission_Method')}")
     smoking = {"current": code("LSMOK_COD"), "ex": code("EXSMOK_COD"), "never": code("NSMOK_COD")}
     con.execute(f"""create view smoking as
         select person_id, arg_max(snomed_code, clinical_effective_date) as latest

@@ -1,4 +1,5 @@
-"""Maternity births (SOURCES_SPEC §10) and the National Child Measurement Programme (§11)."""
+"""Maternity births (data_contracts/msds_births.yml) and the National Child Measurement Programme
+(data_contracts/ncmp_measurements.yml)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import pandas as pd
 from pipelines.synthetic.calibration import by_age, financial_year_label, shares
 from pipelines.synthetic.population import DAYS_PER_YEAR
 
-# NHS DD Death Location Type (preferred) → place-of-death group (INDICATORS EOL-03).
+# NHS DD Death Location Type (preferred) → place-of-death group (indicator EOL-03).
 PREFERENCE_TO_PLACE = {"10": "hospital", "21": "home", "22": "home", "30": "hospice",
                        "40": "care_home", "50": "other"}
 
@@ -96,7 +96,8 @@ def decedent_profiles(rng, people: pd.DataFrame, death: np.ndarray, cal: dict) -
 
 
 def deaths_extract(rng, people: pd.DataFrame, profiles: pd.DataFrame, cal: dict, end) -> pd.DataFrame:
-    """Civil-registration rows (SOURCES_SPEC §5) for deaths registered before the extract end."""
+    """Civil-registration rows (data_contracts/civil_registration_deaths.yml) for deaths
+    registered before the extract end."""
     mort = cal["mortality"]
     idx = profiles["row"].to_numpy()
     n = idx.size

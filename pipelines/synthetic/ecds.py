@@ -9,7 +9,7 @@ from pipelines.synthetic.activity import monthly_events
 from pipelines.synthetic.calibration import financial_year_label, shares
 from pipelines.synthetic.population import DAYS_PER_YEAR
 
-# SNOMED CT codes (SOURCES_SPEC §3).
+# SNOMED CT codes of the ECDS fields (data_contracts/ecds_attendances.yml).
 ARRIVAL_AMBULANCE, ARRIVAL_OWN = 1048031000000100, 1048071000000103
 ACUITY = [1064891000000107, 1064911000000105, 1064901000000108, 1077241000000103, 1077251000000100]
 DISCHARGED_HOME, ADMITTED, TRANSFERRED, DIED = 306689006, 1066361000000104, 19712007, 305398007
@@ -46,7 +46,7 @@ def _end_of_life(rng, people, death, cal, start) -> tuple[np.ndarray, np.ndarray
 
 
 def ecds_extract(rng, people, death, cal, start, end) -> pd.DataFrame:
-    """ECDS rows (SOURCES_SPEC §3), one per attendance, in arrival order."""
+    """ECDS rows (data_contracts/ecds_attendances.yml), one per attendance, in arrival order."""
     ec = cal["emergency_care"]
     bg_person, bg_day = _background(rng, people, death, cal, start, end)
     eol_person, eol_day = _end_of_life(rng, people, death, cal, start)

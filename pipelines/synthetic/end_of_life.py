@@ -1,4 +1,5 @@
-"""The palliative care register and the EPaCCS end-of-life record (SOURCES_SPEC §8, SCCI1580)."""
+"""The palliative care register and the EPaCCS end-of-life record (data_contracts/epaccs_records.yml,
+SCCI1580)."""
 
 from __future__ import annotations
 

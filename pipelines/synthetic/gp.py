@@ -1,4 +1,4 @@
-"""GP registrations (SOURCES_SPEC §1): the whole list first, then each month's changes.
+"""GP registrations (data_contracts/gp_registrations.yml): the whole list first, then each month's changes.
 
 Each row is a version of one registration; a later delivery of the same person x practice x start
 replaces the earlier one (for example when the registration is closed after a death).

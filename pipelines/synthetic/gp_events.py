@@ -1,5 +1,6 @@
-"""Primary-care coded events (SOURCES_SPEC §2): smoking, BMI, blood pressure, registers, palliative
-care, frailty, personalised care, social prescribing, medication reviews, flu vaccination, care home.
+"""Primary-care coded events (data_contracts/gp_events.yml): smoking, BMI, blood pressure,
+registers, palliative care, frailty, personalised care, social prescribing, medication reviews,
+flu vaccination, care home.
 
 Events are drawn year by year for the people registered and alive, at the rates in calibration.yml
 ``gp_events``. Diagnoses made before the period arrive in the first month's file, as a back-load.
@@ -140,7 +141,7 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
         # The flu season's vaccinations fall from September to December.
         flu_day = _uniform_dates(rng, len(people), first + np.timedelta64(153, "D"),
                                  first + np.timedelta64(260, "D"))
-        # Eligible: aged 65 or over on 31 March at the end of the season (UKHSA, INDICATORS A2-13).
+        # Eligible: aged 65 or over on 31 March at the end of the season (UKHSA; indicator A2-13).
         eligible = alive & ((np.datetime64(f"{year + 1}-03-31") - birth).astype(int)
                             / DAYS_PER_YEAR >= 65)
         emit(eligible & chance(np.clip(p_flu + 0.08 * resident, 0, 0.98)) & (flu_day < until),

@@ -1,4 +1,4 @@
-"""Data-quality problems injected into the deliveries, as real feeds have them (SOURCES_SPEC §0.3).
+"""Data-quality problems injected into the deliveries, as real feeds have them (data_contracts/README.md).
 
 Rates come from calibration.yml ``data_quality`` (all zero with ``--clean``). Each source says which
 of its columns play which part (`SourceRoles`); a problem that a source cannot have is skipped.

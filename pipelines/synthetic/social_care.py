@@ -1,4 +1,5 @@
-"""Adult social care client-level events (SOURCES_SPEC §6) and the care-home reference (§7).
+"""Adult social care client-level events (data_contracts/asc_cld_events.yml) and the care-home
+reference (data_contracts/care_home_reference.yml).
 
 Requests for support (many on discharge from hospital) lead to reablement (ST-Max), long-term
 community support or nothing; LA-funded care-home residents have a long-term residential or

@@ -1,5 +1,5 @@
 """SII and RII reproduce PHEindicatormethods' phe_sii expected values: point values to 1e-9
-relative, simulated limits within 2% (INDICATORS INEQ-03/04; tests/fixtures/phe_methods)."""
+relative, simulated limits within 2% (docs/methods.md#confidence-limits; tests/fixtures/phe_methods)."""
 
 from pathlib import Path
 

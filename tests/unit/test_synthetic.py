@@ -30,7 +30,8 @@ def test_a_different_seed_gives_different_people(tmp_path):
     assert not filecmp.cmp(tmp_path / "a" / name, tmp_path / "b" / name, shallow=False)
 
 
-# Field names as SOURCES_SPEC gives them (its §§1-11), checked independently of the generator.
+# Field names as the source specification gives them (data_contracts/README.md), typed out
+# again here on purpose: checked independently of the generator.
 SPEC_FIELDS = {
     "gp_registrations": {"person_id", "sex", "birth_year_month", "ethnic_category", "lsoa11",
                          "practice_code", "registration_start_date", "registration_end_date",
@@ -106,7 +107,8 @@ def test_realistic_problems_are_injected_and_clean_turns_them_off(tmp_path):
     assert all(count > 0 for count in problems(tmp_path / "real").values())
     clean = problems(tmp_path / "clean")
     assert clean["invalid ICD-10"] == 0 and clean["re-submitted ECDS"] == 0
-    # tracing failures exist in clean feeds too (SOURCES_SPEC §0.1); the injected ones come on top
+    # tracing failures exist in clean feeds too (the linkage key is not always traced); the
+    # injected ones come on top
     # (compared on ECDS, where there are enough rows for the difference to show every time)
     assert clean["unlinked ECDS"] < problems(tmp_path / "real")["unlinked ECDS"]
 

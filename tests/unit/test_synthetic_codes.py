@@ -1,0 +1,46 @@
+"""The demo's calibration check classifies with the project's own code groups (seeds and vars),
+so it measures what the indicators measure: each predicate evaluated by DuckDB on real codes."""
+
+import duckdb
+import pytest
+
+from pipelines.synthetic.codes import (
+    emergency_admission_sql,
+    icd10_group_sql,
+    place_of_death_sql,
+    unplanned_ed_sql,
+)
+
+
+def _evaluate(sql: str, **columns) -> list:
+    names = list(columns)
+    rows = list(zip(*columns.values(), strict=True))
+    values = ", ".join("(" + ", ".join("NULL" if v is None else f"'{v}'" for v in row) + ")"
+                       for row in rows)
+    return [value for value, in duckdb.sql(
+        f"select {sql} from (values {values}) as t({', '.join(names)})").fetchall()]
+
+
+def test_chronic_acsc_is_the_seed_group_with_the_macro_range_rule():
+    codes = ["J449", "I209", "F019", "Z034", "E110", "E119", "D649", "Z035", "I21"]
+    assert _evaluate(icd10_group_sql("code", "acsc_chronic"), code=codes) == [
+        True, True, True, True, True, False, False, False, False]
+
+
+def test_an_unknown_group_is_an_error():
+    with pytest.raises(KeyError, match="no_such_group"):
+        icd10_group_sql("code", "no_such_group")
+
+
+def test_place_of_death_groups_come_from_the_seed():
+    assert _evaluate(place_of_death_sql("pod", "est"),
+                     pod=["H", "C", "C", "C", "E", "C"],
+                     est=[None, "01", "04", "83", None, "99"]) == [
+        "home", "hospital", "care_home", "hospice", "other", "other"]
+
+
+def test_emergency_admission_and_unplanned_ed_come_from_the_dbt_vars():
+    assert _evaluate(emergency_admission_sql("method"), method=["21", "2A", "2D", "11", "81"]) == [
+        True, True, True, False, False]
+    assert _evaluate(unplanned_ed_sql("dept", "cat"), dept=["01", "04", "01", "05"],
+                     cat=["1", "2", "3", "1"]) == [True, True, False, False]
