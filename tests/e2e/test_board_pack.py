@@ -15,11 +15,13 @@ import numpy as np
 import pytest
 
 from pipelines.ingest.pseudonymise import nhs_number_is_valid
-from pipelines.report.html import PAGES, PLOTLY_JS
+from pipelines.report.html import PLOTLY_JS
+from pipelines.report.layout import load_layout
 from tests.browser import visit
 from tests.e2e.test_refresh import external_references
 
 pytestmark = pytest.mark.e2e
+PAGES = load_layout().pages
 
 
 @pytest.fixture(scope="module")
@@ -160,11 +162,11 @@ def test_a_pdf_of_the_whole_pack_is_printed_by_chromium(pack):
 
 
 def test_the_pack_says_synthetic_only_for_demo_extracts(pack):
-    from pipelines.report.pages import trust_panel
     from pipelines.report.published import read_published
+    from pipelines.report.quality import trust_panel
 
     settings, _ = pack
     assert settings.synthetic_data  # `demo-data` left its marker in the landing folder
     assert "synthetic demo extracts" in (settings.reports_dir / "index.html").read_text()
-    real = trust_panel(read_published(settings), synthetic=False)
+    real = trust_panel(read_published(settings), load_layout(), synthetic=False)
     assert "synthetic" not in real.lower()
