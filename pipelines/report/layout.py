@@ -62,7 +62,7 @@ def _page(entry: dict, source: str) -> Page:
     if entry["kind"] not in KINDS:
         raise LayoutError(f"{where} has kind {entry['kind']!r}; kinds are {', '.join(KINDS)}")
     if entry["kind"] in ("aim", "theme") and entry.get(entry["kind"]) is None:
-        raise LayoutError(f"{where} is an {entry['kind']} page but names no {entry['kind']}")
+        raise LayoutError(f"{where} has kind {entry['kind']} but no {entry['kind']}")
     return Page(**{**entry, "charts": tuple(entry.get("charts", ()))})
 
 
