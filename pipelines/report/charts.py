@@ -69,8 +69,8 @@ def spc_section(pub: Published, meta: dict) -> str:
     kinds = [_point_kind(chart, i, meta["polarity"]) for i in range(len(months))]
     finding = narrative.describe_spc(chart, months, meta["unit"])
     source = (f"Source: ICS linked extracts, {months[0]} to {months[-1]}, {meta['period_note']}; "
-              "counts rounded to 5 after disclosure control. XmR limits: mean ± 2.66 × mean "
-              "moving range.")
+              f"counts rounded to {POLICY.round_to} after disclosure control. XmR limits: mean ± "
+              "2.66 × mean moving range.")
     return (f'<section id="{esc(meta["id"])}"><h2>{esc(meta["title"])}: monthly, whole ICS</h2>'
             f'<p class="meta">Statistical process control (XmR) chart with the Making Data Count '
             f"rules; related indicator {esc(meta['related_indicator'])}.</p>"
