@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
-# Chromium's own background calls (updates, time, account checks), never made by our pages.
-BROWSER_OWN_HOSTS = ("update.googleapis.com", "clients2.google.com", "accounts.google.com")
+# Chromium's own background calls (updates, time, account checks, the optimisation-guide models
+# Chromium 156 fetches for larger pages despite --disable-background-networking), never made by
+# our pages.
+BROWSER_OWN_HOSTS = ("update.googleapis.com", "clients2.google.com", "accounts.google.com",
+                     "optimizationguide-pa.googleapis.com")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--virtual-time-budget=8000", "--window-size=1200,2600", "--enable-logging=stderr",

@@ -5,10 +5,12 @@ for Frutiger, so no web font is fetched), readable on a laptop and printable."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from pipelines.report.layout import Page
 
 PLOTLY_JS = "plotly.min.js"  # written once beside the pages
 MODEL_DOCS = "model-docs.html"  # `pophealth docs` (and every refresh) writes it beside the pages
@@ -47,35 +49,16 @@ a:focus, button:focus { outline: 3px solid #FFEB3B; background: #FFEB3B; color: 
 """
 
 
-@dataclass(frozen=True)
-class Page:
-    file: str
-    title: str
-
-
-PAGES = [
-    Page("index.html", "Overview"),
-    Page("aim-1.html", "Aim 1: Outcomes"),
-    Page("aim-2.html", "Aim 2: Inequalities and prevention"),
-    Page("aim-3.html", "Aim 3: Productivity and value"),
-    Page("aim-4.html", "Aim 4: Social and economic development"),
-    Page("end-of-life.html", "End of life"),
-    Page("care-homes.html", "Care homes"),
-    Page("personalised-care.html", "Personalised care"),
-    Page("data-quality.html", "Data quality"),
-    Page("methods.html", "Methods"),
-]
-
-
 def esc(text) -> str:
     return html.escape(str(text))
 
 
-def page(current: Page, subtitle: str, body: str, trust: str) -> str:
+def page(current: Page, pages: Sequence[Page], subtitle: str, body: str, trust: str) -> str:
+    """A whole page: `pages` (the layout's, in order) make the navigation, `current` marked."""
     current_mark = ' aria-current="page"'
     links = "".join(
         f'<li><a href="{p.file}"{current_mark if p == current else ""}>{esc(p.title)}</a></li>'
-        for p in PAGES) + f'<li><a href="{MODEL_DOCS}">Model docs (dbt)</a></li>'
+        for p in pages) + f'<li><a href="{MODEL_DOCS}">Model docs (dbt)</a></li>'
 
     return f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8">

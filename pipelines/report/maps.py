@@ -1,6 +1,6 @@
 """Map shapes for the board pack from the real ONS boundaries (reports/boundaries/), as polygon
 outlines in British National Grid metres that plotly draws as filled scatter traces: no map tiles,
-no topojson from a CDN, so the maps work offline (CONVENTIONS.md 5.4)."""
+no topojson from a CDN, so the maps work offline (the pack must open without a network)."""
 
 from __future__ import annotations
 

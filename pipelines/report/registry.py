@@ -25,7 +25,7 @@ def indicator_registry(manifest_path: Path) -> dict[str, dict]:
 
 def series_registry(manifest_path: Path) -> dict[str, dict]:
     """Monthly series id → its metadata (meta.series of fct_monthly_activity)."""
-    return {series["id"]: series
+    return {series["id"]: {**series, "model": node["name"]}
             for node in _manifest(manifest_path)["nodes"].values()
             if node["resource_type"] == "model"
             for series in node.get("config", {}).get("meta", {}).get("series", [])}

@@ -15,11 +15,13 @@ import numpy as np
 import pytest
 
 from pipelines.ingest.pseudonymise import nhs_number_is_valid
-from pipelines.report.html import PAGES, PLOTLY_JS
+from pipelines.report.html import PLOTLY_JS
+from pipelines.report.layout import load_layout
 from tests.browser import visit
 from tests.e2e.test_refresh import external_references
 
 pytestmark = pytest.mark.e2e
+PAGES = load_layout().pages
 
 
 @pytest.fixture(scope="module")
@@ -160,11 +162,66 @@ def test_a_pdf_of_the_whole_pack_is_printed_by_chromium(pack):
 
 
 def test_the_pack_says_synthetic_only_for_demo_extracts(pack):
-    from pipelines.report.pages import trust_panel
     from pipelines.report.published import read_published
+    from pipelines.report.quality import trust_panel
 
     settings, _ = pack
     assert settings.synthetic_data  # `demo-data` left its marker in the landing folder
     assert "synthetic demo extracts" in (settings.reports_dir / "index.html").read_text()
-    real = trust_panel(read_published(settings), synthetic=False)
+    real = trust_panel(read_published(settings), load_layout(), synthetic=False)
     assert "synthetic" not in real.lower()
+
+
+def _sections(page: str) -> set[str]:
+    return set(re.findall(r'<section id="([^"]+)" aria-labelledby', page))
+
+
+def test_a_theme_page_is_added_by_config_alone(pack, tmp_path):
+    """A copy of pages.yml with a page for a theme the metadata already has: the page is written
+    with every published indicator of that theme, which leave their aim page for it."""
+    from pipelines.report.board_pack import render_pack
+    from pipelines.report.layout import PAGES_FILE
+    from pipelines.report.published import read_published
+
+    settings, _ = pack
+    config = tmp_path / "pages.yml"
+    config.write_text(PAGES_FILE.read_text(encoding="utf-8") + """
+  - file: prevention.html
+    title: Prevention
+    kind: theme
+    theme: prevention
+    intro: Tobacco, alcohol, healthy weight, blood pressure and premature death.
+""", encoding="utf-8")
+    pub = read_published(settings)
+    pack_html = render_pack(pub, load_layout(config))
+
+    themed = {m["id"] for m in pub.indicators.values()
+              if m["theme"] == "prevention" and m["id"] in set(pub.values["indicator_id"])}
+    prevention = pack_html["prevention.html"]
+    assert themed and _sections(prevention) == themed
+    assert "<h1>Prevention</h1>" in prevention and "Tobacco, alcohol, healthy weight" in prevention
+    assert plotly_figures(prevention)  # their charts came with them
+    assert not themed & _sections(pack_html["aim-2.html"])
+    assert "<td>Prevention</td>" in pack_html["aim-2.html"]  # where the aim's table says they are
+    assert all('href="prevention.html"' in page for page in pack_html.values())  # navigation
+    headline = [i for i in themed if pub.indicators[i].get("headline")]
+    assert all(f'href="prevention.html#{i}"' in pack_html["index.html"] for i in headline)
+
+
+def test_a_series_renamed_in_its_metadata_only_stops_the_report(pack):
+    """The SQL still writes the old id: an error naming both ids, not a page without the chart."""
+    from dataclasses import replace
+
+    from pipelines.report.board_pack import render_pack
+    from pipelines.report.layout import LayoutError
+    from pipelines.report.published import read_published
+
+    settings, _ = pack
+    pub = read_published(settings)
+    old, meta = next(iter(pub.series.items()))
+    renamed = {**{k: s for k, s in pub.series.items() if k != old},
+               f"{old}-RENAMED": {**meta, "id": f"{old}-RENAMED"}}
+    with pytest.raises(LayoutError) as raised:
+        render_pack(replace(pub, series=renamed), load_layout())
+    assert f"published.monthly_activity has series '{old}'" in str(raised.value)
+    assert f"monthly series {old}-RENAMED (meta.series) has no rows" in str(raised.value)

@@ -1,0 +1,125 @@
+"""The charts a page shows besides its indicators' sections, each chosen by metadata or page config,
+never by an id in code: a monthly series' XmR chart (every meta.series, on its related indicator's
+page), its yearly totals by place (a series whose meta has `by_place`), and the deprivation map
+(a page whose config lists `deprivation_map`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.report import figures, maps, narrative, spc
+from pipelines.report.html import count, esc, figure, table
+from pipelines.report.published import POLICY, Published
+from pipelines.report.sections import source_line
+
+
+def series_charts(pub: Published, series: dict) -> str:
+    return (by_place_section(pub, series) if series.get("by_place") else "") + spc_section(pub, series)
+
+
+# what a series' `by_place` block says: the words of its chart and the place code it follows
+BY_PLACE_KEYS = {"subject", "chart_title", "counted", "counted_in_place", "periods", "focus_place"}
+
+
+def by_place_section(pub: Published, series: dict) -> str:
+    """A monthly series' yearly totals by place, read from the indicator count its months add up
+    to (meta `sums_to`), with the change in the place the strategy quotes (`by_place.focus_place`,
+    a place code)."""
+    spec, total = series["by_place"], series["sums_to"]
+    meta = pub.indicators[total["indicator"]]
+    rows = pub.indicator_values(meta["id"])
+    rows = rows[(rows["breakdown"] == "all") & (rows["area_type"] == "place")]
+    if rows.empty:
+        return ""
+    rows = rows.assign(numerator=rows[total["count"]])
+    focus = rows[rows["area_code"] == spec["focus_place"]].sort_values("period")
+    subject = spec["subject"]
+    finding = f"{subject} by place"
+    if len(focus) > 1:
+        first, last = focus.iloc[0], focus.iloc[-1]
+        change = narrative.describe_count_change(first["numerator"], last["numerator"],
+                                                 first["period"], last["period"])
+        finding = f"in {last['area_name']} {spec['counted_in_place']} {change}"
+    fig = figures.counts_by_area(rows, f"{series['unit'].capitalize()} (rounded to {POLICY.round_to})",
+                                 f"{spec['chart_title']}: {finding}",
+                                 source_line(meta, spec["periods"]))
+    heading = subject[0].upper() + subject[1:]
+    return (f"<section><h2>{esc(heading)}, by place</h2>"
+            + figure(fig, f"Line chart of {spec['counted']}, by place and year: {finding}.")
+            + table(_by_place_and_year(rows), f"{heading} by place and year ({POLICY.in_words()})")
+            + "</section>")
+
+
+def _by_place_and_year(rows: pd.DataFrame) -> dict[str, list]:
+    grid = rows.pivot_table(index="area_name", columns="period", values="numerator",
+                            aggfunc="first", dropna=False)
+    return {"Place": grid.index.tolist(),
+            **{period: [count(v) for v in grid[period]] for period in grid.columns}}
+
+
+def spc_section(pub: Published, meta: dict) -> str:
+    """An XmR chart of a monthly series for the ICS, with the MDC rules applied."""
+    rows = pub.monthly[(pub.monthly["indicator_id"] == meta["id"])
+                       & (pub.monthly["area_type"] == "ics")].sort_values("period")
+    rows = rows.dropna(subset=["value"])
+    if len(rows) < 2:
+        return ""
+    months = rows["period"].tolist()
+    chart = spc.xmr(rows["value"].tolist())
+    kinds = [_point_kind(chart, i, meta["polarity"]) for i in range(len(months))]
+    finding = narrative.describe_spc(chart, months, meta["unit"])
+    source = (f"Source: ICS linked extracts, {months[0]} to {months[-1]}, {meta['period_note']}; "
+              f"counts rounded to {POLICY.round_to} after disclosure control. XmR limits: mean ± "
+              "2.66 × mean moving range.")
+    return (f'<section id="{esc(meta["id"])}"><h2>{esc(meta["title"])}: monthly, whole ICS</h2>'
+            f'<p class="meta">Statistical process control (XmR) chart with the Making Data Count '
+            f"rules; related indicator {esc(meta['related_indicator'])}.</p>"
+            + figure(figures.spc_chart(months, chart, kinds, meta,
+                                       f"{meta['short_title']}, {finding}", source),
+                     f"SPC chart of {meta['title']} by month. {finding}.")
+            + table({"Month": months[-12:],
+                     "Count": [count(v) for v in rows["value"].tolist()[-12:]],
+                     "Signal": [SIGNAL_WORDS[k] for k in kinds[-12:]]},
+                    f"Last 12 months (mean {chart.mean:.0f}, process limits {chart.lower:.0f} to "
+                    f"{chart.upper:.0f})") + "</section>")
+
+
+SIGNAL_WORDS = {"common_cause": "common cause", "improvement": "special cause: improvement",
+                "concern": "special cause: concern", "neither": "special cause"}
+
+
+def _point_kind(chart: spc.XmR, index: int, polarity: str) -> str:
+    sides = {side for _, side in chart.signals.get(index, set())}
+    if not sides:
+        return "common_cause"
+    if polarity not in ("higher_is_better", "lower_is_better"):
+        return "neither"
+    good = "high" if polarity == "higher_is_better" else "low"
+    return "improvement" if sides == {good} else "concern"
+
+
+def deprivation_map(pub: Published) -> str:
+    """Where the Core20 live: IMD 2019 quintile of each LSOA (reference data, published)."""
+    lsoas = pub.lsoa_deprivation
+    outlines = maps.outlines("lsoa")
+    labels = ["Q5 least deprived", "Q4", "Q3", "Q2", "Q1 most deprived (Core20)"]
+    quintile = dict(zip(lsoas["lsoa11cd"], lsoas["imd_quintile"], strict=True))
+    classes = {code: labels[5 - int(quintile[code])] if code in quintile else None
+               for code in outlines}
+    core20 = sum(1 for q in quintile.values() if q == 1)
+    finding = (f"{core20} of the ICS's {len(quintile)} neighbourhoods (LSOAs) are among the 20% "
+               "most deprived in England")
+    fig = figures.choropleth(outlines, classes, labels, f"Deprivation: {finding}",
+                             "Source: English Indices of Deprivation 2019 (MHCLG, OGL v3.0); ONS "
+                             "LSOA 2011 boundaries (OGL v3.0, contains OS data © Crown copyright).",
+                             "IMD 2019 quintile")
+    by_place = lsoas.assign(core20=lsoas["imd_quintile"] == 1).groupby("place_name").agg(
+        LSOAs=("lsoa11cd", "size"), Core20=("core20", "sum")).reset_index()
+    return ("<section><h2>Where the most deprived fifth live</h2>"
+            + figure(fig, f"Map of IMD 2019 quintile by LSOA; darker = more deprived. {finding}.")
+            + table(by_place.rename(columns={"place_name": "Place"}),
+                    "LSOAs in the most deprived national fifth (Core20), by place") + "</section>")
+
+
+# Charts of reference data that a page's config may list under `charts`.
+PAGE_CHARTS = {"deprivation_map": deprivation_map}

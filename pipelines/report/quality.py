@@ -1,0 +1,86 @@
+"""Where the figures came from and how sound the extracts are: the data-quality page, and the trust
+panel every page carries (data period, refresh, source batches, caveats)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.report import figures
+from pipelines.report.html import count, esc, figure, table
+from pipelines.report.layout import Layout
+from pipelines.report.published import POLICY, Published
+
+
+def data_quality_page(pub: Published) -> str:
+    dq = pub.data_quality.copy()
+    dq["month"] = pd.to_datetime(dq["month"])
+    if len(pub.values):  # registrations date back decades: show the reporting period only
+        dq = dq[(dq["month"] >= pd.Timestamp(pub.values["period_start"].min()))
+                & (dq["month"] <= pd.Timestamp(pub.values["period_end"].max()))]
+    recent = dq[dq["month"] > dq["month"].max() - pd.DateOffset(months=12)]
+    summary = recent.groupby("source").agg(
+        completeness=("completeness", "mean"), validity=("validity", "mean"),
+        timeliness=("timeliness", "mean"), duplicates=("duplicate_rows", "sum"),
+        after_death=("activity_after_death", "sum")).reset_index()
+    summary_table = {
+        "Source": summary["source"].tolist(),
+        "Completeness": [f"{v:.1%}" for v in summary["completeness"]],
+        "Validity": [f"{v:.1%}" for v in summary["validity"]],
+        "Timeliness": [f"{v:.1%}" for v in summary["timeliness"]],
+        "Duplicate rows (re-submissions)": [count(v) for v in summary["duplicates"]],
+        "Rows dated after death": [count(v) for v in summary["after_death"]],
+    }
+    batches = pub.source_batches.sort_values("source")
+    batch_table = {
+        "Source": batches["source"].tolist(), "Files loaded": batches["files_loaded"].tolist(),
+        "Quarantined": batches["files_quarantined"].tolist(),
+        "Duplicates": batches["files_duplicate"].tolist(),
+        "Rows loaded": [count(v) for v in batches["rows_loaded"]],
+        "Rows flagged": [count(v) for v in batches["rows_flagged"]],
+        "Latest file": batches["latest_file"].tolist(),
+        "Latest batch": batches["latest_batch_id"].tolist(),
+    }
+    worst = summary.loc[summary["completeness"].idxmin()] if len(summary) else None
+    finding = (f"completeness is lowest for {worst['source']} ({worst['completeness']:.1%} over the "
+               "last 12 months)" if worst is not None else "no data")
+    fig = figures.quality_by_month(dq, f"Completeness of key fields by month: {finding}",
+                                   "Source: ops.data_quality via published.data_quality.")
+    return ("<section><h2>Data quality of the source extracts</h2><p>Measured at every load, per "
+            "source and month of activity: completeness (key fields filled), validity (rows that "
+            "broke no data-quality rule), timeliness (rows delivered in their month or the next), "
+            "re-submitted rows (only the latest version is counted in indicators) and activity "
+            "dated after a person's death.</p>"
+            + table(summary_table, "Last 12 months of activity, by source")
+            + figure(fig, f"Line chart of completeness by month and source: {finding}.")
+            + table(batch_table, "Deliveries by source: the batches every figure is built from",
+                    text_columns=1) + "</section>")
+
+
+def trust_panel(pub: Published, layout: Layout, run_id: str | None = None,
+                synthetic: bool = False) -> str:
+    """Data period, refresh time, source batches and data-quality caveats: on every page, with
+    links to the pack's data-quality and methods pages."""
+    batches = pub.source_batches.sort_values("source")
+    delivered = "; ".join(f"{r.source} {r.files_loaded} files to {r.latest_file} "
+                          f"(batch {r.latest_batch_id})" for r in batches.itertuples())
+    quarantined = int(batches["files_quarantined"].sum()) if len(batches) else 0
+    dq = pub.data_quality
+    weak = sorted(dq[(dq["completeness"] < 0.95) | (dq["validity"] < 0.95)]["source"].unique())
+    caveats = [
+        "The latest financial year can still grow as late death registrations and hospital "
+        "records arrive.",
+        f"{quarantined} delivered file(s) were quarantined and are not in these figures."
+        if quarantined else "No delivered file was quarantined.",
+        ("Completeness or validity fell below 95% in some months for: " + ", ".join(weak) + ".")
+        if weak else "Completeness and validity were at least 95% in every month.",
+    ] + (["These figures come from synthetic demo extracts, not patient data."] if synthetic else [])
+    return (f'<aside class="trust" aria-label="About these figures"><strong>Data period</strong> '
+            f"{esc(pub.data_period)} · <strong>Refreshed</strong> "
+            f"{pub.refreshed_at:%d %B %Y %H:%M}"
+            + (f" by run {esc(run_id)} (ops.runs; its batches in ops.run_batches)" if run_id else "")
+            + f" · figures after disclosure control only ({esc(POLICY.in_words())})."
+            "<br><strong>Source batches"
+            f"</strong> {esc(delivered)}.<br><strong>Caveats</strong> {esc(' '.join(caveats))}"
+            + " " + " · ".join(f'<a href="{p.file}">{esc(p.title)}</a>'
+                               for p in layout.of_kind("data_quality") + layout.of_kind("methods"))
+            + "</aside>")
