@@ -12,9 +12,13 @@
     'ind_a2_12_asthma_admissions',
     'ind_a3_01_chronic_acsc_admissions',
 ] %}
+{#- by name, so that a model whose columns are in another order cannot misalign the union -#}
+{%- set columns = ['indicator_id', 'period', 'period_start', 'period_end', 'area_type', 'area_code',
+                  'area_name', 'breakdown', 'breakdown_value', 'age_band', 'numerator',
+                  'denominator', 'value_type', 'multiplier'] %}
 with age_specific as (
     {%- for name in age_specific_models %}
-    select * from {{ ref(name) }}
+    select {{ columns | join(', ') }} from {{ ref(name) }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 )

@@ -43,8 +43,13 @@
     'ind_pc_03_shared_decision_making',
     'ind_pc_04_direct_payments',
 ] %}
+{%- set columns = ['indicator_id', 'period', 'period_start', 'period_end', 'area_type', 'area_code',
+                  'area_name', 'breakdown', 'breakdown_value', 'numerator', 'denominator', 'value',
+                  'lower_ci95', 'upper_ci95', 'lower_ci998', 'upper_ci998', 'value_type',
+                  'multiplier'] %}
+{#- by name, so that a model whose columns are in another order cannot misalign the union -#}
 {% for name in indicator_models %}
-select * from {{ ref(name) }}
+select {{ columns | join(', ') }} from {{ ref(name) }}
 union all
 {%- endfor %}
 select
