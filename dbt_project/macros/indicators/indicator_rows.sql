@@ -25,12 +25,31 @@
     {%- if not execute -%}
         {{ return({'id': '', 'value_type': 'proportion', 'multiplier': 1, 'breakdowns': ['all']}) }}
     {%- endif -%}
-    {#- (dbt unit tests cannot see the tested model's meta: they override this macro) -#}
+    {%- if model.resource_type == 'unit_test' -%}
+        {{ return(indicator_metadata_under_test()) }}
+    {%- endif -%}
     {%- set indicator = model.config.meta.get('indicator') -%}
     {%- if indicator is none -%}
         {{ exceptions.raise_compiler_error("model " ~ model.name ~ " has no meta.indicator block in its YAML") }}
     {%- endif -%}
     {{ return(indicator) }}
+{%- endmacro %}
+
+
+{% macro indicator_metadata_under_test() -%}
+    {#- A dbt unit test runs the model's SQL without the model's config, so its meta is not in
+        reach: take the same YAML's fields from the var `indicators` (pipelines/warehouse/dbt.py
+        passes it). The rows are counted for the `all` breakdown only, which keeps the expected rows
+        short, unless the test sets the var unit_test_breakdowns in its overrides. -#}
+    {%- set name = model.tested_node_unique_id.split('.')[-1] -%}
+    {%- set indicator = var('indicators', {}).get(name) -%}
+    {%- if indicator is none -%}
+        {{ exceptions.raise_compiler_error("unit test " ~ model.name ~ ": no meta.indicator of " ~ name
+                                           ~ " in var('indicators'); run dbt through pipelines/warehouse/dbt.py") }}
+    {%- endif -%}
+    {%- set under_test = indicator.copy() -%}
+    {%- do under_test.update({'breakdowns': var('unit_test_breakdowns', ['all'])}) -%}
+    {{ return(under_test) }}
 {%- endmacro %}
 
 
