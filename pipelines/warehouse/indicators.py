@@ -24,8 +24,9 @@ ENGINE_FIELDS = ("id", "value_type", "multiplier", "breakdowns")
 class IndicatorModel:
     name: str
     description: str
-    meta: dict
+    meta: dict  # meta.indicator
     yaml_path: Path
+    verify: tuple[str, ...] = ()  # meta.verify: open questions about the definition
 
     @property
     def theme(self) -> str:
@@ -43,8 +44,9 @@ def indicator_models(project_dir: Path) -> list[IndicatorModel]:
             if model["name"] in found:
                 raise ValueError(f"{model['name']} is described twice: {path} and "
                                  f"{found[model['name']].yaml_path}")
-            found[model["name"]] = IndicatorModel(model["name"], model.get("description", ""),
-                                                  indicator, path)
+            found[model["name"]] = IndicatorModel(
+                model["name"], model.get("description", ""), indicator, path,
+                tuple(model["config"]["meta"].get("verify") or ()))
     ids = [m.meta["id"] for m in found.values()]
     if len(ids) != len(set(ids)):
         raise ValueError(f"indicator ids used twice: {sorted({i for i in ids if ids.count(i) > 1})}")

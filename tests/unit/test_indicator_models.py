@@ -31,3 +31,25 @@ def test_every_dbt_command_passes_the_indicators_and_keeps_the_callers_vars(tmp_
     variables = json.loads(command[command.index("--vars") + 1])
     assert variables["open_periods"] == 2 and "ind_a2_07_suicide" in variables["indicators"]
     assert command[-2:] == ["--select", "x"]
+
+
+def test_the_catalogue_in_docs_is_up_to_date():
+    from pipelines.warehouse.catalogue import CATALOGUE, render
+
+    assert CATALOGUE.read_text() == render(), "run: python -m pipelines.warehouse.catalogue"
+
+
+def test_every_link_into_the_catalogue_or_the_methods_page_lands_on_an_anchor():
+    import re
+
+    from pipelines.config import PROJECT_ROOT
+    from pipelines.warehouse.catalogue import anchor
+
+    anchors = {"indicators.md": {anchor(m.meta["id"]) for m in indicator_models(DBT_PROJECT_DIR)},
+               "methods.md": {"value-types", "confidence-limits", "time-periods", "breakdowns",
+                              "shared-code-lists"}}
+    for path in DBT_PROJECT_DIR.rglob("*"):
+        if path.suffix in (".sql", ".yml", ".py") and "target" not in path.parts:
+            for doc, target in re.findall(r"docs/(indicators\.md|methods\.md)#([\w-]+)",
+                                          path.read_text()):
+                assert target in anchors[doc], f"{path.relative_to(PROJECT_ROOT)}: {doc}#{target}"
