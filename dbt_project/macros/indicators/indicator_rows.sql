@@ -9,9 +9,10 @@
       esp_age_band                            dsr only: the ESP2013 band of the row
     Rows are counted for the ICS, their place and local authority (when known), for the `all`
     breakdown and for each breakdown listed in the model's meta.indicator.breakdowns (unknown
-    values are their own `Unknown` category, never dropped: INDICATORS §0.5).
+    values are their own `Unknown` category, never dropped: docs/methods.md#breakdowns).
 
-    The value and limits follow meta.indicator.value_type (INDICATORS §0.1-0.2):
+    The value and limits follow meta.indicator.value_type (docs/methods.md#value-types,
+    docs/methods.md#confidence-limits):
       proportion  numerator / denominator, Wilson limits
       crude_rate  numerator / denominator (events per person-period), Poisson limits (exact < 10)
       ratio       observed / expected (numerator / denominator), Poisson limits of the observed
