@@ -16,7 +16,9 @@
 # "X-01: people aged 65+ with a structured medication review in the year", from what primary care
 # recorded by the year end (`int_gp_status_at_year_end`).
 #
-# To add one for real, make the same three edits in `dbt_project/` and run `pophealth build`.
+# An indicator is two files in the folder of its theme: its SQL and its YAML. To add one for real,
+# write the same two files in `dbt_project/models/marts/indicators/<theme>/` and run
+# `pophealth build`.
 
 # %%
 import os
@@ -38,7 +40,7 @@ shutil.copy(WAREHOUSE, scratch / "data" / WAREHOUSE.name)  # same name: DuckDB's
 settings = Settings(data_dir=scratch / "data", duckdb_path=scratch / "data" / WAREHOUSE.name,
                     landing_dir=scratch / "landing", quarantine_dir=scratch / "quarantine",
                     reports_dir=scratch / "reports", dbt_target="dev")
-indicators = project / "models" / "marts" / "indicators"
+folder = project / "models" / "marts" / "indicators" / "older_people"
 
 # %% [markdown]
 # ## 1. The model: one SQL file, built on the engine macro
@@ -48,7 +50,7 @@ indicators = project / "models" / "marts" / "indicators"
 # the registered population at the year end joined to what primary care recorded.
 
 # %%
-(indicators / "ind_x_01_medication_review_65plus.sql").write_text("""\
+(folder / "ind_x_01_medication_review_65plus.sql").write_text("""\
 -- X-01: people aged 65+ with a structured medication review in the year (example indicator).
 {% call indicator_rows() %}
     {{ registered_snapshot_rows(
@@ -58,15 +60,19 @@ indicators = project / "models" / "marts" / "indicators"
 """)
 
 # %% [markdown]
-# ## 2. Its metadata, once, in the model YAML (the registry the reports read)
+# ## 2. Its YAML beside it: description, metadata (the registry the reports read), unit test
+#
+# The unit test takes the id, value type and multiplier from the metadata and counts the `all`
+# breakdown; it reuses the shared year-end people of `dbt_project/tests/fixtures/indicators/`.
 
 # %%
-models_yml = indicators / "_indicators__models.yml"
-entry = """\
+(folder / "ind_x_01_medication_review_65plus.yml").write_text("""\
+version: 2
+
+models:
   - name: ind_x_01_medication_review_65plus
     description: People aged 65+ with a structured medication review in the year (example).
     config:
-      contract: {enforced: true}
       meta:
         indicator:
           id: X-01
@@ -84,25 +90,35 @@ entry = """\
           breakdowns: [all, imd_quintile, sex, age_band, ethnicity_group]
           area_types: [ics, place, local_authority]
           sources: [gp_events, gp_registrations]
-    columns: *indicator_columns
-    data_tests: *indicator_tests
 
-"""
-text = models_yml.read_text()
-models_yml.write_text(text.replace("  - name: fct_indicator_values\n",
-                                   entry + "  - name: fct_indicator_values\n", 1))
+unit_tests:
+  - name: x_01_medication_reviews_among_people_65_and_over
+    model: ind_x_01_medication_review_65plus
+    given:
+      - input: ref('int_registered_population')
+        format: csv
+        fixture: year_end_people__int_registered_population
+      - input: ref('int_gp_status_at_year_end')
+        format: csv
+        fixture: year_end_people__int_gp_status_at_year_end
+      - input: ref('int_care_home_residents')
+        format: csv
+        fixture: year_end_people__int_care_home_residents
+      - input: ref('int_palliative_register')
+        format: csv
+        fixture: year_end_people__int_palliative_register
+      - input: ref('int_ics_area')
+        rows:
+          - {area_code: E54000060, area_name: ICB}
+    expect:
+      rows:
+        - {area_type: ics, numerator: 1, denominator: 3}
+        - {area_type: place, numerator: 1, denominator: 3}
+        - {area_type: local_authority, numerator: 1, denominator: 3}
+""")
 
 # %% [markdown]
-# ## 3. Add it to the list in `fct_indicator_values` (dbt needs static refs)
-
-# %%
-fct = indicators / "fct_indicator_values.sql"
-fct.write_text(fct.read_text().replace("{%- set indicator_models = [\n",
-                                       "{%- set indicator_models = [\n"
-                                       "    'ind_x_01_medication_review_65plus',\n", 1))
-
-# %% [markdown]
-# ## 4. Build it and what depends on it, with its tests
+# ## 3. Build it and what depends on it, with its unit test (nothing else was edited)
 
 # %%
 run = run_dbt(settings, ["build", "--select", "ind_x_01_medication_review_65plus+"],
@@ -111,7 +127,7 @@ print(run.status_counts)
 assert run.status_counts.get("success", 0) >= 2  # the model and fct_indicator_values at least
 
 # %% [markdown]
-# ## 5. The new indicator, published after disclosure control
+# ## 4. The new indicator, published after disclosure control
 
 # %%
 with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:

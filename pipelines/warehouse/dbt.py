@@ -6,6 +6,7 @@ every node succeeded, so a failed build leaves the warehouse (and what the repor
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections import Counter
@@ -14,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import yaml
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.warehouse.indicators import indicator_vars
 
 
 class DbtFailed(RuntimeError):
@@ -71,18 +74,31 @@ def _release_duckdb() -> None:
         environment.close()
 
 
-def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None,
-            project_dir: Path = DBT_PROJECT_DIR) -> DbtRun:
-    """Invoke dbt with absolute project, profile and artefact paths; raise DbtFailed on failure."""
-    from dbt.cli.main import dbtRunner  # heavy import, only when dbt runs
-
+def dbt_command(settings: Settings, args: list[str], project_dir: Path = DBT_PROJECT_DIR) -> list[str]:
+    """The dbt command line with absolute project, profile and artefact paths, and the var
+    `indicators` read from the indicator YAML (the union models cannot find them while dbt parses:
+    pipelines/warehouse/indicators.py). Every dbt invocation of the project is built here."""
     artifacts = settings.dbt_artifacts_dir
     words = 2 if args[0] == "docs" else 1  # the (sub)command comes before its options
-    command = [
+    options = list(args[words:])
+    variables = indicator_vars(project_dir)
+    if "--vars" in options:  # the caller's vars win over ours
+        at = options.index("--vars")
+        variables |= yaml.safe_load(options[at + 1])
+        del options[at:at + 2]
+    return [
         *args[:words], "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
         "--target", settings.dbt_target, "--target-path", str(artifacts / "target"),
-        "--log-path", str(artifacts / "logs"), *args[words:],
+        "--log-path", str(artifacts / "logs"), "--vars", json.dumps(variables), *options,
     ]
+
+
+def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None,
+            project_dir: Path = DBT_PROJECT_DIR) -> DbtRun:
+    """Invoke dbt (command line from dbt_command); raise DbtFailed on failure."""
+    from dbt.cli.main import dbtRunner  # heavy import, only when dbt runs
+
+    command = dbt_command(settings, args, project_dir)
     with _env(PH_DUCKDB_PATH=str(duckdb_path or settings.duckdb_path)):
         try:
             result = dbtRunner().invoke(["--no-use-colors", "--log-format", "text", *command])

@@ -135,10 +135,14 @@ def test_registry_metadata_lives_in_the_manifest(built_warehouse):
     assert indicators
     union = {name: next(n for n in manifest["nodes"].values() if n["name"] == name)
              for name in ("fct_indicator_values", "fct_indicator_age_specific")}
+    # the output format of every indicator is enforced once, by the contracts of the two unions
+    assert all(node["config"]["contract"]["enforced"] for node in union.values())
     for name, node in indicators.items():
         meta = node["config"]["meta"]["indicator"]
         assert REQUIRED_META <= set(meta), name
-        assert node["config"]["contract"]["enforced"], name
+        # beside its SQL, in the folder of its theme
+        assert node["original_file_path"].endswith(f"indicators/{meta['theme']}/{name}.sql"), name
+        assert node["patch_path"].endswith(f"indicators/{meta['theme']}/{name}.yml"), name
         # a directly standardised rate goes through the age-specific table, the rest straight in
         home = "fct_indicator_age_specific" if meta["value_type"] == "dsr" else "fct_indicator_values"
         assert node["unique_id"] in union[home]["depends_on"]["nodes"], f"{name} not in {home}"

@@ -16,15 +16,11 @@ PHE = Path(__file__).parent.parent / "fixtures" / "phe_methods"
 def dbt_show(settings, sql: str) -> pd.DataFrame:
     from dbt.cli.main import dbtRunner
 
-    from pipelines.warehouse.dbt import _release_duckdb
+    from pipelines.warehouse.dbt import _release_duckdb, dbt_command
 
     try:
-        result = dbtRunner().invoke([
-            "--quiet", "show", "--inline", sql, "--limit", "-1",
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(settings.dbt_artifacts_dir / "target"),
-            "--log-path", str(settings.dbt_artifacts_dir / "logs"),
-        ])
+        result = dbtRunner().invoke(["--quiet", *dbt_command(
+            settings, ["show", "--inline", sql, "--limit", "-1"])])
     finally:
         _release_duckdb()
     assert result.success, result.exception

@@ -9,9 +9,10 @@
       esp_age_band                            dsr only: the ESP2013 band of the row
     Rows are counted for the ICS, their place and local authority (when known), for the `all`
     breakdown and for each breakdown listed in the model's meta.indicator.breakdowns (unknown
-    values are their own `Unknown` category, never dropped: INDICATORS §0.5).
+    values are their own `Unknown` category, never dropped: docs/methods.md#breakdowns).
 
-    The value and limits follow meta.indicator.value_type (INDICATORS §0.1-0.2):
+    The value and limits follow meta.indicator.value_type (docs/methods.md#value-types,
+    docs/methods.md#confidence-limits):
       proportion  numerator / denominator, Wilson limits
       crude_rate  numerator / denominator (events per person-period), Poisson limits (exact < 10)
       ratio       observed / expected (numerator / denominator), Poisson limits of the observed
@@ -25,12 +26,31 @@
     {%- if not execute -%}
         {{ return({'id': '', 'value_type': 'proportion', 'multiplier': 1, 'breakdowns': ['all']}) }}
     {%- endif -%}
-    {#- (dbt unit tests cannot see the tested model's meta: they override this macro) -#}
+    {%- if model.resource_type == 'unit_test' -%}
+        {{ return(indicator_metadata_under_test()) }}
+    {%- endif -%}
     {%- set indicator = model.config.meta.get('indicator') -%}
     {%- if indicator is none -%}
         {{ exceptions.raise_compiler_error("model " ~ model.name ~ " has no meta.indicator block in its YAML") }}
     {%- endif -%}
     {{ return(indicator) }}
+{%- endmacro %}
+
+
+{% macro indicator_metadata_under_test() -%}
+    {#- A dbt unit test runs the model's SQL without the model's config, so its meta is not in
+        reach: take the same YAML's fields from the var `indicators` (pipelines/warehouse/dbt.py
+        passes it). The rows are counted for the `all` breakdown only, which keeps the expected rows
+        short, unless the test sets the var unit_test_breakdowns in its overrides. -#}
+    {%- set name = model.tested_node_unique_id.split('.')[-1] -%}
+    {%- set indicator = var('indicators', {}).get(name) -%}
+    {%- if indicator is none -%}
+        {{ exceptions.raise_compiler_error("unit test " ~ model.name ~ ": no meta.indicator of " ~ name
+                                           ~ " in var('indicators'); run dbt through pipelines/warehouse/dbt.py") }}
+    {%- endif -%}
+    {%- set under_test = indicator.copy() -%}
+    {%- do under_test.update({'breakdowns': var('unit_test_breakdowns', ['all'])}) -%}
+    {{ return(under_test) }}
 {%- endmacro %}
 
 

@@ -1,4 +1,4 @@
-{#- Breakdown labels shared by every indicator (INDICATORS §0, §0.5). Plain SQL for any adapter. -#}
+{#- Breakdown labels shared by every indicator (docs/methods.md#breakdowns). Plain SQL for any adapter. -#}
 
 {%- macro age_in_years(birth_month, on_date) -%}
     {#- Whole years from the month of birth (the day is suppressed in the extracts). -#}

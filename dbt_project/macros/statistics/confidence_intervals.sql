@@ -1,4 +1,4 @@
-{#- Confidence limits used across the indicators, as in PHEindicatormethods (INDICATORS §0.2).
+{#- Confidence limits used across the indicators, as in PHEindicatormethods (docs/methods.md#confidence-limits).
     Plain SQL (sqrt, arithmetic, CASE) so that they run on any adapter. The limits are exact at
     0 and at n (floating-point rounding would otherwise leave e.g. -4e-15). -#}
 

@@ -1,4 +1,4 @@
-{#- Directly age-standardised rates with Dobson confidence limits (INDICATORS §0.1-0.2), as
+{#- Directly age-standardised rates with Dobson confidence limits (docs/methods.md#value-types), as
     PHEindicatormethods' calculate_dsr: per group, with O = total events,
         dsr    = sum(w * x / n) / sum(w)                          (times the multiplier)
         var    = sum(w^2 * x / n^2) / sum(w)^2

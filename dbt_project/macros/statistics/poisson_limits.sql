@@ -1,4 +1,4 @@
-{#- Confidence limits for a Poisson count, as PHEindicatormethods computes them (INDICATORS §0.2):
+{#- Confidence limits for a Poisson count, as PHEindicatormethods computes them (docs/methods.md#confidence-limits):
     exact limits below 10 events, Byar's approximation from 10 up. Plain SQL for any adapter.
 
     The exact limits are chi-square quantiles, qchisq(a/2, 2x)/2 and qchisq(1 - a/2, 2x + 2)/2;

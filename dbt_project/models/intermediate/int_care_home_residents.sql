@@ -1,6 +1,6 @@
--- Care-home residence per person: from the first evidence until death (SOURCES_SPEC §7 hierarchy,
--- rules 2 and 3: a GP care-home code, an adult social care long-term residential or nursing
--- service). identified_by records which rule fired first. No "moved out" codes are in the feeds,
+-- Care-home residence per person: from the first evidence until death (either of two kinds: a GP
+-- care-home code, or an adult social care long-term residential or nursing service).
+-- identified_by records which came first. No "moved out" codes are in the feeds,
 -- so residence lasts until death.
 with evidence as (
     select person_id, event_date as evidence_date, 'gp_code' as identified_by

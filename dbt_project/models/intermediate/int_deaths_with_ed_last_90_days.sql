@@ -1,6 +1,6 @@
 -- Each linked death with its unplanned ED attendances and emergency admissions in the look-back
 -- window before death ([date of death - eol_lookback_days, date of death], inclusive;
--- INDICATORS A3-03, A3-04, A3-05).
+-- docs/indicators.md#a3-03, #a3-04 and #a3-05).
 with deaths as (
     select * from {{ ref('int_deaths_with_residence') }}
     where person_id is not null

@@ -1,6 +1,6 @@
 -- Every registered death with its residence, deprivation, ICS area and place of death. Residence
 -- comes from the death record; when that is missing, from the latest GP registration started by
--- the date of death (INDICATORS §0.5); residence_source says which. Deaths that could not be
+-- the date of death (docs/methods.md#breakdowns); residence_source says which. Deaths that could not be
 -- linked to a person (no person_id) are kept: they count in registration-based indicators.
 with deaths as (
     select * from {{ ref('stg_civil_registration__deaths') }}

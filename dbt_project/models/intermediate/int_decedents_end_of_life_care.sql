@@ -1,6 +1,7 @@
 -- Each linked death with the end-of-life care recorded before it: the last preferred place of
 -- death recorded before death (EPaCCS, SCCI1580 item 36) and the first advance care planning
--- evidence (EOL-03, EOL-04). Actual place of death comes from civil registration (SOURCES_SPEC §8).
+-- evidence (docs/indicators.md#eol-03, docs/indicators.md#eol-04). Actual place of death comes from civil
+-- registration.
 with deaths as (
     select * from {{ ref('int_deaths_with_residence') }}
     where person_id is not null
@@ -25,7 +26,7 @@ preferences as (
 
 care_planning as (
     -- advance care plan codes in primary care (PALCARE_COD members), EPaCCS plans, preferences
-    -- and DNACPR decisions (INDICATORS EOL-04)
+    -- and DNACPR decisions (docs/indicators.md#eol-04)
     select person_id, event_date as recorded_on
     from {{ ref('int_gp_events_clustered') }}
     where snomed_code in (1095151000000107, 713673000)

@@ -1,5 +1,5 @@
 -- Emergency admissions (spells): the first episode of each spell with an emergency admission
--- method, ordinary or day-case (INDICATORS §0.6 EMERG_ADMIMETH), with residence on the record.
+-- method, ordinary or day-case (var emergency_admission_methods, docs/methods.md#shared-code-lists), with residence on the record.
 select
     episodes.episode_id,
     episodes.person_id,

@@ -2,7 +2,7 @@
           on_schema_change='fail') }}
 -- depends_on: {{ ref('int_reporting_periods') }}
 -- What primary care had recorded about each registered person at the end of each reporting year
--- (the snapshot date of INDICATORS' prevalence and coverage indicators): latest smoking status in
+-- (the snapshot date of the prevalence and coverage indicators, docs/methods.md#time-periods): latest smoking status in
 -- five years, latest BMI and blood pressure in twelve months, registers ever coded, care and
 -- prevention activity in the last twelve months, and flu vaccination in the season (1 Sep - end
 -- Feb). Cluster names are the Primary Care Domain clusters of ref_clinical_codes. Incremental by
@@ -25,7 +25,7 @@ recent as (
 ),
 
 smoking as (
-    -- latest status; on the same day current beats ex beats never (SOURCES_SPEC §2 quirks)
+    -- latest status; on the same day current beats ex beats never (GP systems can hold several statuses coded on one day)
     select
         period, person_id,
         case cluster_id when 'LSMOK_COD' then 'current' when 'EXSMOK_COD' then 'ex' else 'never' end

@@ -1,5 +1,6 @@
 -- People on the palliative care / end-of-life register, from the first PALCARE_COD code in primary
--- care or the first EPaCCS record, whichever is earlier, until death (INDICATORS A3-07, EOL-05).
+-- care or the first EPaCCS record, whichever is earlier, until death (docs/indicators.md#a3-07,
+-- docs/indicators.md#eol-05).
 with entries as (
     select person_id, event_date as entered_on, 'gp' as source
     from {{ ref('int_gp_events_clustered') }}

@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 -- One row per person known to primary care: sex, month of birth, ethnicity (latest recorded) and
--- date of death (civil registration wins over the GP record, SOURCES_SPEC §5), and the address of
+-- date of death (civil registration, the legal record of a death, wins over the GP record), and the address of
 -- the latest registration with its deprivation and ICS area: the residence of indicators that have
 -- no dated address of their own (social care, care homes, the end-of-life register). A table:
 -- most intermediate models and many indicators read it.

@@ -3,7 +3,7 @@
 -- People registered with an ICS practice and alive on each reporting period's reference dates:
 -- mid-year (30 September: the population at risk for rates, as ONS mid-year estimates) and year
 -- end (31 March: the snapshot for prevalence and coverage indicators). Address, and so
--- deprivation and area, is the one on the registration open that day (INDICATORS §0.5).
+-- deprivation and area, is the one on the registration open that day (docs/methods.md#breakdowns).
 -- Incremental by period: a monthly refresh rebuilds only the open periods (macro
 -- in_periods_to_build, var open_periods).
 with reference_dates as (

@@ -1,0 +1,59 @@
+"""The indicator models, read from their YAML files before dbt parses the project.
+
+An indicator is one folder entry: ``dbt_project/models/marts/indicators/<theme>/ind_*.sql`` and,
+beside it, ``ind_*.yml`` with its description, its ``meta.indicator`` block and its unit tests.
+dbt's ``graph`` is empty while dbt parses, and a ``ref`` not seen at parse time fails at run time,
+so the union models cannot find the indicators themselves: ``run_dbt`` reads them here and passes
+them in as the var ``indicators``. The docs catalogue (``docs/indicators.md``) is written from the
+same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+INDICATORS_DIR = Path("models") / "marts" / "indicators"
+# What the union models and the engine macro need of each indicator (the rest stays in meta)
+ENGINE_FIELDS = ("id", "value_type", "multiplier", "breakdowns")
+
+
+@dataclass(frozen=True)
+class IndicatorModel:
+    name: str
+    description: str
+    meta: dict  # meta.indicator
+    yaml_path: Path
+    verify: tuple[str, ...] = ()  # meta.verify: open questions about the definition
+
+    @property
+    def theme(self) -> str:
+        return self.yaml_path.parent.name
+
+
+def indicator_models(project_dir: Path) -> list[IndicatorModel]:
+    """Every model with a meta.indicator block in a YAML file under models/marts/indicators/."""
+    found: dict[str, IndicatorModel] = {}
+    for path in sorted((project_dir / INDICATORS_DIR).rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models") or []:
+            indicator = ((model.get("config") or {}).get("meta") or {}).get("indicator")
+            if not indicator:
+                continue
+            if model["name"] in found:
+                raise ValueError(f"{model['name']} is described twice: {path} and "
+                                 f"{found[model['name']].yaml_path}")
+            found[model["name"]] = IndicatorModel(
+                model["name"], model.get("description", ""), indicator, path,
+                tuple(model["config"]["meta"].get("verify") or ()))
+    ids = [m.meta["id"] for m in found.values()]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"indicator ids used twice: {sorted({i for i in ids if ids.count(i) > 1})}")
+    return sorted(found.values(), key=lambda m: m.name)
+
+
+def indicator_vars(project_dir: Path) -> dict:
+    """The var ``indicators``: model name -> the engine fields of its meta.indicator."""
+    return {"indicators": {m.name: {k: m.meta[k] for k in ENGINE_FIELDS}
+                           for m in indicator_models(project_dir)}}

@@ -1,0 +1,55 @@
+"""The indicator models as run_dbt passes them to dbt: read from the YAML beside each model."""
+
+import json
+
+from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.warehouse.dbt import dbt_command
+from pipelines.warehouse.indicators import indicator_models, indicator_vars
+
+
+def test_every_indicator_model_sits_in_its_theme_folder_beside_its_yaml():
+    models = indicator_models(DBT_PROJECT_DIR)
+    assert len(models) >= 45
+    for model in models:
+        assert model.theme == model.meta["theme"], model.name
+        assert (model.yaml_path.parent / f"{model.name}.sql").exists(), model.name
+
+
+def test_the_var_carries_what_the_unions_and_the_engine_need():
+    indicators = indicator_vars(DBT_PROJECT_DIR)["indicators"]
+    assert indicators["ind_a3_03_eol_ed_attendance"] == {
+        "id": "A3-03", "value_type": "proportion", "multiplier": 100,
+        "breakdowns": ["all", "imd_quintile", "sex", "age_band", "ethnicity_group"]}
+    assert indicators["ind_a2_04_under75_mortality_cvd"]["value_type"] == "dsr"
+
+
+def test_every_dbt_command_passes_the_indicators_and_keeps_the_callers_vars(tmp_path):
+    settings = Settings(data_dir=tmp_path, duckdb_path=tmp_path / "w.duckdb", landing_dir=tmp_path,
+                        quarantine_dir=tmp_path, reports_dir=tmp_path, dbt_target="test")
+    command = dbt_command(settings, ["build", "--select", "x", "--vars", "{open_periods: 2}"])
+    assert command[0] == "build" and command.count("--vars") == 1
+    variables = json.loads(command[command.index("--vars") + 1])
+    assert variables["open_periods"] == 2 and "ind_a2_07_suicide" in variables["indicators"]
+    assert command[-2:] == ["--select", "x"]
+
+
+def test_the_catalogue_in_docs_is_up_to_date():
+    from pipelines.warehouse.catalogue import CATALOGUE, render
+
+    assert CATALOGUE.read_text() == render(), "run: python -m pipelines.warehouse.catalogue"
+
+
+def test_every_link_into_the_catalogue_or_the_methods_page_lands_on_an_anchor():
+    import re
+
+    from pipelines.config import PROJECT_ROOT
+    from pipelines.warehouse.catalogue import anchor
+
+    anchors = {"indicators.md": {anchor(m.meta["id"]) for m in indicator_models(DBT_PROJECT_DIR)},
+               "methods.md": {"value-types", "confidence-limits", "time-periods", "breakdowns",
+                              "shared-code-lists"}}
+    for path in DBT_PROJECT_DIR.rglob("*"):
+        if path.suffix in (".sql", ".yml", ".py") and "target" not in path.parts:
+            for doc, target in re.findall(r"docs/(indicators\.md|methods\.md)#([\w-]+)",
+                                          path.read_text()):
+                assert target in anchors[doc], f"{path.relative_to(PROJECT_ROOT)}: {doc}#{target}"
