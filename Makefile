@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: help install browser run test lint bench lock clean server serve
+.PHONY: help install browser catalogue run test lint bench lock clean server serve
 
 help:
 	@echo "make run    generate demo extracts, run the monthly refresh, write the board pack to reports/output/"
@@ -31,11 +31,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-run: $(STAMP) browser
+# docs/indicators.md is generated from the indicators' YAML: adding an indicator is its SQL and its
+# YAML, and both commands bring the catalogue up to date (the test then checks it is).
+catalogue: $(STAMP)
+	$(BIN)/python -m pipelines.warehouse.catalogue
+
+run: $(STAMP) browser catalogue
 	$(BIN)/pophealth demo-data
 	$(BIN)/pophealth refresh
 
-test: $(STAMP) browser
+test: $(STAMP) browser catalogue
 	$(BIN)/python -m pytest
 
 # The board pack's PDF and its browser checks need Chromium (Debian's package). Installed when

@@ -1,7 +1,7 @@
 """docs/indicators.md, the indicator catalogue, written from each indicator's YAML.
 
-Run ``python -m pipelines.warehouse.catalogue`` after adding or changing an indicator; a test fails
-while the checked-in file differs from what this writes. Each entry has an anchor named after the
+``make run`` and ``make test`` run ``python -m pipelines.warehouse.catalogue`` first, so adding an
+indicator stays two files; a test fails while the file differs from what this writes. Each entry has an anchor named after the
 indicator id in lower case (``docs/indicators.md#a3-03``), which comments in the project point to.
 """
 
