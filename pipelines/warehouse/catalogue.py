@@ -1,8 +1,9 @@
 """docs/indicators.md, the indicator catalogue, written from each indicator's YAML.
 
 ``make run`` and ``make test`` run ``python -m pipelines.warehouse.catalogue`` first, so adding an
-indicator stays two files; a test fails while the file differs from what this writes. Each entry has an anchor named after the
-indicator id in lower case (``docs/indicators.md#a3-03``), which comments in the project point to.
+indicator stays two files; a test fails while the file differs from what this writes. Each entry
+has an anchor named after the indicator id in lower case (``docs/indicators.md#a3-03``), which
+comments in the project point to.
 """
 
 from __future__ import annotations
