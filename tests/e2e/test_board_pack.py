@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 import duckdb
 import numpy as np
 import pytest
-from pipelines.landing.pseudonymise import nhs_number_is_valid
 
+from pipelines.landing.pseudonymise import nhs_number_is_valid
 from pipelines.report.html import PAGES, PLOTLY_JS
 from tests.browser import visit
 from tests.e2e.test_refresh import external_references
