@@ -1,7 +1,7 @@
 """Serve the monthly refresh as a deployment with a cron schedule on a real Prefect server.
 
-Prefect only runs schedules against a long-running server (CONVENTIONS.md 5.3: an ephemeral one
-refuses), so this needs ``PREFECT_API_URL`` (``make server`` starts one on 127.0.0.1:4200). The
+Prefect only runs schedules against a long-running server (the temporary one it starts for a single
+run refuses), so this needs ``PREFECT_API_URL`` (``make server`` starts one on 127.0.0.1:4200). The
 process stays up, picks up scheduled and manually triggered runs and executes them here.
 """
 

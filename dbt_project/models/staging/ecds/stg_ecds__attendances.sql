@@ -16,7 +16,7 @@ select
     Der_Postcode_LSOA_Code as lsoa11cd,
     Sex as sex_code,
     Der_Age_At_CDS_Activity_Date as age_at_arrival,
-    -- ED_UNPLANNED (INDICATORS §0.6): types 01-04, excluding planned follow-ups (category 3).
+    -- ED_UNPLANNED (docs/methods.md#shared-code-lists): types 01-04, excluding planned follow-ups (category 3).
     (EC_Department_Type in ('01', '02', '03', '04') and EC_AttendanceCategory <> '3') as is_unplanned,
     extract_date,
     _batch_id as batch_id
