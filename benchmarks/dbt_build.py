@@ -3,110 +3,144 @@
 Measured: wall time and peak memory of `dbt build` (models, the Python model, seeds, data and unit
 tests) as the pipeline runs it, in-process through dbtRunner. Baseline, in the same run on a copy of
 the same warehouse: the SQL dbt compiled for every model and data test, run directly in DuckDB in
-the manifest's dependency order (the Python model called directly), so the ratio is dbt's own
+the manifest's dependency order (the Python models called directly), so the ratio is dbt's own
 overhead. Target (issue 5): under 3 minutes on 2 cores, overhead ratio under 1.3.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import shutil
-import subprocess
-import sys
 import tempfile
+import time
 from pathlib import Path
 
-from benchmarks.ingest import GENERATE, _timed
-
-LAND = """
-import os, sys
-os.environ["PH_DATA_DIR"] = sys.argv[2]
-os.environ["PH_LANDING_DIR"] = sys.argv[1]
-from pipelines.config import load_settings
-from pipelines.contracts.model import load_contracts
-from pipelines.contracts.validation import ContractValidator
-from pipelines.ingest.data_quality import refresh_data_quality
-from pipelines.ingest.landing import land_source
-from pipelines.warehouse.connection import connect
-settings = load_settings(); settings.ensure_dirs()
-validator = ContractValidator()
-for contract in load_contracts().values():
-    land_source(settings, contract, validator)
-with connect(settings.duckdb_path) as con:
-    refresh_data_quality(con, list(load_contracts().values()))
-"""
-
-DBT = """
-import os, sys, time, resource
-os.environ["PH_DATA_DIR"] = sys.argv[1]
-from pipelines.config import load_settings
-from pipelines.warehouse.dbt import run_dbt
-settings = load_settings()
-start = time.perf_counter()
-run = run_dbt(settings, ["build"])
-print(time.perf_counter() - start, len(run.nodes), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
-
-DIRECT = """
-import json, sys, time, resource
-from pathlib import Path
 import duckdb
-from pipelines.statistics.inequality import inequality_summary
-warehouse, target = sys.argv[1], Path(sys.argv[2])
-manifest = json.loads((target / "manifest.json").read_text())
-nodes = manifest["nodes"]
-con = duckdb.connect(warehouse)
-order, seen = [], set()
-def visit(uid):
-    if uid in seen or uid not in nodes:
-        return
-    seen.add(uid)
-    for parent in nodes[uid]["depends_on"].get("nodes", []):
-        visit(parent)
-    order.append(uid)
-for uid in sorted(nodes):
-    visit(uid)
-start = time.perf_counter()
-count = 0
-for uid in order:
-    node = nodes[uid]
-    kind, relation = node["resource_type"], node.get("relation_name")
-    if kind == "seed":
-        con.execute(f'create schema if not exists "{node["schema"]}"')
-        path = Path(node["root_path"]) / node["original_file_path"]
-        con.execute(f"create or replace table {relation} as select * from read_csv('{path}', header = true)")
-    elif kind == "model" and node["language"] == "python":
-        values = con.execute("select * from marts.fct_indicator_values").df()
-        frame = inequality_summary(values)
-        con.register("frame", frame)
-        con.execute(f"create or replace table {relation} as select * from frame")
-        con.unregister("frame")
-    elif kind == "model":
-        con.execute(f'create schema if not exists "{node["schema"]}"')
-        materialized = "view" if node["config"]["materialized"] == "view" else "table"
-        con.execute(f"create or replace {materialized} {relation} as {node['compiled_code']}")
-    elif kind == "test":
-        con.execute(f"select count(*) from ({node['compiled_code']}) as t").fetchone()
-    else:
-        continue
-    count += 1
-print(time.perf_counter() - start, count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
+
+from benchmarks.child import in_child, peak_memory_gb
+from benchmarks.ingest import generate_extracts, settings_for
+from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.contracts.model import load_contracts
+from pipelines.landing import land_all
+from pipelines.ops.data_quality import refresh_data_quality
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.dbt import run_dbt
+
+
+def land_and_summarise(settings: Settings) -> None:
+    """The raw layer and the data-quality summary, as the ingest flow leaves them."""
+    settings.ensure_dirs()
+    contracts = list(load_contracts().values())
+    land_all(settings, contracts)
+    with connect(settings.duckdb_path) as con:
+        refresh_data_quality(con, contracts)
+
+
+def dbt_build(settings: Settings) -> tuple[float, int, float]:
+    """Seconds, nodes and peak memory (GB) of `dbt build` as the pipeline runs it."""
+    settings.export()  # dbt's profile reads the paths from the environment
+    start = time.perf_counter()
+    run = run_dbt(settings, ["build"])
+    return time.perf_counter() - start, len(run.nodes), peak_memory_gb()
+
+
+def _in_dependency_order(nodes: dict) -> list[str]:
+    order, seen = [], set()
+
+    def visit(uid: str) -> None:
+        if uid in seen or uid not in nodes:
+            return
+        seen.add(uid)
+        for parent in nodes[uid]["depends_on"].get("nodes", []):
+            visit(parent)
+        order.append(uid)
+
+    for uid in sorted(nodes):
+        visit(uid)
+    return order
+
+
+class _Dbt:
+    """As much of dbt's Python-model API as the project's Python models use, so that the baseline
+    runs each one's own ``model(dbt, session)``: refs read the tables just built, config is the
+    node's."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, node: dict, relations: dict[str, str]):
+        self._con, self._relations = con, relations
+        self.config = _Config(node["config"])
+
+    def ref(self, name: str) -> duckdb.DuckDBPyRelation:
+        return self._con.sql(f"select * from {self._relations[name]}")
+
+
+class _Config:
+    def __init__(self, values: dict):
+        self._values = values
+
+    def __call__(self, **_: object) -> None:
+        """A model setting its own config: already in the manifest."""
+
+    def get(self, key: str, default=None):
+        return self._values.get(key, default)
+
+
+def _python_model(node: dict):
+    path = DBT_PROJECT_DIR / node["original_file_path"]
+    spec = importlib.util.spec_from_file_location(node["name"], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def direct_sql(warehouse: Path, target: Path) -> tuple[float, int, float]:
+    """The baseline: the SQL dbt compiled for every model and test (the manifest's), run directly in
+    DuckDB in dependency order, and each Python model's function called directly. Seconds,
+    statements, GB."""
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    relations = {n["name"]: n["relation_name"] for n in nodes.values() if n.get("relation_name")}
+    con = duckdb.connect(str(warehouse))
+    start = time.perf_counter()
+    count = 0
+    for uid in _in_dependency_order(nodes):
+        node = nodes[uid]
+        kind, relation = node["resource_type"], node.get("relation_name")
+        if kind == "seed":
+            con.execute(f'create schema if not exists "{node["schema"]}"')
+            path = Path(node["root_path"]) / node["original_file_path"]
+            con.execute(f"create or replace table {relation} as "
+                        f"select * from read_csv('{path}', header = true)")
+        elif kind == "model" and node["language"] == "python":
+            frame = _python_model(node).model(_Dbt(con, node, relations), con)
+            con.register("frame", frame)
+            con.execute(f"create or replace table {relation} as select * from frame")
+            con.unregister("frame")
+        elif kind == "model":
+            con.execute(f'create schema if not exists "{node["schema"]}"')
+            materialized = "view" if node["config"]["materialized"] == "view" else "table"
+            con.execute(f"create or replace {materialized} {relation} as {node['compiled_code']}")
+        elif kind == "test":
+            con.execute(f"select count(*) from ({node['compiled_code']}) as t").fetchone()
+        else:
+            continue
+        count += 1
+    return time.perf_counter() - start, count, peak_memory_gb()
 
 
 def run(persons: int = 1_200_000) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         extracts, data = Path(tmp) / "extracts", Path(tmp) / "data"
         data.mkdir()
-        subprocess.run([sys.executable, "-c", GENERATE, str(extracts), str(persons)], check=True)
-        subprocess.run([sys.executable, "-c", LAND, str(extracts), str(data)], check=True)
+        generate_extracts(extracts, persons)
+        settings = settings_for(extracts, data)
+        in_child(land_and_summarise, settings)
         shutil.rmtree(extracts)
         # the raw layer only, for the baseline (same file name: DuckDB names the catalog after it)
         landed = Path(tmp) / "baseline" / "warehouse.duckdb"
         landed.parent.mkdir()
         shutil.copy(data / "warehouse.duckdb", landed)
-        dbt_s, nodes, dbt_gb = _timed(DBT, str(data))
-        target = data / "dbt" / "target"
-        direct_s, statements, direct_gb = _timed(DIRECT, str(landed), str(target))
+        dbt_s, nodes, dbt_gb = in_child(dbt_build, settings)
+        direct_s, statements, direct_gb = in_child(direct_sql, landed, data / "dbt" / "target")
     return {
         "benchmark": "dbt build of the whole project (models, Python model, seeds, tests)",
         "persons": persons,

@@ -7,9 +7,6 @@ ratio shows what simulating them costs over merely writing them.
 
 from __future__ import annotations
 
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,14 +15,15 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-CHILD = """
-import sys, time
-from pathlib import Path
+from benchmarks.child import in_child, peak_memory_gb
 from pipelines.synthetic.generate import generate
-t = time.perf_counter()
-result = generate(Path(sys.argv[1]), persons=int(sys.argv[2]))
-print(time.perf_counter() - t, sum(result.rows.values()))
-"""
+
+
+def timed_generate(out: Path, persons: int) -> tuple[float, int, float]:
+    """Seconds, rows written and peak memory (GB) of generating the extracts."""
+    start = time.perf_counter()
+    result = generate(out, persons=persons)
+    return time.perf_counter() - start, sum(result.rows.values()), peak_memory_gb()
 
 
 def _rewrite_with_pyarrow(source_dir: Path, target_dir: Path) -> tuple[float, int]:
@@ -52,12 +50,7 @@ def _rewrite_with_pyarrow(source_dir: Path, target_dir: Path) -> tuple[float, in
 def run(persons: int = 1_200_000) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "extracts"
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        child = subprocess.run([sys.executable, "-c", CHILD, str(out), str(persons)],
-                               capture_output=True, text=True, check=True)
-        peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-        seconds, rows = child.stdout.split()
-        seconds, rows = float(seconds), int(rows)
+        seconds, rows, peak_gb = in_child(timed_generate, out, persons)
         baseline_seconds, baseline_rows = _rewrite_with_pyarrow(out, Path(tmp) / "rewritten")
     return {
         "benchmark": "synthetic extract generator",
@@ -66,7 +59,7 @@ def run(persons: int = 1_200_000) -> dict:
         "rows": rows,
         "seconds": round(seconds, 1),
         "rows_per_second": round(rows / seconds),
-        "peak_memory_gb": round(peak_kb / 1024 / 1024, 2),
+        "peak_memory_gb": round(peak_gb, 2),
         "baseline": "pyarrow writing the same rows into the same files",
         "baseline_seconds": round(baseline_seconds, 1),
         "baseline_rows_per_second": round(baseline_rows / baseline_seconds),

@@ -7,70 +7,65 @@ Each side runs in its own process, so peak memory is measured per side.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
+import time
 from pathlib import Path
 
-GENERATE = """
-import sys
-from pathlib import Path
-from pipelines.synthetic.generate import generate
-generate(Path(sys.argv[1]), persons=int(sys.argv[2]))
-"""
-
-PIPELINE = """
-import os, sys, time
-os.environ["PH_DATA_DIR"] = sys.argv[2]
-os.environ["PH_LANDING_DIR"] = sys.argv[1]
-from pipelines.config import load_settings
-from pipelines.contracts.model import load_contracts
-from pipelines.contracts.validation import ContractValidator
-from pipelines.ingest.landing import land_source
-settings = load_settings(); settings.ensure_dirs()
-validator = ContractValidator()
-validator._context  # GX start-up (~3 s) is not ingest throughput
-start = time.perf_counter()
-rows = 0
-for contract in load_contracts().values():
-    rows += sum(o.rows_loaded for o in land_source(settings, contract, validator))
-import resource
-print(time.perf_counter() - start, rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
-
-DUCKDB = """
-import sys, time
-from pathlib import Path
 import duckdb
-con = duckdb.connect(sys.argv[2] + "/baseline.duckdb")
-start = time.perf_counter()
-rows = 0
-for folder in sorted(p for p in Path(sys.argv[1]).iterdir() if p.is_dir()):
-    files = sorted(folder.iterdir())
-    reader = "read_parquet" if files[0].suffix == ".parquet" else "read_csv"
-    con.execute(f"create table {folder.name} as select * from {reader}('{folder}/*{files[0].suffix}',"
-                " union_by_name = true)")
-    rows += con.execute(f"select count(*) from {folder.name}").fetchone()[0]
-con.close()  # durable on disk, as the pipeline's landing is when it returns
-import resource
-print(time.perf_counter() - start, rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
+
+from benchmarks.child import in_child, peak_memory_gb
+from pipelines.config import Settings
+from pipelines.contracts.model import load_contracts
+from pipelines.landing import land_all
+from pipelines.landing.validation import ContractValidator
+from pipelines.synthetic.generate import generate
 
 
-def _timed(script: str, *args: str) -> tuple[float, int, float]:
-    """Seconds, rows and the process's own peak memory (GB), as printed by the script."""
-    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
-                         check=True).stdout.split()
-    return float(out[-3]), int(out[-2]), int(out[-1]) / 1024 / 1024
+def generate_extracts(out: Path, persons: int) -> None:
+    """The synthetic extracts, written in a process of their own (the generator's memory is freed
+    before anything is measured)."""
+    in_child(generate, out, persons)
+
+
+def settings_for(landing_dir: Path, data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, duckdb_path=data_dir / "warehouse.duckdb",
+                    landing_dir=landing_dir, quarantine_dir=data_dir / "quarantine",
+                    reports_dir=data_dir / "reports", dbt_target="dev")
+
+
+def land_everything(settings: Settings) -> tuple[float, int, float]:
+    """Seconds, rows loaded and peak memory (GB) of landing every source's files."""
+    settings.ensure_dirs()
+    validator = ContractValidator()
+    validator.start()  # GX start-up (~3 s) is not ingest throughput
+    start = time.perf_counter()
+    batches = land_all(settings, load_contracts().values(), validator)
+    return time.perf_counter() - start, sum(b.rows_loaded for b in batches), peak_memory_gb()
+
+
+def duckdb_reads(extracts: Path, warehouse: Path) -> tuple[float, int, float]:
+    """The baseline: seconds, rows and peak memory of DuckDB reading each source's files into a
+    table, durable on disk when it returns (as the pipeline's landing is)."""
+    con = duckdb.connect(str(warehouse))
+    start = time.perf_counter()
+    rows = 0
+    for folder in sorted(p for p in extracts.iterdir() if p.is_dir()):
+        files = sorted(folder.iterdir())
+        reader = "read_parquet" if files[0].suffix == ".parquet" else "read_csv"
+        con.execute(f"create table {folder.name} as select * from "
+                    f"{reader}('{folder}/*{files[0].suffix}', union_by_name = true)")
+        rows += con.execute(f"select count(*) from {folder.name}").fetchone()[0]
+    con.close()
+    return time.perf_counter() - start, rows, peak_memory_gb()
 
 
 def run(persons: int = 1_200_000) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         extracts, work = Path(tmp) / "extracts", Path(tmp) / "work"
         work.mkdir()
-        subprocess.run([sys.executable, "-c", GENERATE, str(extracts), str(persons)], check=True)
-        base_s, base_rows, base_gb = _timed(DUCKDB, str(extracts), str(work))
-        ours_s, ours_rows, ours_gb = _timed(PIPELINE, str(extracts), str(work))
+        generate_extracts(extracts, persons)
+        base_s, base_rows, base_gb = in_child(duckdb_reads, extracts, work / "baseline.duckdb")
+        ours_s, ours_rows, ours_gb = in_child(land_everything, settings_for(extracts, work))
     return {
         "benchmark": "ingest (contract validation with Great Expectations + atomic load)",
         "persons": persons,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.ingest import GENERATE
+from benchmarks.ingest import generate_extracts
 
 POPHEALTH = Path(sys.executable).with_name("pophealth")
 
@@ -45,7 +45,7 @@ def file_rows(path: Path) -> int:
 def run(persons: int = 1_200_000) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         extracts, data = Path(tmp) / "extracts", Path(tmp) / "data"
-        subprocess.run([sys.executable, "-c", GENERATE, str(extracts), str(persons)], check=True)
+        generate_extracts(extracts, persons)
         files = sorted(extracts.glob("*/*.*"))
         last_month = max(p.stem.rsplit("_", 1)[-1] for p in files)
         held_back = [p for p in files if p.stem.endswith(f"_{last_month}")]

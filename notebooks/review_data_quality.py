@@ -12,26 +12,32 @@
 # # Review data quality
 #
 # What arrived, what was quarantined and why, which rows were flagged by which rule, and the
-# monthly quality measures per source. Reads the ledger (`ops`) and the published data-quality
-# summary; counts of rows only, never row-level values.
+# monthly quality measures per source. Reads the ledger and run history through their readers
+# (`pipelines.ops`) and the published data-quality summary; counts of rows only, never row-level
+# values.
 
 # %%
 import os
+from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from pipelines.ops import ledger, runs
+from pipelines.ops.ledger import BatchStatus
+
 WAREHOUSE = Path(os.environ.get("PH_DUCKDB_PATH", "../data/warehouse.duckdb"))
 con = duckdb.connect(str(WAREHOUSE), read_only=True)
+deliveries = pd.DataFrame([asdict(row) for row in ledger.rows(con)])
 
 # %% [markdown]
 # ## Deliveries by source and status
 
 # %%
-batches = con.execute(
-    "select source, status, count(*) as files, sum(rows_loaded) as rows_loaded, "
-    "sum(rows_flagged) as rows_flagged from ops.ingest_batches group by all order by all").df()
+batches = deliveries.groupby(["source", "status"]).agg(
+    files=("batch_id", "size"), rows_loaded=("rows_loaded", "sum"),
+    rows_flagged=("rows_flagged", "sum")).reset_index()
 assert len(batches)
 batches
 
@@ -39,16 +45,15 @@ batches
 # ## Quarantined files and the rule they broke
 
 # %%
-con.execute("select source, file_name, received_at, message from ops.ingest_batches "
-            "where status = 'quarantined' order by received_at").df()
+deliveries.loc[deliveries["status"] == BatchStatus.QUARANTINED,
+               ["source", "file_name", "received_at", "message"]]
 
 # %% [markdown]
 # ## Rows flagged at landing, by source and rule (they load, with their flags)
 
 # %%
 flagged = []
-for (source,) in con.execute("select distinct source from ops.ingest_batches "
-                             "where status = 'loaded'").fetchall():
+for source in sorted(ledger.loaded_by_source(con)):
     flagged.append(con.execute(
         f"select '{source}' as source, flag as rule, count(*) as rows from "
         f"(select unnest(string_split(_dq_flags, ';')) as flag from raw.\"{source}\" "
@@ -68,10 +73,10 @@ quality[(quality["completeness"] < 0.95) | (quality["validity"] < 0.95)].groupby
 # ## Runs: what each refresh loaded, built and published
 
 # %%
-con.execute("select run_id, started_at, status, files_loaded, files_quarantined, rows_loaded, "
-            "pack_files from ops.runs order by started_at desc limit 10").df() \
-    if con.execute("select count(*) from information_schema.tables where table_schema = 'ops' "
-                   "and table_name = 'runs'").fetchone()[0] else "no runs recorded yet"
+recent = runs.runs(con, latest=10)
+pd.DataFrame([asdict(run) for run in recent])[
+    ["run_id", "started_at", "status", "files_loaded", "files_quarantined", "rows_loaded",
+     "pack_files"]] if recent else "no runs recorded yet"
 
 # %%
 con.close()

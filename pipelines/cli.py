@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipelines.flows.ingest import ingest
     from pipelines.flows.refresh import refresh
     from pipelines.flows.report import docs, report
+    from pipelines.landing.batch import BatchStatus
 
     try:
         match args.command:
@@ -137,11 +138,10 @@ def main(argv: list[str] | None = None) -> int:
                     print("ERROR: a calibration rate is outside its tolerance", file=sys.stderr)
                     return 1
             case "ingest":
-                outcomes = ingest(args.sources)
-                rejected = [o for o in outcomes if o.status == "quarantined"]
+                rejected = [b for b in ingest(args.sources) if b.status is BatchStatus.QUARANTINED]
                 if rejected:
-                    for outcome in rejected:
-                        print(f"ERROR: {outcome.file_name} quarantined: {outcome.message}",
+                    for batch in rejected:
+                        print(f"ERROR: {batch.file_name} quarantined: {batch.message}",
                               file=sys.stderr)
                     return 1
             case "build":

@@ -30,7 +30,7 @@ delivery: {{frequency: monthly, format: {file_format}, file_pattern: "{name}_*.{
 grain: one row per record (record_id)
 primary_key: {{columns: [record_id], severity: flag}}
 row_count: {{min: 1}}
-quality: {{event_date: event_date, key_fields: [person_id, event_date, code]}}
+quality: {{event_date: event_date, key_fields: [person_id, event_date, code], person: person_id}}
 columns:
   - {{name: record_id, type: VARCHAR, nullable: false, sensitivity: none}}
   - {{name: person_id, type: VARCHAR, nullable: true, sensitivity: identifier,
@@ -130,21 +130,20 @@ def describe_sources() -> list[dict]:
     """Each source with its contract facts and, when the warehouse can be read, what is loaded."""
     from pipelines.config import load_settings
     from pipelines.contracts.model import load_contracts
+    from pipelines.ops.ledger import SourceLoads, loaded_by_source
 
-    loaded: dict[str, tuple] = {}
+    loaded: dict[str, SourceLoads] = {}
     settings = load_settings()
     if settings.duckdb_path.exists():
         try:
             with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-                loaded = {row[0]: row[1:] for row in con.execute(
-                    "select source, count(*) filter (where status = 'loaded'), "
-                    "sum(rows_loaded), max(file_name) filter (where status = 'loaded') "
-                    "from ops.ingest_batches group by 1").fetchall()}
+                loaded = loaded_by_source(con)
         except duckdb.Error:
             pass  # no ledger yet, or another process holds the warehouse
+    nothing = SourceLoads(0, 0, None)
     return [{"source": c.id, "title": c.title, "format": c.format, "frequency": c.frequency,
              "owner": c.owner, "columns": len(c.columns),
-             "files_loaded": loaded.get(c.id, (0, 0, None))[0],
-             "rows_loaded": int(loaded.get(c.id, (0, 0, None))[1] or 0),
-             "latest_file": loaded.get(c.id, (0, 0, None))[2] or ""}
+             "files_loaded": loaded.get(c.id, nothing).files,
+             "rows_loaded": loaded.get(c.id, nothing).rows,
+             "latest_file": loaded.get(c.id, nothing).latest_file or ""}
             for c in load_contracts().values()]

@@ -62,20 +62,19 @@ def settings_for(root: Path):
                     reports_dir=root / "reports", dbt_target="test")
 
 
-def land_all(settings) -> list:
-    """Every source's delivered files landed through the real contracts, then the data-quality
-    summary, as the ingest flow does (without Prefect)."""
+def land_and_summarise(settings) -> list:
+    """Every source's delivered files landed through the real contracts (``land_all``), then the
+    data-quality summary, as the ingest flow does (without Prefect)."""
     from pipelines.contracts.model import load_contracts
-    from pipelines.contracts.validation import ContractValidator
-    from pipelines.ingest.data_quality import refresh_data_quality
-    from pipelines.ingest.landing import land_source
+    from pipelines.landing import land_all
+    from pipelines.ops.data_quality import refresh_data_quality
     from pipelines.warehouse.connection import connect
 
-    validator, contracts = ContractValidator(), list(load_contracts().values())
-    outcomes = [o for contract in contracts for o in land_source(settings, contract, validator)]
+    contracts = list(load_contracts().values())
+    batches = land_all(settings, contracts)
     with connect(settings.duckdb_path) as con:
         refresh_data_quality(con, contracts)
-    return outcomes
+    return batches
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +86,9 @@ def built_warehouse(tmp_path_factory, small_extracts):
     settings = settings_for(tmp_path_factory.mktemp("built"))
     settings.ensure_dirs()
     shutil.copytree(small_extracts, settings.landing_dir, dirs_exist_ok=True)
-    outcomes = land_all(settings)
-    assert {o.status for o in outcomes} == {"loaded"}, [o.message for o in outcomes]
+    from pipelines.landing.batch import BatchStatus
+
+    batches = land_and_summarise(settings)
+    assert {b.status for b in batches} == {BatchStatus.LOADED}, [b.message for b in batches]
     run = build_warehouse(settings)
     return settings, run

@@ -64,6 +64,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Quality:
+    """What the data-quality summary (``ops.data_quality``) needs to know about a source."""
+
+    event_date: str  # the date that places a row in a month of activity
+    key_fields: tuple[str, ...] = ()  # fields whose completeness is reported
+    person: str | None = None  # the raw column naming the person a row is about
+    date_of_death: str | None = None  # set on a death register: its rows say when a person died
+
+
+@dataclass(frozen=True)
 class Contract:
     id: str
     title: str
@@ -75,8 +85,7 @@ class Contract:
     columns: tuple[Column, ...]
     rules: tuple[Rule, ...]
     path: Path
-    event_date: str | None = None  # places a row in a month for the data-quality summary
-    key_fields: tuple[str, ...] = ()  # fields whose completeness the summary reports
+    quality: Quality | None = None  # None: the source is left out of the data-quality summary
 
     @property
     def column_names(self) -> list[str]:
@@ -158,11 +167,24 @@ def parse_contract(path: Path) -> Contract:
             columns=tuple(columns),
             rules=tuple(rules),
             path=path,
-            event_date=(doc.get("quality") or {}).get("event_date"),
-            key_fields=tuple((doc.get("quality") or {}).get("key_fields", ())),
+            quality=_quality(doc.get("quality"), {c.raw_name for c in columns}, where),
         )
     except KeyError as missing:
         raise ContractError(f"{where}: required key {missing} is missing") from None
+
+
+def _quality(spec: dict | None, raw_columns: set[str], where: str) -> Quality | None:
+    if not spec:
+        return None
+    quality = Quality(event_date=spec["event_date"], key_fields=tuple(spec.get("key_fields", ())),
+                      person=spec.get("person"), date_of_death=spec.get("date_of_death"))
+    named = [quality.event_date, *quality.key_fields, quality.person, quality.date_of_death]
+    unknown = [name for name in named if name is not None and name not in raw_columns]
+    if unknown:
+        raise ContractError(f"{where}: quality names unknown column(s) {', '.join(unknown)}")
+    if quality.date_of_death and not quality.person:
+        raise ContractError(f"{where}: a death register (quality.date_of_death) needs quality.person")
+    return quality
 
 
 @cache

@@ -9,7 +9,8 @@ from pipelines.config import load_settings
 from pipelines.warehouse.dbt import DbtRun, build_warehouse
 
 
-# Never retried: a build is not idempotent part-way (a retry would start from a half-built copy).
+# Never retried, unlike the I/O tasks: a failing model or test fails the same way again and a build
+# is long; the warehouse keeps its last good state meanwhile (the build runs on a copy).
 @task(name="dbt-build", cache_policy=NO_CACHE)
 def dbt_build_task(select: list[str] | None = None, full_refresh: bool = False) -> DbtRun:
     args = (["--select", *select] if select else []) + (["--full-refresh"] if full_refresh else [])

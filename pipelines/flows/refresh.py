@@ -18,13 +18,26 @@ from pipelines.config import load_settings
 from pipelines.flows.build import dbt_build_task
 from pipelines.flows.ingest import ingest
 from pipelines.flows.report import write_board_pack_task, write_model_docs_task
-from pipelines.flows.run_history import finish_run, start_run
 from pipelines.flows.summary import RunSummary
+from pipelines.ops import runs
+from pipelines.warehouse.connection import connect
 from pipelines.warehouse.dbt import DbtFailed
 
 
+def _start(run_id: str, full_refresh: bool) -> None:
+    with connect(load_settings().duckdb_path) as con:
+        runs.start_run(con, run_id, "refresh", full_refresh)
+
+
 def _finish(summary: RunSummary, run_id: str):
-    finish_run(load_settings(), run_id, summary)
+    with connect(load_settings().duckdb_path) as con:
+        runs.finish_run(
+            con, run_id, failure=summary.failure,
+            loaded_batch_ids=[b.batch_id for b in summary.loaded],
+            files_quarantined=len(summary.quarantined),
+            rows_loaded=sum(b.rows_loaded for b in summary.loaded),
+            dbt_nodes=len(summary.dbt.nodes) if summary.dbt else None,
+            pack_files=summary.reports)
     summary.notes.append(f"Run {run_id} recorded in ops.runs (its batches: ops.run_batches).")
     markdown = summary.to_markdown()
     print(markdown)
@@ -39,7 +52,7 @@ def _finish(summary: RunSummary, run_id: str):
 def refresh(sources: list[str] | None = None, full_refresh: bool = False):
     summary = RunSummary(title="Monthly refresh")
     run_id = str(flow_run.id or uuid.uuid4())
-    start_run(load_settings(), run_id, "refresh", full_refresh)
+    _start(run_id, full_refresh)
     summary.batches = ingest(sources)
     if summary.quarantined:
         summary.failure = (

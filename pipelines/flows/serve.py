@@ -1,8 +1,8 @@
 """Serve the monthly refresh as a deployment with a cron schedule on a real Prefect server.
 
-Prefect only runs schedules against a long-running server (the temporary server that a flow
-starts without ``PREFECT_API_URL`` refuses), so this needs ``PREFECT_API_URL`` (``make server`` starts one on
-127.0.0.1:4200). The process stays up, picks up scheduled and manually triggered runs and executes them here.
+Prefect only runs schedules against a long-running server (the temporary one it starts for a single
+run refuses), so this needs ``PREFECT_API_URL`` (``make server`` starts one on 127.0.0.1:4200). The
+process stays up, picks up scheduled and manually triggered runs and executes them here.
 """
 
 from __future__ import annotations

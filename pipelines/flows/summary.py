@@ -9,14 +9,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.ingest.batches import BatchOutcome
+from pipelines.landing.batch import Batch, BatchStatus
 from pipelines.warehouse.dbt import DbtRun
 
 
 @dataclass
 class RunSummary:
     title: str
-    batches: list[BatchOutcome] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
     dbt: DbtRun | None = None
     dbt_nodes_failed: list[str] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
@@ -24,8 +24,15 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
 
     @property
-    def quarantined(self) -> list[BatchOutcome]:
-        return [b for b in self.batches if b.status == "quarantined"]
+    def quarantined(self) -> list[Batch]:
+        return self._with(BatchStatus.QUARANTINED)
+
+    @property
+    def loaded(self) -> list[Batch]:
+        return self._with(BatchStatus.LOADED)
+
+    def _with(self, status: BatchStatus) -> list[Batch]:
+        return [b for b in self.batches if b.status is status]
 
     def to_markdown(self) -> str:
         lines = [f"# {self.title}", ""]
@@ -38,9 +45,10 @@ class RunSummary:
                 mine = [b for b in self.batches if b.source == source]
                 status = Counter(b.status for b in mine)
                 lines.append(
-                    f"| {source} | {status['loaded']} | {sum(b.rows_loaded for b in mine):,} | "
-                    f"{sum(b.rows_flagged for b in mine):,} | {status['duplicate']} | "
-                    f"{status['already_loaded']} | {status['quarantined']} |")
+                    f"| {source} | {status[BatchStatus.LOADED]} | "
+                    f"{sum(b.rows_loaded for b in mine):,} | {sum(b.rows_flagged for b in mine):,} | "
+                    f"{status[BatchStatus.DUPLICATE]} | {status[BatchStatus.ALREADY_LOADED]} | "
+                    f"{status[BatchStatus.QUARANTINED]} |")
             lines.append("")
         if self.quarantined:
             lines += ["## Rejected batches", ""]

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from pipelines.ingest.pseudonymise import nhs_number_is_valid
+from pipelines.landing.pseudonymise import nhs_number_is_valid
 from pipelines.report.html import PLOTLY_JS
 from pipelines.report.layout import load_layout
 from tests.browser import visit

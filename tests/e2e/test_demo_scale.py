@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.synthetic.calibration import load_calibration
-from tests.conftest import land_all, settings_for
+from tests.conftest import land_and_summarise, settings_for
 from tests.dbt.test_build import registry
 
 YEARS = {"2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"}
@@ -24,7 +24,7 @@ def demo(tmp_path_factory):
     settings = settings_for(tmp_path_factory.mktemp("demo"))
     settings.ensure_dirs()
     generate(settings.landing_dir)
-    land_all(settings)
+    land_and_summarise(settings)
     build_warehouse(settings)
     yield settings
     shutil.rmtree(settings.data_dir, ignore_errors=True)

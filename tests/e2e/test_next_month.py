@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from benchmarks.refresh_month import file_rows, raw_rows
+from pipelines.ops.runs import RunStatus, runs
 
 pytestmark = pytest.mark.e2e
 
@@ -35,8 +36,9 @@ def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(ph_env, small_
 
     assert raw_rows(ph_env.duckdb_path) - before == sum(file_rows(p) for p in held_back)
     with duckdb.connect(str(ph_env.duckdb_path), read_only=True) as con:
-        runs = con.execute("select files_loaded, status from ops.runs order by started_at").fetchall()
-    assert runs == [(len(files) - len(held_back), "completed"), (len(held_back), "completed")]
+        recorded = [(run.files_loaded, run.status) for run in reversed(runs(con))]
+    assert recorded == [(len(files) - len(held_back), RunStatus.COMPLETED),
+                        (len(held_back), RunStatus.COMPLETED)]
     assert _latest_month(ph_env) == f"{last[:4]}-{last[4:]}"  # the published series reach it
     assert (ph_env.reports_dir / "index.html").read_text() != first_pack
 

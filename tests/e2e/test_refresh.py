@@ -13,6 +13,10 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipelines.ops import ledger, runs
+from pipelines.ops.data_quality import source_months
+from pipelines.ops.ledger import BatchStatus
+from pipelines.ops.runs import BatchRole, RunStatus
 from tests.browser import visit
 
 pytestmark = pytest.mark.e2e
@@ -140,27 +144,22 @@ def test_a_board_figure_traces_back_to_its_delivered_files(pipeline):
     page = (settings.reports_dir / "index.html").read_text()
     run_id = re.search(r"by run ([0-9a-f-]{36})", page).group(1)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        status, pack = con.execute("select status, pack_files from ops.runs where run_id = ?",
-                                   [run_id]).fetchone()
+        run = runs.runs(con, run_id)[0]
+        published_batches = runs.run_batch_ids(con, run_id, BatchRole.PUBLISHED)
+        files = {(row.source, row.file_name) for row in ledger.rows(con)
+                 if row.batch_id in published_batches and row.source in
+                 ("civil_registration_deaths", "ecds_attendances", "gp_registrations")}
         figure = con.execute(
             "select numerator from published.indicator_values where indicator_id = 'A3-03' "
             "and area_type = 'ics' and breakdown = 'all' and period = '2020/21'").fetchone()
-        files = con.execute(
-            "select b.source, b.file_name from ops.run_batches r join ops.ingest_batches b "
-            "using (batch_id) where r.run_id = ? and r.role = 'published' and b.source in "
-            "('civil_registration_deaths', 'ecds_attendances', 'gp_registrations')",
-            [run_id]).fetchall()
         behind = {r[0] for r in con.execute(
             "select distinct batch_id from staging.stg_civil_registration__deaths union "
             "select distinct batch_id from staging.stg_ecds__attendances").fetchall()}
-        published_batches = {r[0] for r in con.execute(
-            "select batch_id from ops.run_batches where run_id = ? and role = 'published'",
-            [run_id]).fetchall()}
-    assert status == "completed" and "index.html" in pack.split(",") and figure[0] > 0
+    assert run.status is RunStatus.COMPLETED and "index.html" in run.pack_files and figure[0] > 0
     delivered = {(p.parent.name, p.name) for source in
                  ("civil_registration_deaths", "ecds_attendances", "gp_registrations")
                  for p in (settings.landing_dir / source).iterdir()}
-    assert set(files) == delivered
+    assert files == delivered
     assert behind <= published_batches
 
 
@@ -192,7 +191,7 @@ def test_a_malformed_extract_is_quarantined_and_changes_no_table(pipeline, capsy
     settings, _ = pipeline
     before = warehouse_tables(settings)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        ledger_before = con.execute("select count(*) from ops.ingest_batches").fetchone()[0]
+        ledger_before = len(ledger.rows(con))
     good = sorted((settings.landing_dir / "civil_registration_deaths").glob("*.csv"))[0]
     bad = settings.landing_dir / "civil_registration_deaths" / "civil_registration_deaths_202104.csv"
     lines = good.read_text().splitlines()
@@ -212,11 +211,9 @@ def test_a_malformed_extract_is_quarantined_and_changes_no_table(pipeline, capsy
 
     assert warehouse_tables(settings) == before
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        ledger = con.execute("select status, count(*) from ops.ingest_batches "
-                             "group by status").fetchall()
-        assert con.execute("select count(*) from ops.ingest_batches").fetchone()[0] \
-            == ledger_before + 1
-    assert ("quarantined", 1) in ledger
+        after = ledger.rows(con)
+    assert len(after) == ledger_before + 1
+    assert [row.status for row in after].count(BatchStatus.QUARANTINED) == 1
 
 
 def test_the_data_quality_summary_covers_every_source(pipeline):
@@ -224,10 +221,9 @@ def test_the_data_quality_summary_covers_every_source(pipeline):
 
     settings, _ = pipeline
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        summary = dict(con.execute(
-            "select source, sum(duplicate_rows) from ops.data_quality group by 1").fetchall())
-        bounds = con.execute("select min(completeness), max(completeness), min(validity), "
-                             "max(timeliness) from ops.data_quality").fetchone()
-    assert set(summary) == set(load_contracts())
-    assert summary["ecds_attendances"] > 0  # the injected re-submissions are seen
-    assert 0 <= bounds[0] <= bounds[1] <= 1 and 0 <= bounds[2] and bounds[3] <= 1
+        months = source_months(con)
+    duplicates = {source: sum(m.duplicate_rows for m in months if m.source == source)
+                  for source in {m.source for m in months}}
+    assert set(duplicates) == set(load_contracts())
+    assert duplicates["ecds_attendances"] > 0  # the injected re-submissions are seen
+    assert all(0 <= m.completeness <= 1 and 0 <= m.validity and m.timeliness <= 1 for m in months)

@@ -15,6 +15,8 @@ import duckdb
 import httpx
 import pytest
 
+from pipelines.ops.runs import RunStatus, runs
+
 pytestmark = pytest.mark.e2e
 
 BIN = Path(sys.executable).parent
@@ -83,8 +85,7 @@ def test_serve_registers_the_schedule_and_a_run_builds_the_warehouse(prefect_ser
         log.close()
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from published.indicator_values").fetchone()[0] > 0
-        assert con.execute("select status from ops.runs where run_id = ?",
-                           [run_id]).fetchone() == ("completed",)
+        assert [run.status for run in runs(con, run_id)] == [RunStatus.COMPLETED]
     assert (tmp_path / "reports" / "index.html").exists()
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from pipelines.config import PROJECT_ROOT
 from pipelines.contracts.model import parse_contract
-from pipelines.contracts.validation import ContractValidator
-from pipelines.ingest.landing import land_source
+from pipelines.landing import land_all
+from pipelines.landing.batch import BatchStatus
 from pipelines.sources import scaffold_source
 from pipelines.warehouse.dbt import run_dbt
 
@@ -39,8 +39,8 @@ def test_scaffold_ingest_and_build_a_new_source(ph_env, tmp_path, file_format):
     # Steps 3-4: deliver the fixture and land it through the real contract and GX.
     contract = parse_contract(root / "data_contracts" / f"{name}.yml")
     shutil.copytree(root / "tests" / "fixtures" / name, ph_env.landing_dir / name)
-    outcomes = land_source(ph_env, contract, ContractValidator())
-    assert [(o.status, o.rows_loaded) for o in outcomes] == [("loaded", 20)]
+    batches = land_all(ph_env, [contract])
+    assert [(b.status, b.rows_loaded) for b in batches] == [(BatchStatus.LOADED, 20)]
 
     # Step 5: build the staging model and its tests with the real dbt project.
     run = run_dbt(ph_env, ["build", "--select", f"staging.{name}+"], project_dir=root / "dbt_project")

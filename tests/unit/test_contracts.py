@@ -33,3 +33,24 @@ def test_a_wrong_severity_is_a_contract_error(tmp_path):
         "[{rule: pattern, regex: 'x', severity: maybe}]}\n")
     with pytest.raises(ContractError, match="severity"):
         parse_contract(path)
+
+
+def test_every_contract_says_what_the_data_quality_summary_needs():
+    contracts = load_contracts()
+    registers = [c.id for c in contracts.values() if c.quality.date_of_death]
+    assert registers == ["civil_registration_deaths"]  # activity after death is measured against it
+    for contract in contracts.values():
+        raw_names = {c.raw_name for c in contract.columns}
+        assert contract.quality.event_date in raw_names and contract.quality.key_fields
+        if contract.quality.person:
+            assert contract.quality.person in contract.identifier_columns
+
+
+def test_a_quality_block_naming_an_unknown_column_is_a_contract_error(tmp_path):
+    path = tmp_path / "broken.yml"
+    path.write_text(
+        "id: broken\ntitle: t\nowner: o\ndelivery: {frequency: monthly, format: csv, "
+        "file_pattern: '*.csv'}\nquality: {event_date: when, person: who}\n"
+        "columns:\n  - {name: when, type: DATE}\n")
+    with pytest.raises(ContractError, match="who"):
+        parse_contract(path)

@@ -1,6 +1,7 @@
 -- One row per EPaCCS record (person x date created): the latest delivered version wins, so a
 -- record updated at death carries the death; earlier records of the same person are kept, because
--- the preference that counts is the last one recorded before death (SOURCES_SPEC §8).
+-- the preference that counts is the last one recorded before death
+-- (data_contracts/README.md#epaccs_records).
 select
     person_id,
     record_created_date,

@@ -1,5 +1,6 @@
 -- One row per coded primary-care event: the latest delivered version of each event_id wins.
--- Dates after the extract date (booked, or keyed wrongly) are capped at it (SOURCES_SPEC §2).
+-- Dates after the extract date (booked, or keyed wrongly) are capped at it
+-- (data_contracts/README.md#gp_events).
 select
     event_id,
     person_id,

@@ -1,6 +1,6 @@
 -- One row per social-care event. CLD stacks every submission, and an "open" copy of a service
 -- persists after a later copy closes it, so events are keyed as NHS England's CLD code does
--- (SOURCES_SPEC §6) and the copy with the latest ImportDate wins.
+-- (data_contracts/README.md#asc_cld_events) and the copy with the latest ImportDate wins.
 select
     LA_Code as local_authority_code,
     Der_Unique_Record_ID as record_id,

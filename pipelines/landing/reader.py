@@ -7,26 +7,26 @@ format becomes a ``MalformedFile`` with a plain message instead of a traceback. 
 until validation has passed, so a bad value is reported by rule and column instead of failing a
 cast; the load casts them to the contract's types.
 
-``landed`` is a temporary table of the warehouse connection holding a chunk of files (each row
-tagged with its file in ``FILE_COLUMN``, rows in file order): reading, validating and loading then
-run inside DuckDB instead of through Python objects.
+The rows go into the scratch table ``landed`` (``scratch.py``), a chunk of files at a time.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from pipelines.contracts.model import Contract
-from pipelines.ingest.pseudonymise import is_valid_array, load_key, pseudonymise_array
-
-LANDED = "landed"
-FILE_COLUMN = "__file"
-FLAGS_COLUMN = "__dq_flags"  # the flag rules a row breaks, set by validation
+from pipelines.landing.batch import Batch, BatchStatus
+from pipelines.landing.quarantine import REDACTED, Finding
+from pipelines.landing.scratch import (
+    FILE_COLUMN,
+    LANDED,
+    create_landed,
+    valid_flag_column,
+)
 
 # DuckDB type names for a Parquet column, reduced to the contract's vocabulary.
 _PARQUET_TYPE_FAMILIES = {
@@ -57,11 +57,6 @@ class SchemaDrift(Exception):
 class FileSchema:
     columns: list[str]
     types: dict[str, str]  # declared types in the file (Parquet) or VARCHAR (CSV)
-
-
-def valid_flag_column(column_name: str) -> str:
-    """Where landing keeps the modulus-11 verdict on a clear NHS number it has replaced."""
-    return f"__valid__{column_name}"
 
 
 def _sql_path(path: Path) -> str:
@@ -132,38 +127,6 @@ def check_schema(schema: FileSchema, contract: Contract) -> None:
         raise SchemaDrift("; ".join(problems), missing + extra + retyped)
 
 
-def landed_columns(contract: Contract) -> list[str]:
-    """The columns of ``landed``: the contract's raw names, a verdict per replaced NHS number column,
-    the file each row came from and its data-quality flags."""
-    columns = [c.raw_name for c in contract.columns]
-    columns += [valid_flag_column(c.name) for c in contract.columns if c.pseudonymise_into]
-    return [*columns, FILE_COLUMN, FLAGS_COLUMN]
-
-
-def create_landed(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
-    types = {valid_flag_column(c.name): "BOOLEAN" for c in contract.columns if c.pseudonymise_into}
-    ddl = ", ".join(f'"{name}" {types.get(name, "VARCHAR")}' for name in landed_columns(contract))
-    con.execute(f"create or replace temp table {LANDED} ({ddl})")
-
-
-def register_pseudonymiser(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
-    """SQL functions that check and replace clear NHS numbers as the file is scanned, so the clear
-    value is never stored, not even in ``landed``. Needs the key only for a feed that has them."""
-    if not any(c.pseudonymise_into for c in contract.columns):
-        return
-    key = load_key()
-    functions: dict[str, tuple[Callable, duckdb.sqltypes.DuckDBPyType]] = {
-        "ph_pseudonym": (lambda values: pseudonymise_array(values, key), duckdb.sqltype("VARCHAR")),
-        "ph_nhs_number_valid": (is_valid_array, duckdb.sqltype("BOOLEAN")),
-    }
-    for name, (function, returns) in functions.items():
-        try:
-            con.remove_function(name)
-        except duckdb.Error:
-            pass
-        con.create_function(name, function, [duckdb.sqltype("VARCHAR")], returns, type="arrow")
-
-
 def _select_list(contract: Contract) -> str:
     parts = []
     for column in contract.columns:
@@ -209,3 +172,34 @@ def read_into_landed(con: duckdb.DuckDBPyConnection, contract: Contract,
                     failures[group[0]] = MalformedFile(
                         f"cannot be read as {contract.format.upper()}: {_first_line(error)}")
     return failures
+
+
+def read_batches(con: duckdb.DuckDBPyConnection, contract: Contract, batches: list[Batch]) -> None:
+    """Read the batches into a fresh ``landed``: each file's header is checked against the contract
+    first; a file that drifted, cannot be parsed, or carries an NHS number with a wrong check digit
+    gets findings, the others become READ."""
+    for batch in batches:
+        try:
+            batch.schema = file_schema(con, batch.path, contract)
+            check_schema(batch.schema, contract)
+        except MalformedFile as error:
+            batch.findings.append(Finding("readable_file", None, None, (str(error),)))
+        except SchemaDrift as error:
+            batch.findings.append(Finding("schema", ", ".join(error.columns), None, (str(error),)))
+    create_landed(con, contract)
+    readable = [b for b in batches if not b.findings]
+    failures = read_into_landed(con, contract, {b.path: b.schema for b in readable})
+    for batch in readable:
+        if batch.path in failures:
+            batch.findings.append(Finding("readable_file", None, None, (str(failures[batch.path]),)))
+    for column in (c for c in contract.columns if c.pseudonymise_into):
+        invalid = dict(con.execute(
+            f'select {FILE_COLUMN}, count(*) from {LANDED} '
+            f'where not "{valid_flag_column(column.name)}" group by 1').fetchall())
+        for batch in batches:
+            if invalid.get(batch.landed_name):
+                batch.findings.append(Finding("nhs_number_checksum", column.name,
+                                              invalid[batch.landed_name], (REDACTED,)))
+    for batch in batches:
+        if not batch.findings:
+            batch.status = BatchStatus.READ

@@ -6,15 +6,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.contracts.model import load_contracts
-from pipelines.ingest.reader import (
-    LANDED,
+from pipelines.landing.reader import (
     MalformedFile,
     SchemaDrift,
     check_schema,
-    create_landed,
     file_schema,
     read_into_landed,
 )
+from pipelines.landing.scratch import LANDED, create_landed
 
 DEATHS = load_contracts()["civil_registration_deaths"]
 HEADER = ",".join(DEATHS.column_names)

@@ -1,7 +1,8 @@
 """Compile contracts into Great Expectations suites and validate landed files with them.
 
-GX cannot validate DuckDB through SQL (CONVENTIONS.md 5.1), and handing it every landed row as a
-pandas frame made validation most of the ingest time. But every contract rule except the row count
+GX cannot validate DuckDB through SQL (GX 1.x has no DuckDB dialect; through duckdb-engine every
+expectation fails with "list index out of range", GX issue #10738), and handing it every landed row
+as a pandas frame made validation most of the ingest time. But every contract rule except the row count
 is a rule about values: whether a row passes depends only on its value. So GX validates each
 column's *domain* — its distinct values in the chunk of files being landed — and DuckDB, which
 computed the domains, maps each failing value back to its rows. Counts, examples and row flags stay
@@ -34,9 +35,10 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.contracts.model import TYPE_PATTERNS, Contract, Rule
-from pipelines.ingest.reader import FILE_COLUMN, FLAGS_COLUMN, LANDED, create_landed
+from pipelines.landing.batch import Batch, BatchStatus
+from pipelines.landing.quarantine import REDACTED, Finding
+from pipelines.landing.scratch import FILE_COLUMN, FLAGS_COLUMN, LANDED, create_landed
 
-REDACTED = "<identifier withheld>"
 EXAMPLES_SHOWN = 3
 VALUE_RULES = ("type", "pattern", "allowed_values", "between")
 LONG_DOMAIN = 10_000  # distinct values beyond which a domain is validated in a frame of its own
@@ -89,6 +91,12 @@ class ValidationResult:
     def flags(self) -> list[RuleResult]:
         return [r for r in self.results if not r.passed and r.rule.severity == "flag"]
 
+    @property
+    def findings(self) -> list[Finding]:
+        """The broken reject rules, as the quarantine report shows them."""
+        return [Finding(r.rule.kind, r.rule.column or ",".join(r.rule.params.get("columns", []))
+                        or None, r.failing_count, r.examples) for r in self.rejections]
+
 
 def _expectation(gx, rule: Rule, padded: bool):
     e, p, col = gx.expectations, rule.params, rule.column
@@ -135,6 +143,10 @@ class ContractValidator:
             self._local.definitions = {}
         return self._local.context
 
+    def start(self) -> None:
+        """Start Great Expectations now (~3 s) rather than on the first file (for timings)."""
+        self._context  # noqa: B018 -- the property builds the context
+
     def _definition(self, contract: Contract, rules: list[Rule], padded: bool):
         """A validation definition for some of the contract's rules (those of one frame)."""
         gx, context, datasource = self._context
@@ -180,6 +192,20 @@ class ContractValidator:
         _mark_flags(con, [(rules[n], sql) for n, sql in failing_sql.items()
                           if rules[n].severity == "flag"])
         return _per_file(con, contract, rules, failing_sql, files)
+
+    def validate_batches(self, con: duckdb.DuckDBPyConnection, contract: Contract,
+                         batches: list[Batch]) -> None:
+        """Validate the batches that were READ into `landed`: each becomes VALIDATED with its
+        result and row count, and every reject rule it breaks becomes one of its findings."""
+        read = [b for b in batches if b.status is BatchStatus.READ]
+        if not read:
+            return
+        results = self.validate_landed(con, contract, [b.landed_name for b in read])
+        for batch in read:
+            batch.validation = results[batch.landed_name]
+            batch.rows_read = batch.validation.rows
+            batch.findings += batch.validation.findings
+            batch.status = BatchStatus.VALIDATED
 
     def validate_frame(self, contract: Contract, frame: pd.DataFrame) -> ValidationResult:
         """Validate one frame of text values as if it were a landed file (for tests and notebooks)."""

@@ -11,6 +11,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
+from pipelines.landing.batch import Batch, BatchStatus, record
+
+# Shown instead of a failing value that is (or derives from) an identifier.
+REDACTED = "<identifier withheld>"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -58,3 +65,12 @@ def quarantine_file(
     (target / "report.md").write_text("\n".join(lines) + "\n")
     shutil.move(str(file), target / file.name)
     return target
+
+
+def quarantine_batch(con: duckdb.DuckDBPyConnection, batch: Batch, quarantine_root: Path) -> None:
+    """Move a batch that has findings to quarantine with its report, and record it in the ledger."""
+    batch.quarantine_path = quarantine_file(batch.path, batch.source, batch.batch_id,
+                                            quarantine_root, batch.findings)
+    batch.status = BatchStatus.QUARANTINED
+    batch.message = "; ".join(f.describe() for f in batch.findings)
+    record(con, batch)

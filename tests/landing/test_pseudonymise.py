@@ -5,9 +5,9 @@ import duckdb
 import pytest
 
 from pipelines.contracts.model import parse_contract
-from pipelines.contracts.validation import ContractValidator
-from pipelines.ingest.landing import land_source
-from pipelines.ingest.pseudonymise import PseudonymisationKeyMissing, nhs_number_is_valid
+from pipelines.landing import land_all
+from pipelines.landing.batch import BatchStatus
+from pipelines.landing.pseudonymise import PseudonymisationKeyMissing, nhs_number_is_valid
 
 CONTRACT = """
 id: community_contacts
@@ -57,9 +57,9 @@ def test_clear_numbers_are_replaced_and_never_stored(feed, monkeypatch, capsys):
     monkeypatch.setenv("PH_PSEUDO_KEY", "test-key-not-for-production")
     _write(folder, "community_contacts_202405.csv", NUMBERS)
     _write(folder, "community_contacts_202406.csv", [*NUMBERS[:3], "9434765918"])  # bad check
-    outcomes = land_source(settings, contract, ContractValidator())
-    assert [o.status for o in outcomes] == ["loaded", "quarantined"]
-    assert "nhs_number_checksum" in outcomes[1].message and "1 failing row" in outcomes[1].message
+    batches = land_all(settings, [contract])
+    assert [b.status for b in batches] == [BatchStatus.LOADED, BatchStatus.QUARANTINED]
+    assert "nhs_number_checksum" in batches[1].message and "1 failing row" in batches[1].message
 
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         ids = [r[0] for r in con.execute("select person_id from raw.community_contacts").fetchall()]
@@ -78,7 +78,8 @@ def test_clear_numbers_are_replaced_and_never_stored(feed, monkeypatch, capsys):
 def test_the_same_key_gives_the_same_pseudonym_and_another_key_does_not(feed, monkeypatch):
     import pyarrow as pa
 
-    from pipelines.ingest.pseudonymise import pseudonymise_array
+    from pipelines.landing.pseudonymise import pseudonymise_array
+
     values = pa.array([NUMBERS[0], None, NUMBERS[1]])
     first = pseudonymise_array(values, b"k1").to_pylist()
     assert first == pseudonymise_array(values, b"k1").to_pylist()
@@ -92,4 +93,4 @@ def test_no_key_is_a_clear_error(feed, monkeypatch):
     monkeypatch.delenv("PH_PSEUDO_KEY_FILE", raising=False)
     _write(folder, "community_contacts_202405.csv", NUMBERS)
     with pytest.raises(PseudonymisationKeyMissing, match="PH_PSEUDO_KEY"):
-        land_source(settings, contract, ContractValidator())
+        land_all(settings, [contract])

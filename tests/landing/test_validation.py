@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from pipelines.contracts.model import load_contracts
-from pipelines.contracts.validation import REDACTED, ContractValidator
+from pipelines.landing.quarantine import REDACTED
+from pipelines.landing.validation import ContractValidator
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.config import PROJECT_ROOT
 from pipelines.contracts.model import load_contracts
-from pipelines.contracts.validation import ContractValidator
-from pipelines.ingest.landing import land_source
+from pipelines.landing import land_all
+from pipelines.landing.batch import BatchStatus
+from pipelines.landing.validation import ContractValidator
+from pipelines.ops import ledger
 
 DEATHS, ECDS = "civil_registration_deaths", "ecds_attendances"
 
@@ -34,7 +37,7 @@ def warehouse(ph_env, small_extracts, validator):
         (ph_env.landing_dir / source).mkdir(parents=True)
         for path in sorted((small_extracts / source).iterdir())[:3]:
             shutil.copy(path, ph_env.landing_dir / source)
-        land_source(ph_env, load_contracts()[source], validator)
+        land_all(ph_env, [load_contracts()[source]], validator)
     good = sorted((small_extracts / DEATHS).iterdir())[3]
     return ph_env, good
 
@@ -45,10 +48,9 @@ def counts(settings) -> dict:
                 for t in (DEATHS, ECDS)}
 
 
-def ledger(settings) -> list[tuple]:
+def ledger_entries(settings) -> list[tuple]:
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        return con.execute("select file_name, status, message from ops.ingest_batches "
-                           "order by received_at").fetchall()
+        return [(row.file_name, row.status, row.message) for row in ledger.rows(con)]
 
 
 def _lines(good: Path) -> list[str]:
@@ -101,16 +103,16 @@ CSV_CASES = {
 
 
 def _assert_quarantined(settings, before, source, name, rule, words):
-    outcomes = land_source(settings, load_contracts()[source], ContractValidator())
-    bad = [o for o in outcomes if o.file_name == name]
-    assert [o.status for o in bad] == ["quarantined"]
+    batches = land_all(settings, [load_contracts()[source]])
+    bad = [b for b in batches if b.file_name == name]
+    assert [b.status for b in bad] == [BatchStatus.QUARANTINED]
     assert rule in bad[0].message and words in bad[0].message, bad[0].message
     folder = settings.quarantine_dir / source / bad[0].batch_id
     assert (folder / name).exists() and not (settings.landing_dir / source / name).exists()
     report = (folder / "report.md").read_text()
     assert rule in report
     assert counts(settings) == before
-    assert (name, "quarantined", bad[0].message) in ledger(settings)
+    assert (name, BatchStatus.QUARANTINED, bad[0].message) in ledger_entries(settings)
 
 
 @pytest.mark.parametrize("case", CSV_CASES)
@@ -148,12 +150,12 @@ def test_flagged_rows_load_with_their_flags(warehouse):
     rows[0] = rows[0].replace('"E01', '"W01', 1)  # a Welsh LSOA: flagged, not rejected
     (settings.landing_dir / DEATHS / "civil_registration_deaths_209901.csv").write_text(
         "\n".join([header, *rows]) + "\n")
-    outcome = [o for o in land_source(settings, load_contracts()[DEATHS], ContractValidator())
-               if o.status == "loaded"]
-    assert len(outcome) == 1 and outcome[0].rows_flagged == 1
+    loaded = [b for b in land_all(settings, [load_contracts()[DEATHS]])
+              if b.status is BatchStatus.LOADED]
+    assert len(loaded) == 1 and loaded[0].rows_flagged == 1
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         flags = con.execute(f"select _dq_flags from raw.{DEATHS} where _batch_id = ? and "
-                            "_dq_flags is not null", [outcome[0].batch_id]).fetchall()
+                            "_dq_flags is not null", [loaded[0].batch_id]).fetchall()
     assert flags == [("LSOA_OF_RESIDENCE_CODE:pattern",)]
 
 
@@ -161,17 +163,15 @@ def test_same_file_again_loads_once_and_the_next_month_adds_exactly_its_rows(war
     settings, good = warehouse
     before = counts(settings)
     contract = load_contracts()[DEATHS]
-    assert {o.status for o in land_source(settings, contract, ContractValidator())} \
-        == {"already_loaded"}
+    assert {b.status for b in land_all(settings, [contract])} == {BatchStatus.ALREADY_LOADED}
     shutil.copy(sorted((settings.landing_dir / DEATHS).iterdir())[0],
                 settings.landing_dir / DEATHS / "civil_registration_deaths_copy.csv")
-    statuses = [o.status for o in land_source(settings, contract, ContractValidator())]
-    assert statuses.count("duplicate") == 1
+    statuses = [b.status for b in land_all(settings, [contract])]
+    assert statuses.count(BatchStatus.DUPLICATE) == 1
     assert counts(settings) == before
     shutil.copy(good, settings.landing_dir / DEATHS)
-    added = [o for o in land_source(settings, contract, ContractValidator())
-             if o.status == "loaded"]
-    assert [o.file_name for o in added] == [good.name]
+    added = [b for b in land_all(settings, [contract]) if b.status is BatchStatus.LOADED]
+    assert [b.file_name for b in added] == [good.name]
     assert counts(settings)[DEATHS][0] == before[DEATHS][0] + len(_lines(good)) - 1
 
 
@@ -181,25 +181,12 @@ def test_the_same_content_twice_in_one_delivery_loads_once(warehouse):
     before = counts(settings)
     shutil.copy(good, settings.landing_dir / DEATHS / good.name)
     shutil.copy(good, settings.landing_dir / DEATHS / good.name.replace(".csv", "_resent.csv"))
-    outcomes = {o.file_name: o for o in land_source(settings, load_contracts()[DEATHS],
-                                                    ContractValidator())
-                if o.status != "already_loaded"}
-    assert outcomes[good.name].status == "loaded"
-    resent = outcomes[good.name.replace(".csv", "_resent.csv")]
-    assert resent.status == "duplicate" and outcomes[good.name].batch_id in resent.message
+    batches = {b.file_name: b for b in land_all(settings, [load_contracts()[DEATHS]])
+               if b.status is not BatchStatus.ALREADY_LOADED}
+    assert batches[good.name].status is BatchStatus.LOADED
+    resent = batches[good.name.replace(".csv", "_resent.csv")]
+    assert resent.status is BatchStatus.DUPLICATE and batches[good.name].batch_id in resent.message
     assert counts(settings)[DEATHS][0] == before[DEATHS][0] + len(_lines(good)) - 1
-
-
-KILLABLE = """
-import sys
-import pipelines.ingest.landing as landing
-from pipelines.config import load_settings
-from pipelines.contracts.model import load_contracts
-from pipelines.contracts.validation import ContractValidator
-landing.CHUNK_ROWS = 1000  # commit every few files, so that a kill lands between commits
-landing.land_source(load_settings(), load_contracts()[sys.argv[1]], ContractValidator(),
-                    on_file=lambda outcome: print(outcome.status, flush=True))
-"""
 
 
 def test_a_kill_part_way_leaves_whole_batches_and_a_rerun_completes(ph_env, small_extracts):
@@ -207,21 +194,22 @@ def test_a_kill_part_way_leaves_whole_batches_and_a_rerun_completes(ph_env, smal
     shutil.copytree(small_extracts / source, ph_env.landing_dir / source)
     expected = sum(len(p.read_text().splitlines()) - 1 for p in (ph_env.landing_dir / source)
                    .iterdir())
-    child = subprocess.Popen([sys.executable, "-c", KILLABLE, source], stdout=subprocess.PIPE,
-                             text=True, env=os.environ.copy())
+    child = subprocess.Popen([sys.executable, "-m", "tests.landing.land_in_small_chunks", source],
+                             stdout=subprocess.PIPE, text=True, env=os.environ.copy(),
+                             cwd=PROJECT_ROOT)
     for _ in range(3):  # let three batches commit, then kill -9 in the middle of the rest
-        assert child.stdout.readline().strip() == "loaded"
+        assert child.stdout.readline().strip() == BatchStatus.LOADED
     child.send_signal(signal.SIGKILL)
     child.wait()
 
     with duckdb.connect(str(ph_env.duckdb_path)) as con:
-        loaded = con.execute("select batch_id, rows_loaded from ops.ingest_batches "
-                             "where status = 'loaded'").fetchall()
+        loaded = [(row.batch_id, row.rows_loaded)
+                  for row in ledger.rows(con, status=BatchStatus.LOADED)]
         in_raw = dict(con.execute(f"select _batch_id, count(*) from raw.{source} "
                                   "group by 1").fetchall())
     assert 3 <= len(loaded) < 24
     assert in_raw == dict(loaded)  # every batch whole, nothing without its ledger row
 
-    land_source(ph_env, load_contracts()[source], ContractValidator())
+    land_all(ph_env, [load_contracts()[source]])
     with duckdb.connect(str(ph_env.duckdb_path), read_only=True) as con:
         assert con.execute(f"select count(*) from raw.{source}").fetchone()[0] == expected

@@ -11,9 +11,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
+
+from pipelines.contracts.model import Contract
 
 WEIGHTS = range(10, 1, -1)
 
@@ -57,3 +61,21 @@ def pseudonymise_array(values: pa.Array, key: bytes) -> pa.Array:
 
 def is_valid_array(values: pa.Array) -> pa.Array:
     return pa.array([v is None or nhs_number_is_valid(v) for v in values.to_pylist()], pa.bool_())
+
+
+def register_pseudonymiser(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    """SQL functions that check and replace clear NHS numbers as the file is scanned, so the clear
+    value is never stored, not even in ``landed``. Needs the key only for a feed that has them."""
+    if not any(c.pseudonymise_into for c in contract.columns):
+        return
+    key = load_key()
+    functions: dict[str, tuple[Callable, duckdb.sqltypes.DuckDBPyType]] = {
+        "ph_pseudonym": (lambda values: pseudonymise_array(values, key), duckdb.sqltype("VARCHAR")),
+        "ph_nhs_number_valid": (is_valid_array, duckdb.sqltype("BOOLEAN")),
+    }
+    for name, (function, returns) in functions.items():
+        try:
+            con.remove_function(name)
+        except duckdb.Error:
+            pass
+        con.create_function(name, function, [duckdb.sqltype("VARCHAR")], returns, type="arrow")
