@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed
 # Ephemeral Prefect server per run unless PREFECT_API_URL is set; keep its state in the project.
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+# Its first start on a fresh clone creates the database, which can take longer than Prefect's 20 s.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
 .PHONY: help install browser catalogue run test lint bench lock clean server serve
 
