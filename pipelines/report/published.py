@@ -50,7 +50,10 @@ class Published:
 def read_published(settings: Settings) -> Published:
     manifest = settings.dbt_artifacts_dir / "target" / "manifest.json"
     with connect(settings.duckdb_path, read_only=True) as con:
-        frames = {name: con.execute(f"select * from published.{name}").df() for name in TABLES}
+        # in a fixed order: a table's stored order follows the build's parallelism, and lists in
+        # the text ("A, B and C are above") would otherwise change between identical builds
+        frames = {name: con.execute(f"select * from published.{name} order by all").df()
+                  for name in TABLES}
     return Published(
         indicators=indicator_registry(manifest),
         series=series_registry(manifest),
