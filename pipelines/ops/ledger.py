@@ -35,7 +35,8 @@ class BatchStatus(StrEnum):
 STORED = (BatchStatus.LOADED, BatchStatus.QUARANTINED, BatchStatus.DUPLICATE)
 
 
-def _sql_list(values) -> str:
+def sql_list(values) -> str:
+    """Values (e.g. an enum's members) as a SQL list, for the check constraints."""
     return ", ".join(f"'{value}'" for value in values)
 
 
@@ -50,7 +51,7 @@ create table if not exists ops.ingest_batches (
     rows_read     bigint,
     rows_loaded   bigint,
     rows_flagged  bigint,
-    status        varchar not null check (status in ({_sql_list(STORED)})),
+    status        varchar not null check (status in ({sql_list(STORED)})),
     message       varchar
 );
 """

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ops.ledger import BatchStatus, ensure_ledger
+from pipelines.ops.ledger import BatchStatus, ensure_ledger, sql_list
 from pipelines.warehouse.connection import table_exists
 
 
@@ -31,10 +31,6 @@ class BatchRole(StrEnum):
     PUBLISHED = "published"
 
 
-def _sql_list(enum: type[StrEnum]) -> str:
-    return ", ".join(f"'{member}'" for member in enum)
-
-
 DDL = f"""
 create schema if not exists ops;
 create table if not exists ops.runs (
@@ -42,7 +38,7 @@ create table if not exists ops.runs (
     flow            varchar not null,
     started_at      timestamp not null,
     finished_at     timestamp,
-    status          varchar not null check (status in ({_sql_list(RunStatus)})),
+    status          varchar not null check (status in ({sql_list(RunStatus)})),
     message         varchar,
     full_refresh    boolean,
     files_loaded    integer,
@@ -54,7 +50,7 @@ create table if not exists ops.runs (
 create table if not exists ops.run_batches (
     run_id   varchar not null,
     batch_id varchar not null,
-    role     varchar not null check (role in ({_sql_list(BatchRole)}))
+    role     varchar not null check (role in ({sql_list(BatchRole)}))
 );
 """
 

@@ -2,6 +2,7 @@
 -- GP coded events with the Primary Care Domain cluster of their SNOMED code (ref_clinical_codes);
 -- events whose code is in no cluster the indicators use are left out.
 select
+    events.event_id,
     events.person_id,
     events.event_date,
     codes.cluster_id,

@@ -1,8 +1,8 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period',
           on_schema_change='fail') }}
 -- People registered with an ICS practice and alive on each reporting period's reference dates:
--- mid-year (30 September: the population at risk for rates, as ONS mid-year estimates) and year
--- end (31 March: the snapshot for prevalence and coverage indicators). Address, and so
+-- mid-year (1 October, six months into the financial year: the population at risk for rates)
+-- and year end (31 March: the snapshot for prevalence and coverage indicators). Address, and so
 -- deprivation and area, is the one on the registration open that day (docs/methods.md#breakdowns).
 -- Incremental by period: a monthly refresh rebuilds only the open periods (macro
 -- in_periods_to_build, var open_periods).
