@@ -33,6 +33,17 @@ def _path(name: str, default: Path) -> Path:
     return Path(raw).expanduser().resolve() if raw else default.resolve()
 
 
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name}={os.environ[name]!r}: use 1 or 0")
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -41,6 +52,8 @@ class Settings:
     quarantine_dir: Path
     reports_dir: Path
     dbt_target: str
+    # the board pack's PDF (Chromium prints every page: about half a minute); on unless turned off
+    board_pack_pdf: bool = True
 
     @property
     def synthetic_data(self) -> bool:
@@ -82,6 +95,7 @@ def load_settings() -> Settings:
         quarantine_dir=_path("PH_QUARANTINE_DIR", data_dir / "quarantine"),
         reports_dir=_path("PH_REPORTS_DIR", cwd / "reports" / "output"),
         dbt_target=os.environ.get("PH_TARGET", "dev"),
+        board_pack_pdf=_flag("PH_BOARD_PACK_PDF", True),
     )
     settings.export()
     return settings

@@ -58,12 +58,15 @@ def write_board_pack(settings: Settings, run_id: str | None = None,
     (building / PLOTLY_JS).write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
     for name, text in pages.items():
         (building / name).write_text(text, encoding="utf-8")
-    write_pdf(building / PRINT_PAGE, building / "board-pack.pdf")
+    if settings.board_pack_pdf:
+        write_pdf(building / PRINT_PAGE, building / "board-pack.pdf")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in [PLOTLY_JS, *pages, "board-pack.pdf"]:
         if (building / name).exists():
             os.replace(building / name, out / name)
             written.append(out / name)
+        else:  # no PDF this time (turned off, or no Chromium): never leave last month's beside it
+            (out / name).unlink(missing_ok=True)
     shutil.rmtree(building, ignore_errors=True)
     return [path for path in written if path.name != PLOTLY_JS]

@@ -15,9 +15,10 @@ pytestmark = pytest.mark.e2e
 
 
 def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(ph_env, small_extracts,
-                                                                  prefect_server):
+                                                                  prefect_server, monkeypatch):
     from pipelines.flows.refresh import refresh
 
+    monkeypatch.setenv("PH_BOARD_PACK_PDF", "0")  # the PDF is tested once, in test_board_pack
     files = sorted(small_extracts.glob("*/*.*"))
     last = max(p.stem.rsplit("_", 1)[-1] for p in files)
     held_back = [p for p in files if p.stem.endswith(f"_{last}")]
@@ -41,6 +42,7 @@ def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(ph_env, small_
                         (len(held_back), RunStatus.COMPLETED)]
     assert _latest_month(ph_env) == f"{last[:4]}-{last[4:]}"  # the published series reach it
     assert (ph_env.reports_dir / "index.html").read_text() != first_pack
+    assert not (ph_env.reports_dir / "board-pack.pdf").exists()  # PH_BOARD_PACK_PDF=0 is obeyed
 
 
 def _latest_month(settings) -> str:

@@ -175,9 +175,10 @@ def test_the_run_publishes_a_markdown_summary_artifact(pipeline):
     assert "Extracts landed" in summary and "dbt build" in summary and "index.html" in summary
 
 
-def test_a_second_refresh_changes_nothing(pipeline):
+def test_a_second_refresh_changes_nothing(pipeline, monkeypatch):
     from pipelines.flows.refresh import refresh
 
+    monkeypatch.setenv("PH_BOARD_PACK_PDF", "0")  # the PDF is tested once, in test_board_pack
     settings, _ = pipeline
     before = warehouse_tables(settings)
     state = refresh(return_state=True)

@@ -66,7 +66,7 @@ def test_serve_registers_the_schedule_and_a_run_builds_the_warehouse(prefect_ser
     data = tmp_path / "data"
     shutil.copytree(small_extracts, data / "landing")
     env = {**env, "PREFECT_API_URL": api, "PH_DATA_DIR": str(data),
-           "PH_REPORTS_DIR": str(tmp_path / "reports")}
+           "PH_REPORTS_DIR": str(tmp_path / "reports"), "PH_BOARD_PACK_PDF": "0"}
     log = (tmp_path / "serve.log").open("w")
     serving = subprocess.Popen([str(BIN / "pophealth"), "serve", "--cron", CRON], env=env,
                                stdout=log, stderr=subprocess.STDOUT)

@@ -1,6 +1,8 @@
 import os
 from pathlib import Path
 
+import pytest
+
 from pipelines.config import load_settings
 
 
@@ -25,3 +27,19 @@ def test_relative_overrides_are_resolved_and_exported_for_dbt(tmp_path, monkeypa
     assert os.environ["PH_DUCKDB_PATH"] == str(tmp_path / "elsewhere" / "wh.duckdb")
     assert os.environ["PH_LANDING_DIR"] == str(tmp_path / "drop")
     assert Path(os.environ["DBT_PROFILES_DIR"]).joinpath("profiles.yml").exists()
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, True), ("0", False), ("1", True),
+                                                 ("off", False), (" TRUE ", True)])
+def test_the_board_pack_pdf_is_on_unless_turned_off(value, expected, monkeypatch):
+    if value is None:
+        monkeypatch.delenv("PH_BOARD_PACK_PDF", raising=False)
+    else:
+        monkeypatch.setenv("PH_BOARD_PACK_PDF", value)
+    assert load_settings().board_pack_pdf is expected
+
+
+def test_an_unclear_switch_is_an_error_that_names_it(monkeypatch):
+    monkeypatch.setenv("PH_BOARD_PACK_PDF", "maybe")
+    with pytest.raises(ValueError, match="PH_BOARD_PACK_PDF='maybe'"):
+        load_settings()
