@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                     print("ERROR: a calibration rate is outside its tolerance", file=sys.stderr)
                     return 1
             case "ingest":
-                rejected = [b for b in ingest(args.sources) if b.status is BatchStatus.QUARANTINED]
+                rejected = [b for b in ingest(args.sources) if b.status == BatchStatus.QUARANTINED]
                 if rejected:
                     for batch in rejected:
                         print(f"ERROR: {batch.file_name} quarantined: {batch.message}",

@@ -31,7 +31,7 @@ def land_source_task(contract_id: str, validator: ContractValidator) -> list[Bat
         batches = land_all(settings, [contract], validator,
                            on_file=lambda batch: step(f"{batch.file_name} {batch.status}"))
     for batch in batches:
-        if batch.status is BatchStatus.QUARANTINED:
+        if batch.status == BatchStatus.QUARANTINED:
             print(f"QUARANTINED {batch.file_name}: {batch.message}")
     return batches
 

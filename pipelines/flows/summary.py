@@ -32,7 +32,7 @@ class RunSummary:
         return self._with(BatchStatus.LOADED)
 
     def _with(self, status: BatchStatus) -> list[Batch]:
-        return [b for b in self.batches if b.status is status]
+        return [b for b in self.batches if b.status == status]
 
     def to_markdown(self) -> str:
         lines = [f"# {self.title}", ""]

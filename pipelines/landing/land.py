@@ -64,7 +64,7 @@ def _land_source(settings: Settings, contract: Contract, validator: ContractVali
         for chunk in _chunks(batches):
             _land_chunk(con, settings, contract, validator, chunk)
             for batch in chunk:
-                if batch.status is BatchStatus.DUPLICATE:
+                if batch.status == BatchStatus.DUPLICATE:
                     record(con, batch)
                 on_file(batch)
         drop_landed(con)
@@ -75,7 +75,7 @@ def _land_chunk(con: duckdb.DuckDBPyConnection, settings: Settings, contract: Co
                 validator: ContractValidator, chunk: list[Batch]) -> None:
     """Read, validate, then quarantine or load the chunk's new files (the others are left as
     identified: duplicate or already loaded)."""
-    new = [batch for batch in chunk if batch.status is BatchStatus.IDENTIFIED]
+    new = [batch for batch in chunk if batch.status == BatchStatus.IDENTIFIED]
     if not new:
         return
     read_batches(con, contract, new)
@@ -83,7 +83,7 @@ def _land_chunk(con: duckdb.DuckDBPyConnection, settings: Settings, contract: Co
     for batch in new:
         if batch.findings:
             quarantine_batch(con, batch, settings.quarantine_dir)
-    load(con, contract, [batch for batch in new if batch.status is BatchStatus.VALIDATED])
+    load(con, contract, [batch for batch in new if batch.status == BatchStatus.VALIDATED])
 
 
 def _chunks(batches: list[Batch]) -> Iterator[list[Batch]]:

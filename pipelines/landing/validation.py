@@ -197,7 +197,7 @@ class ContractValidator:
                          batches: list[Batch]) -> None:
         """Validate the batches that were READ into `landed`: each becomes VALIDATED with its
         result and row count, and every reject rule it breaks becomes one of its findings."""
-        read = [b for b in batches if b.status is BatchStatus.READ]
+        read = [b for b in batches if b.status == BatchStatus.READ]
         if not read:
             return
         results = self.validate_landed(con, contract, [b.landed_name for b in read])

@@ -82,10 +82,13 @@ def dbt_command(settings: Settings, args: list[str], project_dir: Path = DBT_PRO
     words = 2 if args[0] == "docs" else 1  # the (sub)command comes before its options
     options = list(args[words:])
     variables = indicator_vars(project_dir)
-    if "--vars" in options:  # the caller's vars win over ours
-        at = options.index("--vars")
-        variables |= yaml.safe_load(options[at + 1])
-        del options[at:at + 2]
+    for at in reversed(range(len(options))):  # the caller's vars win over ours
+        if options[at] == "--vars":
+            variables |= yaml.safe_load(options[at + 1])
+            del options[at:at + 2]
+        elif options[at].startswith("--vars="):
+            variables |= yaml.safe_load(options[at].removeprefix("--vars="))
+            del options[at]
     return [
         *args[:words], "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
         "--target", settings.dbt_target, "--target-path", str(artifacts / "target"),

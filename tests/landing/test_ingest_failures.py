@@ -151,7 +151,7 @@ def test_flagged_rows_load_with_their_flags(warehouse):
     (settings.landing_dir / DEATHS / "civil_registration_deaths_209901.csv").write_text(
         "\n".join([header, *rows]) + "\n")
     loaded = [b for b in land_all(settings, [load_contracts()[DEATHS]])
-              if b.status is BatchStatus.LOADED]
+              if b.status == BatchStatus.LOADED]
     assert len(loaded) == 1 and loaded[0].rows_flagged == 1
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         flags = con.execute(f"select _dq_flags from raw.{DEATHS} where _batch_id = ? and "
@@ -170,7 +170,7 @@ def test_same_file_again_loads_once_and_the_next_month_adds_exactly_its_rows(war
     assert statuses.count(BatchStatus.DUPLICATE) == 1
     assert counts(settings) == before
     shutil.copy(good, settings.landing_dir / DEATHS)
-    added = [b for b in land_all(settings, [contract]) if b.status is BatchStatus.LOADED]
+    added = [b for b in land_all(settings, [contract]) if b.status == BatchStatus.LOADED]
     assert [b.file_name for b in added] == [good.name]
     assert counts(settings)[DEATHS][0] == before[DEATHS][0] + len(_lines(good)) - 1
 
@@ -182,10 +182,10 @@ def test_the_same_content_twice_in_one_delivery_loads_once(warehouse):
     shutil.copy(good, settings.landing_dir / DEATHS / good.name)
     shutil.copy(good, settings.landing_dir / DEATHS / good.name.replace(".csv", "_resent.csv"))
     batches = {b.file_name: b for b in land_all(settings, [load_contracts()[DEATHS]])
-               if b.status is not BatchStatus.ALREADY_LOADED}
-    assert batches[good.name].status is BatchStatus.LOADED
+               if b.status != BatchStatus.ALREADY_LOADED}
+    assert batches[good.name].status == BatchStatus.LOADED
     resent = batches[good.name.replace(".csv", "_resent.csv")]
-    assert resent.status is BatchStatus.DUPLICATE and batches[good.name].batch_id in resent.message
+    assert resent.status == BatchStatus.DUPLICATE and batches[good.name].batch_id in resent.message
     assert counts(settings)[DEATHS][0] == before[DEATHS][0] + len(_lines(good)) - 1
 
 

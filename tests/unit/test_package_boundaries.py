@@ -41,4 +41,5 @@ def test_ops_imports_nothing_that_writes_to_it(upper):
 
 
 def test_the_old_ingest_package_is_gone():
-    assert not (PIPELINES / "ingest").exists()
+    # (a clone that had it may keep an untracked __pycache__ folder: only modules count)
+    assert not list((PIPELINES / "ingest").glob("**/*.py"))

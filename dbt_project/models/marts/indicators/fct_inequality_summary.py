@@ -1,4 +1,4 @@
-"""Inequality summary per indicator, period and area : SII and RII
+"""Inequality summary per indicator, period and area: SII and RII
 with confidence limits by simulation, Q1 and Q5 values, their gap and ratio, and the Core20 share.
 
 A Python model because the limits are simulated (pipelines/statistics/inequality.py, tested against
