@@ -13,6 +13,8 @@ from enum import StrEnum
 
 import duckdb
 
+from pipelines.warehouse.connection import sql_list
+
 
 class BatchStatus(StrEnum):
     """Where a delivered file (a batch) is in its life: identified → read → validated → one of the
@@ -33,11 +35,6 @@ class BatchStatus(StrEnum):
 
 
 STORED = (BatchStatus.LOADED, BatchStatus.QUARANTINED, BatchStatus.DUPLICATE)
-
-
-def sql_list(values) -> str:
-    """Values (e.g. an enum's members) as a SQL list, for the check constraints."""
-    return ", ".join(f"'{value}'" for value in values)
 
 
 DDL = f"""

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ops.ledger import BatchStatus, ensure_ledger, sql_list
-from pipelines.warehouse.connection import table_exists
+from pipelines.ops.ledger import BatchStatus, ensure_ledger
+from pipelines.warehouse.connection import sql_list, table_exists
 
 
 class RunStatus(StrEnum):

@@ -12,6 +12,7 @@ from functools import cache
 import pandas as pd
 
 from pipelines.config import REFERENCE_SEEDS_DIR, dbt_vars
+from pipelines.warehouse.connection import sql_list
 
 
 @cache
@@ -23,10 +24,6 @@ def cluster_codes() -> dict[str, list[int]]:
 
 def code(cluster: str, which: int = 0) -> int:
     return cluster_codes()[cluster][which]
-
-
-def _quoted(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 def icd10_group_sql(column: str, group_id: str) -> str:
@@ -55,11 +52,11 @@ def place_of_death_sql(pod_code: str, establishment_type: str) -> str:
 
 def emergency_admission_sql(admission_method: str) -> str:
     """SQL: an emergency admission method (var emergency_admission_methods)."""
-    return f"{admission_method} in ({_quoted(dbt_vars()['emergency_admission_methods'])})"
+    return f"{admission_method} in ({sql_list(dbt_vars()['emergency_admission_methods'])})"
 
 
 def unplanned_ed_sql(department_type: str, attendance_category: str) -> str:
     """SQL: an unplanned ED attendance (var unplanned_ed), as stg_ecds__attendances flags it."""
     rule = dbt_vars()["unplanned_ed"]
-    return (f"({department_type} in ({_quoted(rule['department_types'])}) and "
+    return (f"({department_type} in ({sql_list(rule['department_types'])}) and "
             f"{attendance_category} <> '{rule['planned_follow_up_category']}')")

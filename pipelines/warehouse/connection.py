@@ -30,3 +30,8 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
             [schema, table],
         ).fetchone()[0]
     )
+
+
+def sql_list(values) -> str:
+    """Values (e.g. an enum's members, a code list) as a SQL list of string literals."""
+    return ", ".join(f"'{value}'" for value in values)
