@@ -8,12 +8,14 @@ writes the contract, the dbt source and staging model, and a fixture; there is n
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from pipelines.config import PROJECT_ROOT
+from pipelines.warehouse.connection import table_exists
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{2,40}$")
 
@@ -126,24 +128,53 @@ def scaffold_source(name: str, file_format: str = "csv", root: Path = PROJECT_RO
     return list(files)
 
 
-def describe_sources() -> list[dict]:
-    """Each source with its contract facts and, when the warehouse can be read, what is loaded."""
+@dataclass(frozen=True)
+class SourceSummary:
+    source: str
+    title: str
+    format: str
+    frequency: str
+    owner: str
+    columns: int
+    files_loaded: int | None  # None: not known (no warehouse, or it could not be read)
+    rows_loaded: int | None
+    files_quarantined: int | None
+    latest_file: str | None
+
+
+@dataclass(frozen=True)
+class SourceListing:
+    sources: list[SourceSummary]
+    note: str | None = None  # why the loaded counts are missing, when they are
+
+
+def describe_sources() -> SourceListing:
+    """Each source with its contract facts and what has been loaded and quarantined, or a note
+    saying why that is not known (no warehouse yet, or another run is writing it)."""
     from pipelines.config import load_settings
     from pipelines.contracts.model import load_contracts
     from pipelines.ops.ledger import SourceLoads, loaded_by_source
 
-    loaded: dict[str, SourceLoads] = {}
     settings = load_settings()
-    if settings.duckdb_path.exists():
+    loaded: dict[str, SourceLoads] | None = None
+    note = None
+    if not settings.duckdb_path.is_file():
+        note = (f"No warehouse at {settings.duckdb_path} yet: nothing has been loaded (`pophealth "
+                "ingest` loads the landing folder).")
+    else:
         try:
             with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-                loaded = loaded_by_source(con)
+                loaded = loaded_by_source(con) if table_exists(con, "ops", "ingest_batches") else {}
         except duckdb.Error:
-            pass  # no ledger yet, or another process holds the warehouse
-    nothing = SourceLoads(0, 0, None)
-    return [{"source": c.id, "title": c.title, "format": c.format, "frequency": c.frequency,
-             "owner": c.owner, "columns": len(c.columns),
-             "files_loaded": loaded.get(c.id, nothing).files,
-             "rows_loaded": loaded.get(c.id, nothing).rows,
-             "latest_file": loaded.get(c.id, nothing).latest_file or ""}
-            for c in load_contracts().values()]
+            note = (f"The warehouse {settings.duckdb_path} could not be read (another run may be "
+                    "writing it): loaded counts not shown.")
+    nothing = SourceLoads(0, 0, None, 0)
+    summaries = []
+    for c in load_contracts().values():
+        mine = None if loaded is None else loaded.get(c.id, nothing)
+        summaries.append(SourceSummary(
+            c.id, c.title, c.format, c.frequency, c.owner, len(c.columns),
+            files_loaded=mine and mine.files, rows_loaded=mine and mine.rows,
+            files_quarantined=mine and mine.files_quarantined,
+            latest_file=mine and mine.latest_file))
+    return SourceListing(summaries, note)

@@ -7,6 +7,7 @@ from pathlib import Path
 from prefect import flow
 
 from pipelines.config import load_settings
+from pipelines.errors import UsageError, storage_error
 from pipelines.synthetic.check import calibration_check, format_checks
 from pipelines.synthetic.generate import (
     DEFAULT_END,
@@ -31,7 +32,12 @@ def demo_data(
     Returns False when a checked rate is outside its tolerance."""
     settings = load_settings()
     target = Path(out_dir).resolve() if out_dir else settings.landing_dir
-    result = generate(target, persons=persons, seed=seed, start=start, end=end, clean=clean)
+    try:
+        result = generate(target, persons=persons, seed=seed, start=start, end=end, clean=clean)
+    except OSError as error:
+        raise storage_error(error, target, "no extract was half-written into the warehouse") or \
+            UsageError(f"cannot write the demo extracts to {target}: {error.strerror or error}") \
+            from None
     for source, rows in result.rows.items():
         print(f"{source}: {len(result.files[source])} monthly files, {rows:,} rows → {target / source}")
     if not check:

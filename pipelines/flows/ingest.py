@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.tasks import exponential_backoff
 
 from pipelines.config import load_settings
 from pipelines.contracts.model import load_contracts
+from pipelines.flows.retries import IO_RETRIES
 from pipelines.landing import land_all
 from pipelines.landing.batch import Batch, BatchStatus
 from pipelines.landing.land import delivered_files
@@ -21,7 +21,7 @@ from pipelines.warehouse.connection import connect
 # committed whole with their ledger rows). The dbt build is never retried. One task per source, so
 # that a retry repeats only the source that failed.
 @task(name="land-source", task_run_name="land {contract_id}", cache_policy=NO_CACHE,
-      retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=10))
+      **IO_RETRIES)
 def land_source_task(contract_id: str, validator: ContractValidator) -> list[Batch]:
     settings = load_settings()
     settings.ensure_dirs()
@@ -51,8 +51,7 @@ def ingest(sources: list[str] | None = None) -> list[Batch]:
     return batches
 
 
-@task(name="data-quality-summary", cache_policy=NO_CACHE, retries=2,
-      retry_delay_seconds=exponential_backoff(backoff_factor=10))
+@task(name="data-quality-summary", cache_policy=NO_CACHE, **IO_RETRIES)
 def data_quality_task() -> int:
     settings = load_settings()
     with connect(settings.duckdb_path) as con:

@@ -8,6 +8,7 @@ message naming the file, rule and column (no traceback), and publishes the same 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
@@ -15,12 +16,14 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
 from pipelines.config import load_settings
+from pipelines.errors import UsageError
 from pipelines.flows.build import dbt_build_task
 from pipelines.flows.ingest import ingest
 from pipelines.flows.report import write_board_pack_task, write_model_docs_task
 from pipelines.flows.summary import RunSummary
-from pipelines.ops import runs
-from pipelines.warehouse.connection import connect
+from pipelines.landing.batch import BatchStatus
+from pipelines.ops import ledger, runs
+from pipelines.warehouse.connection import connect, table_exists
 from pipelines.warehouse.dbt import DbtFailed
 
 
@@ -45,7 +48,33 @@ def _finish(summary: RunSummary, run_id: str):
                              description="Monthly refresh: extracts, dbt build, reports")
     if summary.failure:
         return Failed(message=summary.failure, data=summary)
-    return Completed(message="refresh complete", data=summary)
+    return Completed(message=summary.unchanged or "refresh complete", data=summary)
+
+
+def _nothing_new(summary: RunSummary) -> str | None:
+    """Why there is nothing to rebuild, or None: no file was loaded by this run and every loaded
+    batch is already in the published layer (a build that failed after its files were loaded
+    leaves batches to build)."""
+    if summary.loaded:
+        return None
+    settings = load_settings()
+    with connect(settings.duckdb_path, read_only=True) as con:
+        loaded = ledger.rows(con, status=BatchStatus.LOADED)
+        if not loaded:
+            raise UsageError(f"the landing folder {settings.landing_dir} holds no file to load and "
+                             "nothing has been loaded before: check PH_LANDING_DIR, or write the "
+                             "demo extracts with `pophealth demo-data`")
+        if not all(table_exists(con, "published", t) for t in ("source_batches", "build_info")):
+            return None  # never built (or built before the build time was recorded)
+        built = con.execute("select sum(files_loaded) from published.source_batches").fetchall()
+        built_at = con.execute("select max(built_at_utc) from published.build_info").fetchall()
+    if (built[0][0] or 0) < len(loaded):
+        return None
+    latest = max(loaded, key=lambda row: row.received_at)
+    built_locally = built_at[0][0].replace(tzinfo=UTC).astimezone()  # the ledger's clock is local
+    return (f"no new data since {latest.received_at:%d %B %Y %H:%M} (last file loaded: "
+            f"{latest.file_name}); the warehouse was not rebuilt and the board pack keeps its "
+            f"figures, built {built_locally:%d %B %Y %H:%M}")
 
 
 @flow(name="refresh", log_prints=True)
@@ -60,6 +89,13 @@ def refresh(sources: list[str] | None = None, full_refresh: bool = False):
             "the build and reports were not run. "
             + " | ".join(f"{b.file_name}: {b.message}" for b in summary.quarantined))
         return _finish(summary, run_id)
+    if not full_refresh:
+        unchanged = _nothing_new(summary)
+        if unchanged:
+            summary.unchanged = unchanged
+            if not (load_settings().reports_dir / "index.html").exists():
+                summary.reports = write_board_pack_task()  # from the same figures, stamped as built
+            return _finish(summary, run_id)
     try:
         summary.dbt = dbt_build_task(full_refresh=full_refresh)
     except DbtFailed as failure:

@@ -7,15 +7,14 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
-from prefect.tasks import exponential_backoff
 
 from pipelines.config import load_settings
+from pipelines.flows.retries import IO_RETRIES
 from pipelines.report.board_pack import write_board_pack
 from pipelines.report.model_docs import write_model_docs
 
 
-@task(name="write-board-pack", cache_policy=NO_CACHE, retries=2,
-      retry_delay_seconds=exponential_backoff(backoff_factor=10))
+@task(name="write-board-pack", cache_policy=NO_CACHE, **IO_RETRIES)
 def write_board_pack_task() -> list[Path]:
     # the pack names the run that published it: ops.runs / ops.run_batches trace it to its files
     return write_board_pack(load_settings(), run_id=flow_run.id)
@@ -29,8 +28,7 @@ def report() -> list[Path]:
     return paths
 
 
-@task(name="dbt-docs", cache_policy=NO_CACHE, retries=2,
-      retry_delay_seconds=exponential_backoff(backoff_factor=10))
+@task(name="dbt-docs", cache_policy=NO_CACHE, **IO_RETRIES)
 def write_model_docs_task() -> Path:
     return write_model_docs(load_settings())
 

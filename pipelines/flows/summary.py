@@ -21,6 +21,7 @@ class RunSummary:
     dbt_nodes_failed: list[str] = field(default_factory=list)
     reports: list[Path] = field(default_factory=list)
     failure: str | None = None
+    unchanged: str | None = None  # why nothing was rebuilt (no new data), when nothing was
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -36,7 +37,12 @@ class RunSummary:
 
     def to_markdown(self) -> str:
         lines = [f"# {self.title}", ""]
-        lines.append("**Status: FAILED** — " + self.failure if self.failure else "**Status: OK**")
+        if self.failure:
+            lines.append("**Status: FAILED** — " + self.failure)
+        elif self.unchanged:
+            lines.append("**Status: NO NEW DATA** — " + self.unchanged)
+        else:
+            lines.append("**Status: OK**")
         lines.append("")
         if self.batches:
             lines += ["## Extracts landed", "", "| source | files loaded | rows loaded | rows flagged "

@@ -75,6 +75,7 @@ class SourceLoads:
     files: int
     rows: int
     latest_file: str | None
+    files_quarantined: int = 0
 
 
 def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
@@ -125,9 +126,13 @@ def rows(con: duckdb.DuckDBPyConnection, source: str | None = None,
 
 
 def loaded_by_source(con: duckdb.DuckDBPyConnection) -> dict[str, SourceLoads]:
-    """Per source: files loaded, their rows and the latest file name (names carry the month)."""
+    """Per source: files loaded, their rows, the latest file name (names carry the month) and the
+    files quarantined."""
     found = con.execute(
-        "select source, count(*), sum(rows_loaded), max(file_name) from ops.ingest_batches "
-        "where status = ? group by 1", [BatchStatus.LOADED.value]).fetchall()
-    return {source: SourceLoads(files, int(rows or 0), latest)
-            for source, files, rows, latest in found}
+        "select source, count(*) filter (where status = ?), "
+        "coalesce(sum(rows_loaded) filter (where status = ?), 0), "
+        "max(file_name) filter (where status = ?), count(*) filter (where status = ?) "
+        "from ops.ingest_batches group by 1",
+        [BatchStatus.LOADED.value] * 3 + [BatchStatus.QUARANTINED.value]).fetchall()
+    return {source: SourceLoads(files, int(rows), latest, quarantined)
+            for source, files, rows, latest, quarantined in found}

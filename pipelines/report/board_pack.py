@@ -32,7 +32,7 @@ def render_pack(pub: Published, layout: Layout, run_id: str | None = None,
                      set(pub.values["indicator_id"]), set(pub.monthly["indicator_id"]))
     trust = trust_panel(pub, layout, run_id, synthetic=synthetic)
     subtitle = (f"Nottingham and Nottinghamshire Integrated Care Partnership board pack · data "
-                f"period {pub.data_period} · refreshed {pub.refreshed_at:%d %B %Y %H:%M}")
+                f"period {pub.data_period} · figures built {pub.built_at:%d %B %Y %H:%M}")
     bodies = {}
     with progress("writing the board pack", len(layout.pages)) as step:
         for p in layout.pages:

@@ -4,18 +4,21 @@ disclosure control) plus the indicator and series registry from dbt's manifest."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from pipelines.config import Settings
 from pipelines.disclosure import load_policy
+from pipelines.errors import UsageError
 from pipelines.report.registry import indicator_registry, series_registry
-from pipelines.warehouse.connection import connect
+from pipelines.warehouse.connection import connect, table_exists
 
 # the disclosure policy the pack quotes (dbt_project.yml vars.disclosure: never retyped here)
 POLICY = load_policy()
 
+UK_TIME = ZoneInfo("Europe/London")
 TABLES = ("indicator_values", "inequality_summary", "monthly_activity", "data_quality",
           "source_batches", "lsoa_deprivation")
 
@@ -30,7 +33,7 @@ class Published:
     data_quality: pd.DataFrame
     source_batches: pd.DataFrame
     lsoa_deprivation: pd.DataFrame
-    refreshed_at: datetime
+    built_at: datetime  # when dbt built the published layer, UK time
 
     @property
     def latest_period(self) -> str:
@@ -50,6 +53,10 @@ class Published:
 def read_published(settings: Settings) -> Published:
     manifest = settings.dbt_artifacts_dir / "target" / "manifest.json"
     with connect(settings.duckdb_path, read_only=True) as con:
+        if not table_exists(con, "published", "build_info") or not manifest.is_file():
+            raise UsageError(f"the warehouse {settings.duckdb_path} has no published layer yet: "
+                             "build it with `pophealth build` (or `pophealth refresh`)")
+        built_at_utc = con.execute("select built_at_utc from published.build_info").fetchall()[0][0]
         # in a fixed order: a table's stored order follows the build's parallelism, and lists in
         # the text ("A, B and C are above") would otherwise change between identical builds
         frames = {name: con.execute(f"select * from published.{name} order by all").df()
@@ -63,5 +70,5 @@ def read_published(settings: Settings) -> Published:
         data_quality=frames["data_quality"],
         source_batches=frames["source_batches"],
         lsoa_deprivation=frames["lsoa_deprivation"],
-        refreshed_at=datetime.now(),
+        built_at=built_at_utc.replace(tzinfo=UTC).astimezone(UK_TIME),
     )

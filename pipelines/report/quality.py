@@ -75,8 +75,8 @@ def trust_panel(pub: Published, layout: Layout, run_id: str | None = None,
         if weak else "Completeness and validity were at least 95% in every month.",
     ] + (["These figures come from synthetic demo extracts, not patient data."] if synthetic else [])
     return (f'<aside class="trust" aria-label="About these figures"><strong>Data period</strong> '
-            f"{esc(pub.data_period)} · <strong>Refreshed</strong> "
-            f"{pub.refreshed_at:%d %B %Y %H:%M}"
+            f"{esc(pub.data_period)} · <strong>Figures built</strong> "
+            f"{pub.built_at:%d %B %Y %H:%M}"
             + (f" by run {esc(run_id)} (ops.runs; its batches in ops.run_batches)" if run_id else "")
             + f" · figures after disclosure control only ({esc(POLICY.in_words())})."
             "<br><strong>Source batches"

@@ -29,6 +29,9 @@ from pipelines.synthetic.quirks import SourceRoles, delivery_months, inject
 from pipelines.synthetic.social_care import care_home_reference, social_care_extract
 
 DEFAULT_PERSONS = 120_000  # a 10% sample of the ICS; 1,200,000 is the whole ICS
+# Below this some feed gets no rows in some month and the generator fails (measured: 300 people
+# over six years fails, 500 works); the command line refuses fewer.
+MIN_PERSONS = 1_000
 DEFAULT_SEED = 20230401
 DEFAULT_START, DEFAULT_END = "2019-04", "2025-03"
 

@@ -58,7 +58,7 @@ def test_the_readers_give_back_what_was_written():
         assert ledger.seen_files(con) == {("gp_events", "b1.csv", "b1" * 4),
                                           ("gp_events", "b3.csv", "b3" * 4)}
         assert ledger.loaded_hashes(con) == {("gp_events", "b1" * 4): "b1"}
-        assert ledger.loaded_by_source(con) == {"gp_events": ledger.SourceLoads(1, 10, "b1.csv")}
+        assert ledger.loaded_by_source(con) == {"gp_events": ledger.SourceLoads(1, 10, "b1.csv", 1)}
 
 
 def test_dbt_filters_name_only_statuses_the_ledger_stores():

@@ -1,39 +1,67 @@
-"""``pophealth``: the command line. Each subcommand runs the same Prefect flow a schedule would run.
-
-Exit codes: 0 success; 1 the run failed (a quarantined extract, a failed dbt build) with the reason
-printed; 2 a usage error.
-"""
+"""The ``pophealth`` command line's arguments: one subparser per command, with its help."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
+import re
 
-from pipelines.synthetic.generate import DEFAULT_END, DEFAULT_PERSONS, DEFAULT_SEED, DEFAULT_START
+from pipelines.synthetic.generate import (
+    DEFAULT_END,
+    DEFAULT_PERSONS,
+    DEFAULT_SEED,
+    DEFAULT_START,
+    MIN_PERSONS,
+)
 
-# Quiet, local-first Prefect defaults; an explicit environment always wins.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
-def _parser() -> argparse.ArgumentParser:
+def month(text: str) -> str:
+    """A YYYY-MM month (argparse turns the ValueError into a usage error, exit 2)."""
+    if not MONTH.match(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month: use YYYY-MM, e.g. 2024-03")
+    return text
+
+
+def persons(text: str) -> int:
+    number = int(text.replace(",", "").replace("_", ""))
+    if number < MIN_PERSONS:
+        raise argparse.ArgumentTypeError(f"{number:,} is too few: the demo needs at least "
+                                         f"{MIN_PERSONS:,} people for every feed to have rows")
+    return number
+
+
+def seed(text: str) -> int:
+    number = int(text)
+    if number < 0:
+        raise argparse.ArgumentTypeError("the seed must be 0 or more")
+    return number
+
+
+def _debug_option(parser: argparse.ArgumentParser, default=False) -> None:
+    parser.add_argument("--debug", action="store_true", default=default,
+                        help="on an error, print the full traceback and Prefect's log of it")
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pophealth",
         description="Population health analytics pipeline for the Nottingham and Nottinghamshire "
         "ICS. Paths come from PH_DATA_DIR, PH_DUCKDB_PATH, PH_LANDING_DIR and PH_REPORTS_DIR.",
     )
+    _debug_option(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo-data", help="write synthetic demo extracts to the landing folder",
                                description="Write deterministic synthetic extracts, one file per "
                                "source per month, in the format each feed arrives in.")
-    demo.add_argument("--persons", type=int, default=DEFAULT_PERSONS,
+    demo.add_argument("--persons", type=persons, default=DEFAULT_PERSONS,
                       help=f"people alive at the start (default {DEFAULT_PERSONS:,}; "
                       "1,200,000 is the whole ICS)")
-    demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, "
+    demo.add_argument("--seed", type=seed, default=DEFAULT_SEED, help="random seed (same seed, "
                       "same files)")
-    demo.add_argument("--start", default=DEFAULT_START, help="first month, YYYY-MM")
-    demo.add_argument("--end", default=DEFAULT_END, help="last month, YYYY-MM")
+    demo.add_argument("--start", type=month, default=DEFAULT_START, help="first month, YYYY-MM")
+    demo.add_argument("--end", type=month, default=DEFAULT_END, help="last month, YYYY-MM")
     demo.add_argument("--out", default=None, help="output folder (default: PH_LANDING_DIR)")
     demo.add_argument("--clean", action="store_true",
                       help="inject no data-quality problems (default: realistic rates, see "
@@ -72,9 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the refresh on a schedule from a Prefect server",
                                 description="Register the monthly refresh as a deployment with a "
                                 "cron schedule on the Prefect server named by PREFECT_API_URL and "
-                                "keep serving it (scheduled and manually triggered runs).")
+                                "keep serving it (scheduled and manually triggered runs). "
+                                "To trigger a run from another shell, `prefect deployment run "
+                                "refresh/monthly-refresh` needs PREFECT_API_URL set there too.")
     serve.add_argument("--cron", default=None, help="cron schedule (default PH_REFRESH_CRON or "
                        "'0 6 3 * *', 06:00 on the 3rd of each month)")
+    serve.add_argument("--timezone", default=None, help="time zone of the schedule (default "
+                       "PH_REFRESH_TIMEZONE or Europe/London)")
     serve.add_argument("--source", action="append", dest="sources",
                        help="only land this source (repeatable); default all")
     serve.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
@@ -94,81 +126,8 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("name", help="snake_case source name (landing folder and raw table)")
     new.add_argument("--format", choices=["csv", "parquet"], default="csv",
                      help="how the feed's files arrive")
+    # `--debug` also after the command (`pophealth build --debug`); SUPPRESS keeps a subparser
+    # from resetting the value given before the command
+    for sub in [*commands.choices.values(), *source_commands.choices.values()]:
+        _debug_option(sub, default=argparse.SUPPRESS)
     return parser
-
-
-def _sources(args) -> None:
-    from pipelines.sources import describe_sources, scaffold_source
-
-    if args.sources_command == "new":
-        for path in scaffold_source(args.name, args.format):
-            print(f"created {path}")
-        print("next: edit the contract's columns, then follow docs/adding-a-source.md")
-        return
-    rows = describe_sources()
-    print(f"{'source':28} {'format':8} {'files':>5} {'rows':>11}  owner")
-    for r in rows:
-        print(f"{r['source']:28} {r['format']:8} {r['files_loaded']:5} {r['rows_loaded']:11,}  "
-              f"{r['owner']}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "sources":  # no flow: a look-up and a scaffold
-        try:
-            _sources(args)
-        except (ValueError, FileExistsError) as error:
-            print(f"ERROR: {error}", file=sys.stderr)
-            return 1
-        return 0
-    # Imported here so that `--help` stays fast (Prefect and dbt take seconds to import).
-    from pipelines.flows.build import build
-    from pipelines.flows.demo_data import demo_data
-    from pipelines.flows.ingest import ingest
-    from pipelines.flows.refresh import refresh
-    from pipelines.flows.report import docs, report
-    from pipelines.landing.batch import BatchStatus
-
-    try:
-        match args.command:
-            case "demo-data":
-                if not demo_data(out_dir=args.out, persons=args.persons, seed=args.seed,
-                                 start=args.start, end=args.end, clean=args.clean,
-                                 check=args.check):
-                    print("ERROR: a calibration rate is outside its tolerance", file=sys.stderr)
-                    return 1
-            case "ingest":
-                rejected = [b for b in ingest(args.sources) if b.status == BatchStatus.QUARANTINED]
-                if rejected:
-                    for batch in rejected:
-                        print(f"ERROR: {batch.file_name} quarantined: {batch.message}",
-                              file=sys.stderr)
-                    return 1
-            case "build":
-                build(select=args.select, full_refresh=args.full_refresh)
-            case "report":
-                report()
-            case "docs":
-                docs()
-            case "serve":
-                from pipelines.flows.serve import NoServer, serve_refresh
-
-                try:
-                    serve_refresh(args.cron, args.sources, args.full_refresh, args.name)
-                except NoServer as error:
-                    print(f"ERROR: {error}", file=sys.stderr)
-                    return 2
-            case "refresh":
-                state = refresh(sources=args.sources, full_refresh=args.full_refresh,
-                                return_state=True)
-                if state.is_failed():
-                    print(f"ERROR: {state.message}", file=sys.stderr)
-                    return 1
-    except Exception as error:  # a clear one-line reason; the Prefect log has the details
-        print(f"ERROR: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
