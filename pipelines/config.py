@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.errors import UsageError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 CONTRACTS_DIR = PROJECT_ROOT / "data_contracts"
@@ -41,7 +43,7 @@ def _flag(name: str, default: bool) -> bool:
         return True
     if raw in ("0", "false", "no", "off"):
         return False
-    raise ValueError(f"{name}={os.environ[name]!r}: use 1 or 0")
+    raise UsageError(f"{name}={os.environ[name]!r}: use 1 or 0")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.config import load_settings
+from pipelines.errors import UsageError
 
 
 def test_defaults_are_absolute_and_relative_to_the_working_directory(tmp_path, monkeypatch):
@@ -41,5 +42,5 @@ def test_the_board_pack_pdf_is_on_unless_turned_off(value, expected, monkeypatch
 
 def test_an_unclear_switch_is_an_error_that_names_it(monkeypatch):
     monkeypatch.setenv("PH_BOARD_PACK_PDF", "maybe")
-    with pytest.raises(ValueError, match="PH_BOARD_PACK_PDF='maybe'"):
+    with pytest.raises(UsageError, match="PH_BOARD_PACK_PDF='maybe'"):
         load_settings()
