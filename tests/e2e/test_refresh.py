@@ -181,9 +181,15 @@ def test_a_second_refresh_changes_nothing(pipeline, monkeypatch):
     monkeypatch.setenv("PH_BOARD_PACK_PDF", "0")  # the PDF is tested once, in test_board_pack
     settings, _ = pipeline
     before = warehouse_tables(settings)
+    pack = settings.reports_dir / "index.html"
+    written = pack.stat().st_mtime_ns
     state = refresh(return_state=True)
     assert state.is_completed(), state.message
+    # no new file: said so, nothing rebuilt, and the pack not re-stamped as refreshed
+    assert state.message.startswith("no new data since"), state.message
+    assert "the warehouse was not rebuilt" in state.message
     assert warehouse_tables(settings) == before
+    assert pack.stat().st_mtime_ns == written
 
 
 def test_a_malformed_extract_is_quarantined_and_changes_no_table(pipeline, capsys):

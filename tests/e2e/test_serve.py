@@ -1,5 +1,8 @@
 """`pophealth serve` against a real Prefect server started on loopback: the deployment is registered
-with its cron schedule, a run of it executes in the serving process and builds the warehouse."""
+with its cron schedule in UK time, and a run of it executes in the serving process.
+
+The run is given a warehouse already built from its landing folder (the session's), so it finds no
+new data and only writes the missing board pack: the build itself is tested by test_refresh."""
 
 from __future__ import annotations
 
@@ -60,11 +63,12 @@ def prefect_server(tmp_path):
         log.close()
 
 
-def test_serve_registers_the_schedule_and_a_run_builds_the_warehouse(prefect_server, tmp_path,
-                                                                       small_extracts):
+def test_serve_registers_the_schedule_and_a_triggered_run_completes(prefect_server, tmp_path,
+                                                                    built_warehouse):
     api, env = prefect_server
+    built, _ = built_warehouse
     data = tmp_path / "data"
-    shutil.copytree(small_extracts, data / "landing")
+    shutil.copytree(built.data_dir, data)
     env = {**env, "PREFECT_API_URL": api, "PH_DATA_DIR": str(data),
            "PH_REPORTS_DIR": str(tmp_path / "reports"), "PH_BOARD_PACK_PDF": "0"}
     log = (tmp_path / "serve.log").open("w")
@@ -72,7 +76,8 @@ def test_serve_registers_the_schedule_and_a_run_builds_the_warehouse(prefect_ser
                                stdout=log, stderr=subprocess.STDOUT)
     try:
         deployment = _wait(lambda: _deployment(api), 120, "the deployment to be registered")
-        assert [s["schedule"]["cron"] for s in deployment["schedules"]] == [CRON]
+        assert [(s["schedule"]["cron"], s["schedule"]["timezone"])
+                for s in deployment["schedules"]] == [(CRON, "Europe/London")]
         # a loaded machine can make the server's SQLite busy for a moment (503): try again
         created = _wait(lambda: _ok(httpx.post, f"{api}/deployments/{deployment['id']}/"
                                     "create_flow_run", json={}), 120, "a flow run to be created")
@@ -85,7 +90,9 @@ def test_serve_registers_the_schedule_and_a_run_builds_the_warehouse(prefect_ser
         log.close()
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from published.indicator_values").fetchone()[0] > 0
-        assert [run.status for run in runs(con, run_id)] == [RunStatus.COMPLETED]
+        [run] = runs(con, run_id)
+    assert run.status == RunStatus.COMPLETED and run.files_loaded == 0
+    assert "no new data since" in (tmp_path / "serve.log").read_text()
     assert (tmp_path / "reports" / "index.html").exists()
 
 
