@@ -32,6 +32,7 @@ def pipeline(tmp_path_factory, small_extracts, prefect_server):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PH_DATA_DIR", str(root / "data"))
         mp.setenv("PH_REPORTS_DIR", str(root / "reports"))
+        mp.setenv("PH_BOARD_PACK_PDF", "0")  # the PDF is tested once, in test_board_pack
         for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR"):
             mp.delenv(name, raising=False)
         settings = load_settings()
@@ -175,10 +176,9 @@ def test_the_run_publishes_a_markdown_summary_artifact(pipeline):
     assert "Extracts landed" in summary and "dbt build" in summary and "index.html" in summary
 
 
-def test_a_second_refresh_changes_nothing(pipeline, monkeypatch):
+def test_a_second_refresh_changes_nothing(pipeline):
     from pipelines.flows.refresh import refresh
 
-    monkeypatch.setenv("PH_BOARD_PACK_PDF", "0")  # the PDF is tested once, in test_board_pack
     settings, _ = pipeline
     before = warehouse_tables(settings)
     pack = settings.reports_dir / "index.html"
