@@ -127,7 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     from pipelines.flows.ingest import ingest
     from pipelines.flows.refresh import refresh
     from pipelines.flows.report import docs, report
-    from pipelines.landing.batch import BatchStatus
 
     try:
         match args.command:
@@ -138,11 +137,10 @@ def main(argv: list[str] | None = None) -> int:
                     print("ERROR: a calibration rate is outside its tolerance", file=sys.stderr)
                     return 1
             case "ingest":
-                rejected = [b for b in ingest(args.sources) if b.status == BatchStatus.QUARANTINED]
-                if rejected:
-                    for batch in rejected:
-                        print(f"ERROR: {batch.file_name} quarantined: {batch.message}",
-                              file=sys.stderr)
+                ingested = ingest(args.sources)
+                for problem in ingested.problems():
+                    print(f"ERROR: {problem}", file=sys.stderr)
+                if ingested.failed:
                     return 1
             case "build":
                 build(select=args.select, full_refresh=args.full_refresh)

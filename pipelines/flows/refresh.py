@@ -53,12 +53,13 @@ def refresh(sources: list[str] | None = None, full_refresh: bool = False):
     summary = RunSummary(title="Monthly refresh")
     run_id = str(flow_run.id or uuid.uuid4())
     _start(run_id, full_refresh)
-    summary.batches = ingest(sources)
-    if summary.quarantined:
+    ingested = ingest(sources)
+    summary.batches = ingested.batches
+    if ingested.failed:
         summary.failure = (
-            f"{len(summary.quarantined)} extract(s) broke their data contract and were quarantined; "
-            "the build and reports were not run. "
-            + " | ".join(f"{b.file_name}: {b.message}" for b in summary.quarantined))
+            f"{len(ingested.refused)} extract(s) refused (quarantined, or gone before they could be) "
+            f"and {len(ingested.unexpected)} unexpected entry(ies) in the landing folder; the build "
+            "and reports were not run. " + " | ".join(ingested.problems()))
         return _finish(summary, run_id)
     try:
         summary.dbt = dbt_build_task(full_refresh=full_refresh)
