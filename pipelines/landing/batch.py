@@ -38,6 +38,7 @@ class Batch:
     status: BatchStatus = BatchStatus.IDENTIFIED
     rows_hint: int = 0  # rows expected, to size chunks before the file is read
     delivery_seq: int | None = None  # its place in the order of deliveries (new files only)
+    folder: tuple[int, int] | None = None  # (device, inode) of the source folder it was listed in
     facts: FileFacts | None = None  # what hashing its bytes said (None: refused unread)
     schema: FileSchema | None = None  # its columns, once its header has been read
     validation: ValidationResult | None = None

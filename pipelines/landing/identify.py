@@ -118,4 +118,4 @@ def identify(contract: Contract, entry: paths.Entry, seen: set[tuple[str, str, s
 
 def _batch(contract: Contract, entry: paths.Entry, sha256: str) -> Batch:
     return Batch(contract.id, entry.path, sha256, batch_id_for(contract.id, entry.name, sha256),
-                 datetime.now())
+                 datetime.now(), folder=entry.folder)

@@ -57,28 +57,41 @@ _KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket",
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What identifies the file that was hashed; a file that no longer matches it has changed."""
+    """What identifies the file that was hashed, and the folder it was listed in; a file that no
+    longer matches it has changed (or its folder was swapped for a link)."""
 
     device: int
     inode: int
     size: int
     modified_ns: int
+    folder: tuple[int, int]  # the source folder's device and inode
 
     @classmethod
-    def of(cls, status: os.stat_result) -> Fingerprint:
-        return cls(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+    def of(cls, status: os.stat_result, folder: tuple[int, int]) -> Fingerprint:
+        return cls(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, folder)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A directory entry of a source folder, as listed (its own status: a link is not followed)."""
+    """A directory entry of a source folder, as listed (its own status: a link is not followed),
+    and the identity (device, inode) of the folder it was listed in."""
 
     path: Path
     status: os.stat_result
+    folder: tuple[int, int]
+
+    @classmethod
+    def of(cls, path: Path) -> Entry:
+        """The entry for one path, as listing its folder would give it."""
+        return cls(path, path.lstat(), _identity(path.parent.lstat()))
 
     @property
     def name(self) -> str:
         return self.path.name
+
+
+def _identity(status: os.stat_result) -> tuple[int, int]:
+    return status.st_dev, status.st_ino
 
 
 def display_name(name: str) -> str:
@@ -104,20 +117,29 @@ def source_entries(landing_dir: Path, source: str) -> list[Entry]:
     folders), in name order, which is delivery order. None when the source folder is missing or is
     not a real folder (a link to one is reported by ``unexpected_entries``, never followed)."""
     folder = landing_dir / source
-    try:
-        if not stat.S_ISDIR(folder.lstat().st_mode):
-            return []
+    try:  # opened without following a link: a link in its place is listed as nothing
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except FileNotFoundError:
         return []
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENOTDIR):
+            return []
+        raise UsageError(f"source folder {folder} cannot be listed: "
+                         f"{os.strerror(error.errno or 0).lower()}") from None
     entries = []
-    with os.scandir(folder) as listing:
-        for item in listing:
-            if item.is_dir(follow_symlinks=False):
-                continue
-            try:
-                entries.append(Entry(Path(item.path), item.stat(follow_symlinks=False)))
-            except FileNotFoundError:  # gone since the listing: nothing to land
-                continue
+    try:
+        identity = _identity(os.fstat(descriptor))
+        with os.scandir(descriptor) as listing:
+            for item in listing:
+                if item.is_dir(follow_symlinks=False):
+                    continue
+                try:
+                    status = item.stat(follow_symlinks=False)
+                except FileNotFoundError:  # gone since the listing: nothing to land
+                    continue
+                entries.append(Entry(folder / item.name, status, identity))
+    finally:
+        os.close(descriptor)
     return sorted(entries, key=lambda entry: entry.name)
 
 
@@ -153,22 +175,32 @@ def open_regular(entry: Entry) -> tuple[BinaryIO, Fingerprint]:
                           ) from None
         raise
     status = os.fstat(descriptor)
-    listed = entry.status
     if not stat.S_ISREG(status.st_mode) or status.st_nlink > 1 or \
-            (status.st_dev, status.st_ino) != (listed.st_dev, listed.st_ino):
+            _identity(status) != _identity(entry.status) or not same_folder(entry.path, entry.folder):
         os.close(descriptor)
         raise Refused(Finding(CHANGED, None, None, "replaced after it was listed"))
-    return os.fdopen(descriptor, "rb"), Fingerprint.of(status)
+    return os.fdopen(descriptor, "rb"), Fingerprint.of(status, entry.folder)
+
+
+def same_folder(path: Path, folder: tuple[int, int]) -> bool:
+    """Whether the path's folder is still the real folder it was listed in (not a link to another)."""
+    try:
+        status = path.parent.lstat()
+    except FileNotFoundError:
+        return False
+    return stat.S_ISDIR(status.st_mode) and _identity(status) == folder
 
 
 def unchanged(path: Path, fingerprint: Fingerprint) -> bool:
-    """Whether the path is still the regular file that was hashed (same inode, size, time)."""
+    """Whether the path is still the regular file that was hashed (same inode, size, time, in the
+    same folder)."""
     try:
         status = path.lstat()
     except FileNotFoundError:
         return False
     return stat.S_ISREG(status.st_mode) and status.st_nlink == 1 and \
-        Fingerprint.of(status) == fingerprint
+        same_folder(path, fingerprint.folder) and \
+        Fingerprint.of(status, fingerprint.folder) == fingerprint
 
 
 def unexpected_entries(landing_dir: Path, contracts: Iterable[Contract]) -> list[str]:

@@ -25,7 +25,7 @@ import duckdb
 from pipelines.errors import storage_error
 from pipelines.landing.batch import Batch, BatchStatus, record
 from pipelines.landing.findings import REDACTED, Finding
-from pipelines.landing.paths import display_name
+from pipelines.landing.paths import display_name, same_folder
 
 __all__ = ["REDACTED", "Finding", "quarantine_batch", "quarantine_file"]
 
@@ -107,14 +107,16 @@ def quarantine_batch(con: duckdb.DuckDBPyConnection, batch: Batch, quarantine_ro
     """Move a batch that has findings to quarantine with its report, and record it in the ledger.
     A file gone in the meantime ends REFUSED (nothing to move or record); a full disk or a folder
     that cannot be written is a StorageError."""
+    if batch.folder and not same_folder(batch.path, batch.folder):  # moving would move another file
+        _refused(batch, "its source folder was replaced while it was landed, so it was left where "
+                        "it is")
+        return
     try:
         batch.quarantine_path = quarantine_file(batch.path, batch.source, batch.batch_id,
                                                 quarantine_root, batch.findings,
                                                 read=batch.facts is not None)
     except FileNotFoundError:
-        batch.status = BatchStatus.REFUSED
-        batch.message = "; ".join(f.describe() for f in batch.findings) + \
-            "; gone from the landing folder before it could be quarantined"
+        _refused(batch, "gone from the landing folder before it could be quarantined")
         return
     except OSError as error:
         storage = storage_error(error, quarantine_root, "no file was loaded; the file is still in "
@@ -125,3 +127,9 @@ def quarantine_batch(con: duckdb.DuckDBPyConnection, batch: Batch, quarantine_ro
     batch.status = BatchStatus.QUARANTINED
     batch.message = "; ".join(f.describe() for f in batch.findings)
     record(con, batch)
+
+
+def _refused(batch: Batch, why: str) -> None:
+    """Refused, but not moved to quarantine (nor recorded: there is no file there to record)."""
+    batch.status = BatchStatus.REFUSED
+    batch.message = "; ".join([*(f.describe() for f in batch.findings), why])

@@ -33,7 +33,7 @@ class BatchStatus(StrEnum):
     QUARANTINED = "quarantined"
     DUPLICATE = "duplicate"  # same content as a batch already held, under another file name
     ALREADY_LOADED = "already_loaded"  # this very file is in the ledger: nothing to do
-    REFUSED = "refused"  # refused but not in quarantine: it was gone before it could be read
+    REFUSED = "refused"  # refused, but not in quarantine: it went away, or its folder was replaced
 
     @property
     def stored(self) -> bool:

@@ -103,3 +103,32 @@ def test_a_chunk_that_fails_is_landed_file_by_file_and_each_failure_named(ph_env
         assert (batch.quarantine_path / batch.path.name).exists()
     with duckdb.connect(str(ph_env.duckdb_path), read_only=True) as con:
         assert con.execute(f"select count(*) from raw.{contract.id}").fetchone()[0] == 0
+
+
+def test_a_source_folder_swapped_for_a_link_mid_landing_is_not_read_or_moved(ph_env, small_extracts,
+                                                                           monkeypatch, tmp_path):
+    """After the files were hashed, the source folder is replaced by a link to a folder outside the
+    landing folder holding files of the same names: none of them is read, moved or loaded."""
+    folder = ph_env.landing_dir / DEATHS
+    folder.mkdir(parents=True)
+    files = sorted((small_extracts / DEATHS).iterdir())[:3]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for path in files:
+        shutil.copy(path, folder)
+        (outside / path.name).write_text(path.read_text().replace("ONS_CIVIL_REGISTRATION", MARKER))
+    monkeypatch.setattr(land, "CHUNK_ROWS", 1)
+
+    def swap(batch):
+        if batch.file_name == files[0].name:
+            folder.rename(tmp_path / "moved_away")
+            folder.symlink_to(outside)
+
+    batches = land_all(ph_env, [load_contracts()[DEATHS]], on_file=swap)
+    assert [b.status for b in batches] == [BatchStatus.LOADED] + [BatchStatus.REFUSED] * 2
+    assert all("rule 'changed_during_landing'" in b.message and "left where it is" in b.message
+               for b in batches[1:])
+    assert sorted(p.name for p in outside.iterdir()) == [p.name for p in files]  # none moved
+    with duckdb.connect(str(ph_env.duckdb_path), read_only=True) as con:
+        assert con.execute(f"select count(*) from raw.{DEATHS} r where cast(r as varchar) like ?",
+                           [f"%{MARKER}%"]).fetchone()[0] == 0

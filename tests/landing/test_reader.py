@@ -35,7 +35,7 @@ def con():
 
 
 def _schema(con, path, contract):
-    facts = read_facts(Entry(path, path.lstat()), contract)
+    facts = read_facts(Entry.of(path), contract)
     precheck(facts, contract)
     return file_schema(con, path, facts, contract), facts
 
