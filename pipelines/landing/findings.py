@@ -70,6 +70,7 @@ def refused(rule: str, detail: str, column: str | None = None, count: int | None
     return Refused(Finding(rule, column, count, detail))
 
 
+WITHHELD = "its message is withheld: it can quote the file"
 # What DuckDB's messages say, recognised by fixed phrases; only the numbers are kept.
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
 _COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
@@ -101,8 +102,8 @@ def describe_duckdb_error(error: BaseException) -> str:
         if phrase in lowered:
             return prefix + meaning
     kind = type(error).__name__.removesuffix("Exception")
-    kind = "" if kind == "Error" else f" ({kind})"
-    return f"{prefix}DuckDB could not read it{kind}; its message is withheld, as it can quote the file"
+    kind = "" if kind == "Error" else f" {kind}"
+    return f"{prefix}DuckDB{kind} error ({WITHHELD})"
 
 
 def describe_os_error(error: OSError) -> str:
@@ -137,5 +138,4 @@ def finding_for_error(error: BaseException, rule: str, where: Path, unchanged: s
     if isinstance(error, OSError):
         return Finding(UNREADABLE if rule == READABLE else rule, None, None,
                        describe_os_error(error))
-    return Finding(rule, None, None, f"{type(error).__name__} (its message is withheld: it can "
-                                     "quote the file)")
+    return Finding(rule, None, None, f"{type(error).__name__} ({WITHHELD})")

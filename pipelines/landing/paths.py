@@ -114,10 +114,11 @@ def require_landing_dir(landing_dir: Path) -> None:
 
 def source_entries(landing_dir: Path, source: str) -> list[Entry]:
     """The entries of a source folder that landing takes (files, links, FIFOs: everything but
-    folders), in name order, which is delivery order. None when the source folder is missing or is
-    not a real folder (a link to one is reported by ``unexpected_entries``, never followed)."""
+    folders), in name order, which is delivery order. Nothing when the source folder is missing or
+    is not a real folder (a link in its place is reported by ``unexpected_entries``, never followed).
+    The folder is opened without following a link, and each entry keeps its identity."""
     folder = landing_dir / source
-    try:  # opened without following a link: a link in its place is listed as nothing
+    try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except FileNotFoundError:
         return []
