@@ -39,7 +39,7 @@ class FileFacts:
     size: int
     line_breaks: int
     nul_bytes: int
-    head: bytes  # the first HEAD_BYTES
+    head: bytes  # up to the first line break, within the first HEAD_BYTES
     tail: bytes  # the last 4 bytes
     fingerprint: paths.Fingerprint
     rows_hint: int  # rows expected, to size chunks before reading (a wrong guess costs nothing)
@@ -59,6 +59,8 @@ def read_facts(entry: paths.Entry, contract: Contract) -> FileFacts:
                 head += chunk[: HEAD_BYTES - len(head)]
             tail = (tail + chunk)[-4:]
         rows = _parquet_rows(handle) if contract.format == "parquet" else max(lines - 1, 0)
+    first_break = head.find(b"\n")
+    head = head[: first_break + 1] if first_break >= 0 else head  # the header line is all it needs
     return FileFacts(digest.hexdigest(), size, lines, nuls, head, tail, fingerprint, rows)
 
 

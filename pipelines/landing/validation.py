@@ -99,8 +99,15 @@ class ValidationResult:
     def findings(self) -> list[Finding]:
         """The broken reject rules, as the quarantine report shows them."""
         return [Finding(r.rule.kind, r.rule.column or ",".join(r.rule.params.get("columns", []))
-                        or None, None if r.rule.kind == "row_count" else r.failing_count, r.detail,
-                        r.examples) for r in self.rejections]
+                        or None, None if r.rule.kind == "row_count" else r.failing_count,
+                        r.detail or _detail(r.rule), r.examples) for r in self.rejections]
+
+
+def _detail(rule: Rule) -> str:
+    """What a broken rule means, where its name alone does not say."""
+    if rule.kind == "type":
+        return f"not a {rule.params['type']} value"
+    return ""
 
 
 def _expectation(gx, rule: Rule, padded: bool):
