@@ -81,7 +81,9 @@ class Settings:
         )
 
     def ensure_dirs(self) -> None:
-        for path in (self.data_dir, self.landing_dir, self.quarantine_dir, self.reports_dir):
+        """The folders the pipeline writes. Not the landing folder: deliveries (or `pophealth
+        demo-data`) create it, and a missing one is reported, not silently made empty."""
+        for path in (self.data_dir, self.quarantine_dir, self.reports_dir):
             path.mkdir(parents=True, exist_ok=True)
         self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
 

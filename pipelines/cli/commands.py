@@ -50,12 +50,11 @@ def _demo_data(args) -> int:
 
 def _ingest(args) -> int:
     from pipelines.flows.ingest import ingest
-    from pipelines.landing.batch import BatchStatus
 
-    rejected = [b for b in ingest(args.sources) if b.status == BatchStatus.QUARANTINED]
-    for batch in rejected:
-        print(f"ERROR: {batch.file_name} quarantined: {batch.message}", file=sys.stderr)
-    return EXIT_FAILED if rejected else EXIT_OK
+    ingested = ingest(args.sources)
+    for problem in ingested.problems():
+        print(f"ERROR: {problem}", file=sys.stderr)
+    return EXIT_FAILED if ingested.failed else EXIT_OK
 
 
 def _refresh(args) -> int:

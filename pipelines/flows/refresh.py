@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
 from pipelines.config import load_settings
-from pipelines.errors import UsageError
+from pipelines.errors import PipelineError, UsageError
 from pipelines.flows.build import dbt_build_task
 from pipelines.flows.ingest import ingest
 from pipelines.flows.report import write_board_pack_task, write_model_docs_task
@@ -82,12 +82,22 @@ def refresh(sources: list[str] | None = None, full_refresh: bool = False):
     summary = RunSummary(title="Monthly refresh")
     run_id = str(flow_run.id or uuid.uuid4())
     _start(run_id, full_refresh)
-    summary.batches = ingest(sources)
-    if summary.quarantined:
+    try:
+        return _refresh(summary, run_id, sources, full_refresh)
+    except PipelineError as error:  # recorded as the run's failure, then reported by the caller
+        summary.failure = str(error)
+        _finish(summary, run_id)
+        raise
+
+
+def _refresh(summary: RunSummary, run_id: str, sources: list[str] | None, full_refresh: bool):
+    ingested = ingest(sources)
+    summary.batches = ingested.batches
+    if ingested.failed:
         summary.failure = (
-            f"{len(summary.quarantined)} extract(s) broke their data contract and were quarantined; "
-            "the build and reports were not run. "
-            + " | ".join(f"{b.file_name}: {b.message}" for b in summary.quarantined))
+            f"{len(ingested.refused)} extract(s) refused (quarantined, or gone before they could be) "
+            f"and {len(ingested.unexpected)} unexpected entry(ies) in the landing folder; the build "
+            "and reports were not run. " + " | ".join(ingested.problems()))
         return _finish(summary, run_id)
     if not full_refresh:
         unchanged = _nothing_new(summary)

@@ -19,8 +19,11 @@ GX's frame holds the domains side by side. A shorter domain is padded with NULL,
 rules ignore; not-null rules run on a copy padded with the column's first value instead. A long
 domain is validated in a frame of its own, unpadded.
 
-Values arrive as text, so type rules are regular expressions; range rules run on a numeric shadow
-of the domain, so that a non-number is reported once, by the type rule.
+Values arrive as text. A type rule means "casts to the contract's type": GX checks the shape (a
+regular expression) and DuckDB's ``try_cast`` on the same domain catches what has the shape but no
+value of the type (the 30th of February, a number beyond BIGINT), so the load's cast cannot fail on
+a validated file; the failing values of both are the rule's. Range rules run on a numeric shadow of
+the domain, so that a non-number is reported once, by the type rule.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import pyarrow as pa
 
 from pipelines.contracts.model import TYPE_PATTERNS, Contract, Rule
 from pipelines.landing.batch import Batch, BatchStatus
-from pipelines.landing.quarantine import REDACTED, Finding
+from pipelines.landing.findings import REDACTED, Finding
 from pipelines.landing.scratch import FILE_COLUMN, FLAGS_COLUMN, LANDED, create_landed
 
 EXAMPLES_SHOWN = 3
@@ -68,7 +71,8 @@ def _for_not_null(column: str) -> str:
 class RuleResult:
     rule: Rule
     failing_count: int
-    examples: tuple[str, ...] = ()  # for reject rules only
+    examples: tuple[str, ...] = ()  # for reject rules only: values, for the quarantine report
+    detail: str = ""  # value-free, for messages
 
     @property
     def passed(self) -> bool:
@@ -95,7 +99,15 @@ class ValidationResult:
     def findings(self) -> list[Finding]:
         """The broken reject rules, as the quarantine report shows them."""
         return [Finding(r.rule.kind, r.rule.column or ",".join(r.rule.params.get("columns", []))
-                        or None, r.failing_count, r.examples) for r in self.rejections]
+                        or None, None if r.rule.kind == "row_count" else r.failing_count,
+                        r.detail or _detail(r.rule), r.examples) for r in self.rejections]
+
+
+def _detail(rule: Rule) -> str:
+    """What a broken rule means, where its name alone does not say."""
+    if rule.kind == "type":
+        return f"not a {rule.params['type']} value"
+    return ""
 
 
 def _expectation(gx, rule: Rule, padded: bool):
@@ -172,6 +184,7 @@ class ContractValidator:
         if con.execute(f"select count(*) from {LANDED}").fetchall()[0][0] == 0:
             return _per_file(con, contract, rules, failing_sql, files)
         domains = _domains(con, rules)
+        failing_values: dict[int, set[int]] = {}  # rule number → positions in its domain
         for group in _frames(domains):
             numbers = [n for n, rule in enumerate(rules) if _domain_name(rule) in group]
             group_rules = [rules[n] for n in numbers]
@@ -186,9 +199,14 @@ class ContractValidator:
                 if outcome.exception_info and outcome.exception_info.get("raised_exception"):
                     message = outcome.exception_info.get("exception_message", "unknown error")
                     raise RuntimeError(f"{contract.id}: rule {rule.name} could not run: {message}")
-                failing = (outcome.result or {}).get("unexpected_index_list") or []
-                if failing:
-                    failing_sql[number] = _failing_rows_sql(con, rule, number, domains, failing)
+                failing_values[number] = set((outcome.result or {}).get("unexpected_index_list") or [])
+        for number, rule in enumerate(rules):
+            if rule.kind == "type":
+                failing_values[number] |= _uncastable(con, domains[rule.column], rule.params["type"])
+        for number, failing in failing_values.items():
+            if failing:
+                failing_sql[number] = _failing_rows_sql(con, rules[number], number, domains,
+                                                        sorted(failing))
         _mark_flags(con, [(rules[n], sql) for n, sql in failing_sql.items()
                           if rules[n].severity == "flag"])
         return _per_file(con, contract, rules, failing_sql, files)
@@ -247,6 +265,18 @@ def _domains(con, rules: list[Rule]) -> dict[str, pa.Array]:
                 f"select min({column}) from {LANDED} union all "
                 f"select null from {LANDED} where {column} is null limit 2"))
     return domains
+
+
+def _uncastable(con, domain: pa.Array, sql_type: str) -> set[int]:
+    """Positions in the domain of the values DuckDB cannot cast to the contract's type."""
+    con.register("type_domain", pa.table({"position": pa.array(range(len(domain)), pa.int64()),
+                                          "value": domain.cast(pa.string())}))
+    try:
+        return {row[0] for row in con.execute(
+            f"select position from type_domain where value is not null and "
+            f"try_cast(value as {sql_type}) is null").fetchall()}
+    finally:
+        con.unregister("type_domain")
 
 
 def _key_sql(rule: Rule) -> tuple[str, str]:
@@ -339,7 +369,10 @@ def _per_file(con, contract: Contract, rules: list[Rule], failing_sql: dict[int,
 def _row_count(rule: Rule, size: int) -> RuleResult:
     low, high = rule.params.get("min"), rule.params.get("max")
     broken = (low is not None and size < low) or (high is not None and size > high)
-    return RuleResult(rule, int(broken), (f"{size} rows",) if broken else ())
+    limits = " and ".join(part for part in (low is not None and f"at least {low}",
+                                            high is not None and f"at most {high}") if part)
+    return RuleResult(rule, int(broken), (), f"{size} rows; the contract says {limits}"
+                      if broken else "")
 
 
 def _safe_examples(con, contract: Contract, rule: Rule, file: str, failing: str) -> tuple[str, ...]:

@@ -2,7 +2,13 @@
 
 A file's status follows it through landing (``BatchStatus``); the ledger stores only where it ended
 up when that changes the warehouse or must be remembered: loaded, quarantined or a duplicate. A
-file found already in the ledger ends "already loaded" and gets no second row.
+file found already in the ledger ends "already loaded" and gets no second row; a quarantined file
+delivered again (same name and content, so the same batch id) is checked again and replaces its row.
+
+``delivery_seq`` numbers the deliveries in the order the pipeline took them (an earlier run before
+a later one; within a run, file-name order): of two versions of a record with the same extract
+date, the later delivery wins (``latest_versions`` in dbt; data_contracts/README.md). Ledgers from
+before the column get it numbered in the order their files were received.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ class BatchStatus(StrEnum):
     QUARANTINED = "quarantined"
     DUPLICATE = "duplicate"  # same content as a batch already held, under another file name
     ALREADY_LOADED = "already_loaded"  # this very file is in the ledger: nothing to do
+    REFUSED = "refused"  # refused, but not in quarantine: it went away, or its folder was replaced
 
     @property
     def stored(self) -> bool:
@@ -49,9 +56,12 @@ create table if not exists ops.ingest_batches (
     rows_loaded   bigint,
     rows_flagged  bigint,
     status        varchar not null check (status in ({sql_list(STORED)})),
-    message       varchar
+    message       varchar,
+    delivery_seq  bigint  -- the order of deliveries (NULL for a duplicate, which is never loaded)
 );
 """
+COLUMNS = ("batch_id", "source", "file_name", "sha256", "received_at", "rows_read", "rows_loaded",
+           "rows_flagged", "status", "message", "delivery_seq")
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,7 @@ class LedgerRow:
     rows_flagged: int
     status: BatchStatus
     message: str | None
+    delivery_seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,17 +91,50 @@ class SourceLoads:
 
 def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
+    has_sequence = con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'ops' and "
+        "table_name = 'ingest_batches' and column_name = 'delivery_seq'").fetchone()[0]
+    if not has_sequence:
+        _add_delivery_seq(con)
+
+
+def _add_delivery_seq(con: duckdb.DuckDBPyConnection) -> None:
+    """A ledger from before the delivery sequence: number its batches in the order they were
+    received (a run identified its files in name order, each at its own instant)."""
+    con.execute("begin transaction")
+    try:
+        con.execute("alter table ops.ingest_batches add column delivery_seq bigint")
+        con.execute(
+            "update ops.ingest_batches set delivery_seq = numbered.seq from (select batch_id, "
+            "row_number() over (order by received_at, file_name, batch_id) as seq "
+            "from ops.ingest_batches where status <> ?) as numbered "
+            "where ops.ingest_batches.batch_id = numbered.batch_id",
+            [BatchStatus.DUPLICATE.value])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def next_delivery_seq(con: duckdb.DuckDBPyConnection) -> int:
+    """The number the next new delivery takes (one writer at a time holds the warehouse)."""
+    return con.execute("select coalesce(max(delivery_seq), 0) + 1 from ops.ingest_batches"
+                       ).fetchone()[0]
 
 
 def record_batch(con: duckdb.DuckDBPyConnection, *, batch_id: str, source: str, file_name: str,
                  sha256: str, received_at: datetime, status: BatchStatus, rows_read: int | None,
-                 rows_loaded: int, rows_flagged: int, message: str) -> None:
+                 rows_loaded: int, rows_flagged: int, message: str,
+                 delivery_seq: int | None = None) -> None:
+    """Write the batch's row; a batch id already there (a quarantined file delivered again and
+    checked again) has its row replaced."""
     if not status.stored:
         raise ValueError(f"the ledger does not keep batches that ended {status.value!r}")
     con.execute(
-        "insert into ops.ingest_batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert or replace into ops.ingest_batches ({', '.join(COLUMNS)}) "
+        f"values ({', '.join('?' for _ in COLUMNS)})",
         [batch_id, source, file_name, sha256, received_at, rows_read, rows_loaded, rows_flagged,
-         status.value, message],
+         status.value, message, delivery_seq],
     )
 
 
@@ -116,13 +160,12 @@ def rows(con: duckdb.DuckDBPyConnection, source: str | None = None,
          status: BatchStatus | None = None) -> list[LedgerRow]:
     """The ledger in the order files were received, optionally for one source and/or status."""
     found = con.execute(
-        "select batch_id, source, file_name, sha256, received_at, rows_read, rows_loaded, "
-        "rows_flagged, status, message from ops.ingest_batches "
+        f"select {', '.join(COLUMNS)} from ops.ingest_batches "
         "where (? is null or source = ?) and (? is null or status = ?) "
         "order by received_at, batch_id",
         [source, source, status and status.value, status and status.value],
     ).fetchall()
-    return [LedgerRow(*row[:8], BatchStatus(row[8]), row[9]) for row in found]
+    return [LedgerRow(*row[:8], BatchStatus(row[8]), *row[9:]) for row in found]
 
 
 def loaded_by_source(con: duckdb.DuckDBPyConnection) -> dict[str, SourceLoads]:

@@ -95,9 +95,9 @@ CSV_CASES = {
     "missing column": (drop_column, "schema", "missing column(s) DEC_AGEC"),
     "extra column": (add_column, "schema", "unexpected column(s) EXTRA"),
     "renamed column": (rename_column, "schema", "renamed? DEC_AGEC -> AGE"),
-    "truncated file": (truncate, "readable_file", "cannot be read as CSV"),
+    "truncated file": (truncate, "truncated", "does not end with a line break"),
     "wrong delimiter": (semicolons, "readable_file", "delimited by ';'"),
-    "wrong encoding": (latin1, "readable_file", "cannot be read as CSV"),
+    "wrong encoding": (latin1, "readable_file", "not valid UTF-8"),
     "empty file": (lambda good: "", "readable_file", "empty"),
 }
 
@@ -141,7 +141,7 @@ def test_a_file_not_in_the_declared_format_is_quarantined(warehouse):
     before = counts(settings)
     shutil.copy(good, settings.landing_dir / ECDS / "ecds_attendances_209901.parquet")
     _assert_quarantined(settings, before, ECDS, "ecds_attendances_209901.parquet",
-                        "readable_file", "cannot be read as PARQUET")
+                        "readable_file", "not a Parquet file")
 
 
 def test_flagged_rows_load_with_their_flags(warehouse):

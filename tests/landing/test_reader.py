@@ -6,11 +6,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.contracts.model import load_contracts
+from pipelines.landing.findings import Refused
+from pipelines.landing.identify import read_facts
+from pipelines.landing.paths import Entry
 from pipelines.landing.reader import (
-    MalformedFile,
-    SchemaDrift,
     check_schema,
     file_schema,
+    precheck,
     read_into_landed,
 )
 from pipelines.landing.scratch import LANDED, create_landed
@@ -32,15 +34,21 @@ def con():
         yield con
 
 
+def _schema(con, path, contract):
+    facts = read_facts(Entry.of(path), contract)
+    precheck(facts, contract)
+    return file_schema(con, path, facts, contract), facts
+
+
 def read_landed_file(path, contract):
-    """The file's rows as text, as landing reads them (MalformedFile if it cannot be parsed)."""
+    """The file's rows as text, as landing reads them (Refused if it cannot be parsed)."""
     with duckdb.connect() as con:
-        schema = file_schema(con, path, contract)
+        schema, facts = _schema(con, path, contract)
         check_schema(schema, contract)
         create_landed(con, contract)
-        failure = read_into_landed(con, contract, {path: schema}).get(path)
+        failure = read_into_landed(con, contract, {path: schema}, {path: facts.line_breaks}).get(path)
         if failure:
-            raise failure
+            raise Refused(failure)
         return con.sql(f"select * from {LANDED}").df()
 
 
@@ -56,9 +64,11 @@ def test_of_several_files_only_the_bad_one_is_refused(tmp_path, con):
     bad = _write(tmp_path, f"{HEADER}\n{ROW}\n{ROW[:40]}\n", "civil_registration_deaths_202002.csv")
     also_good = _write(tmp_path, f"{HEADER}\n{ROW}\n{ROW}\n", "civil_registration_deaths_202003.csv")
     create_landed(con, DEATHS)
-    files = {p: file_schema(con, p, DEATHS) for p in (good, bad, also_good)}
+    files = {p: _schema(con, p, DEATHS)[0] for p in (good, bad, also_good)}
     failures = read_into_landed(con, DEATHS, files)
-    assert list(failures) == [bad] and "cannot be read as CSV" in str(failures[bad])
+    assert list(failures) == [bad]
+    assert failures[bad].describe() == ("rule 'readable_file' on whole file: 1 failing row(s) "
+                                        "(line 3: expected 12 columns, found 3)")
     rows = con.execute(f"select __file, count(*), min(rowid), max(rowid) from {LANDED} group by 1 "
                        "order by 1").fetchall()
     assert [(r[0], r[1]) for r in rows] == [(str(good), 1), (str(also_good), 2)]
@@ -66,39 +76,67 @@ def test_of_several_files_only_the_bad_one_is_refused(tmp_path, con):
 
 
 def test_empty_file(tmp_path):
-    with pytest.raises(MalformedFile, match="empty"):
+    with pytest.raises(Refused, match="empty"):
         read_landed_file(_write(tmp_path, ""), DEATHS)
 
 
-def test_truncated_last_row(tmp_path):
-    with pytest.raises(MalformedFile, match="cannot be read as CSV"):
+def test_a_short_last_row_is_a_truncated_file(tmp_path):
+    with pytest.raises(Refused) as refused:
         read_landed_file(_write(tmp_path, f"{HEADER}\n{ROW}\n{ROW[:40]}\n"), DEATHS)
+    finding = refused.value.finding
+    assert (finding.rule, finding.failing_count) == ("truncated", 1)
+    assert finding.detail == "line 3: expected 12 columns, found 3"
+
+
+def test_no_final_line_break_is_a_truncated_file(tmp_path):
+    with pytest.raises(Refused, match="'truncated'.*does not end with a line break"):
+        read_landed_file(_write(tmp_path, f"{HEADER}\n{ROW}\n{ROW}"), DEATHS)
 
 
 def test_wrong_encoding(tmp_path):
     text = f"{HEADER}\n{ROW}\n".replace("ONS", "Ménière").encode("latin-1")
-    with pytest.raises(MalformedFile, match="cannot be read as CSV"):
+    with pytest.raises(Refused, match="line 2: not valid UTF-8") as refused:
         read_landed_file(_write(tmp_path, text), DEATHS)
+    assert "Ménière" not in str(refused.value) and "M\\xe9" not in str(refused.value)
 
 
 def test_wrong_delimiter(tmp_path):
     text = f"{HEADER}\n{ROW}\n".replace(",", ";")
-    with pytest.raises(MalformedFile, match="delimited by ';', the contract says ','"):
+    with pytest.raises(Refused, match="delimited by ';', the contract says ','"):
         read_landed_file(_write(tmp_path, text), DEATHS)
 
 
 def test_renamed_column_is_named(tmp_path):
     text = f"{HEADER.replace('DEC_AGEC', 'AGE')}\n{ROW}\n"
-    with pytest.raises(SchemaDrift) as drift:
+    with pytest.raises(Refused) as drift:
         read_landed_file(_write(tmp_path, text), DEATHS)
-    assert drift.value.columns == ["DEC_AGEC", "AGE"]
+    assert drift.value.finding.column == "DEC_AGEC, AGE"
     assert "renamed? DEC_AGEC -> AGE" in str(drift.value)
+
+
+def test_a_repeated_column_is_named(tmp_path):
+    text = f"{HEADER.replace('DEC_AGEC', 'DEC_SEX')}\n{ROW}\n"
+    with pytest.raises(Refused, match="the header repeats column.s. DEC_SEX") as drift:
+        read_landed_file(_write(tmp_path, text), DEATHS)
+    assert drift.value.finding.column == "DEC_SEX"
+
+
+def test_a_header_name_that_is_not_a_column_name_is_not_echoed(tmp_path):
+    text = f"{HEADER.replace('DEC_AGEC', 'x; drop table y')}\n{ROW}\n"
+    with pytest.raises(Refused) as drift:
+        read_landed_file(_write(tmp_path, text), DEATHS)
+    assert "drop" not in str(drift.value) and "<column 5>" in str(drift.value)
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path):
+    frame = read_landed_file(_write(tmp_path, b"\xef\xbb\xbf" + f"{HEADER}\n{ROW}\n".encode()), DEATHS)
+    assert frame.loc[0, "person_id"] == "0123456789abcdef" and len(frame) == 1
 
 
 def test_not_the_declared_format(tmp_path):
     ecds = load_contracts()["ecds_attendances"]
     path = _write(tmp_path, f"{HEADER}\n{ROW}\n", "ecds_attendances_202001.parquet")
-    with pytest.raises(MalformedFile, match="cannot be read as PARQUET"):
+    with pytest.raises(Refused, match="not a Parquet file"):
         read_landed_file(path, ecds)
 
 
@@ -107,7 +145,7 @@ def test_parquet_with_a_changed_type_is_drift(tmp_path):
     columns = {c.name: pa.array(["1"], pa.string()) for c in ecds.columns}
     path = tmp_path / "ecds_attendances_202001.parquet"
     pq.write_table(pa.table(columns), path)
-    with pytest.raises(SchemaDrift) as drift:
+    with pytest.raises(Refused) as drift:
         read_landed_file(path, ecds)
-    assert "EC_Ident" in drift.value.columns
+    assert "EC_Ident" in drift.value.finding.column
     assert "column EC_Ident is VARCHAR, contract says BIGINT" in str(drift.value)

@@ -78,3 +78,31 @@ def test_the_dbt_source_accepts_exactly_the_stored_statuses():
     status = next(c for c in table["columns"] if c["name"] == "status")
     accepted = next(t["accepted_values"] for t in status["data_tests"] if "accepted_values" in t)
     assert set(accepted["arguments"]["values"]) == {s.value for s in ledger.STORED}
+
+
+def test_a_batch_recorded_again_replaces_its_row():
+    """A quarantined file delivered again has the same batch id: its row is replaced, not doubled."""
+    with duckdb.connect() as con:
+        ledger.ensure_ledger(con)
+        _write(con, "b1", BatchStatus.QUARANTINED, rows=3)
+        _write(con, "b1", BatchStatus.QUARANTINED, rows=4)
+        assert [(r.batch_id, r.rows_read) for r in ledger.rows(con)] == [("b1", 4)]
+
+
+def test_an_old_ledger_is_numbered_in_received_order_and_the_sequence_continues():
+    """A ledger from before delivery_seq: its loaded and quarantined batches are numbered in the
+    order they were received (a duplicate, never loaded, gets none)."""
+    with duckdb.connect() as con:
+        old_ddl = re.sub(r",\n\s*delivery_seq[^\n]*", "", ledger.DDL)
+        assert "delivery_seq" not in old_ddl
+        con.execute(old_ddl)
+        for second, batch_id, status in [(3, "b3", BatchStatus.QUARANTINED),
+                                         (1, "b1", BatchStatus.DUPLICATE),
+                                         (2, "b2", BatchStatus.LOADED)]:
+            con.execute("insert into ops.ingest_batches values (?, 'gp_events', ?, 'x', ?, 1, 1, 0, "
+                        "?, '')", [batch_id, f"{batch_id}.csv", datetime(2024, 5, 1, 0, 0, second),
+                                   status.value])
+        ledger.ensure_ledger(con)
+        assert [(r.batch_id, r.delivery_seq) for r in ledger.rows(con)] == [
+            ("b1", None), ("b2", 1), ("b3", 2)]
+        assert ledger.next_delivery_seq(con) == 3
