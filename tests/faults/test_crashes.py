@@ -4,8 +4,8 @@ the live warehouse never changes under a dying build, and a second writer is ref
 build that holds the warehouse (exit 3) and loses nothing.
 
 One chain keeps the cost down: the ingest is killed three times and rerun; that warehouse is then
-built, the build killed (after checking the refusals beside it), the rerun killed, and one last
-build runs to the end.
+built right after an ingest killed with its write-ahead log beside the file, the build killed
+(after checking the refusals beside it), the rerun killed, and one last build runs to the end.
 """
 
 from __future__ import annotations
@@ -15,15 +15,30 @@ import json
 import random
 import shutil
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
 
+from pipelines.config import PROJECT_ROOT
 from pipelines.warehouse.lock import build_area, lock_path, wal_path
 from tests.faults.conftest import checksums, ph_environ, start
 
 SEED = 20250115
 LANDED_SCHEMAS = ("raw", "ops")
+# the ingest's last step (the data-quality summary: same rows again) committed, then kill -9
+KILLED_AFTER_COMMIT = """
+import os, signal
+from pipelines.config import load_settings
+from pipelines.contracts.model import load_contracts
+from pipelines.ops.data_quality import refresh_data_quality
+from pipelines.warehouse.connection import connect
+
+with connect(load_settings().duckdb_path) as con:
+    refresh_data_quality(con, list(load_contracts().values()))
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
 
 
 def file_hash(path) -> str:
@@ -108,7 +123,10 @@ def test_a_build_killed_twice_then_rerun_equals_an_uninterrupted_one_and_refuses
     env, warehouse, *_ = interrupted_ingest
     landing = sorted(p.relative_to(warehouse.parent) for p in
                      (warehouse.parent / "landing").rglob("*"))
-    before = file_hash(warehouse)
+    # an ingest killed just after its last commit: its write-ahead log is left beside the file
+    killed = subprocess.run([sys.executable, "-c", KILLED_AFTER_COMMIT], env=env, cwd=PROJECT_ROOT)
+    assert killed.returncode == -signal.SIGKILL and wal_path(warehouse).stat().st_size > 0
+    before = checksums(warehouse)  # (read-only: the log is replayed in memory, the files kept)
     rng = random.Random(SEED + 1)
     first_kill, second_kill = rng.uniform(10, 16), rng.uniform(3, 8)
     dbt_output = (warehouse.parent / "dbt-output.txt").open("w")  # a pipe could fill and stall
@@ -118,7 +136,7 @@ def test_a_build_killed_twice_then_rerun_equals_an_uninterrupted_one_and_refuses
     wait_for_holder(warehouse, build.pid, build)
     use_env(env)
     capsys.readouterr()
-    for command in (["ingest"], ["refresh"]):  # a writer beside the build: refused, at once
+    for command in (["build"], ["ingest"], ["refresh"]):  # writers beside a build: refused
         assert main(command) == 3, command
         err = capsys.readouterr().err
         assert f"ERROR: the warehouse {warehouse} is in use by `build (step.py)` (pid {build.pid}, " \
@@ -126,13 +144,16 @@ def test_a_build_killed_twice_then_rerun_equals_an_uninterrupted_one_and_refuses
         assert "try again when it finishes" in err
     assert sorted(p.relative_to(warehouse.parent) for p in
                   (warehouse.parent / "landing").rglob("*")) == landing  # nothing taken, or lost
-    assert file_hash(warehouse) == before
 
     time.sleep(max(0.0, first_kill - (time.monotonic() - started)))
     assert build.poll() is None, "the build ended before its kill point"
-    kill(build)
-    assert file_hash(warehouse) == before and not wal_path(warehouse).exists()
+    err = kill(build)
+    # the build replayed the killed ingest's log before copying the file, and left none behind
+    assert recovery_lines(err)[0].startswith("recovered after an interrupted run: replayed the "
+                                             "write-ahead log ("), err[-3000:]
+    assert not wal_path(warehouse).exists() and checksums(warehouse) == before
     assert len(list(build_area(warehouse).iterdir())) == 1  # its private copy, left by the kill
+    before = file_hash(warehouse)
 
     rerun = start(["tests.faults.step", "build"], env, stdout=dbt_output)
     started = time.monotonic()
