@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
-from pipelines.errors import PipelineError, storage_error
+from pipelines.errors import PipelineError, WarehouseBusy, storage_error
 from pipelines.warehouse.indicators import indicator_vars
 from pipelines.warehouse.lock import build_area, checkpoint, wal_path, writing
 from pipelines.warehouse.storage import failed_path
@@ -148,18 +148,19 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None) -> 
         unchanged = f"the warehouse {live} keeps its last good state"
         where = live.parent
         try:
-            if live.exists() or wal_path(live).exists():
-                checkpoint(live, unchanged)  # a copy without its log would lose what it holds
+            if wal_path(live).exists():  # a copy without its log would lose what the log holds
+                checkpoint(live, unchanged)
             where = folder
             folder.mkdir(parents=True)
             if live.exists():
                 shutil.copy2(live, candidate)
             run = run_dbt(settings, ["build", *(extra_args or [])], duckdb_path=candidate)
             checkpoint(candidate, unchanged)
-            if wal_path(live).exists():
-                raise RuntimeError(f"{live} was written by another program during the build (its "
-                                   f"write-ahead log appeared); the build was not swapped in and "
-                                   f"{unchanged}")
+            if wal_path(live).exists():  # no run of ours, so another program: refuse the swap
+                raise WarehouseBusy(f"the warehouse {live} was written by another program during "
+                                    f"the build (its write-ahead log appeared); the build was not "
+                                    f"swapped in and {unchanged}: run it again when that program "
+                                    "has closed the warehouse")
             os.replace(candidate, live)
         except PipelineError:
             raise
