@@ -55,7 +55,7 @@ def _seconds(name: str, default: float) -> float:
     except ValueError:
         value = -1
     if not value >= 0:
-        raise ValueError(f"{name}={os.environ[name]!r}: use a number of seconds (0 or more)")
+        raise UsageError(f"{name}={os.environ[name]!r}: use a number of seconds (0 or more)")
     return value
 
 
