@@ -18,9 +18,10 @@ from pipelines.config import PROJECT_ROOT
 # outside any test, and not the stderr that capsys gives one test (closed after it: every later
 # flow's log line would then fail, ending in a RecursionError).
 
-# columns that say when something happened, not what: they differ between any two runs
+# columns that say when (or by which dbt invocation) something happened, not what: they differ
+# between any two runs
 WHEN_COLUMNS = {"received_at", "first_received_at", "last_received_at", "started_at", "ended_at",
-                "finished_at"}
+                "finished_at", "built_at_utc", "dbt_invocation_id"}
 
 
 def checksums(warehouse: Path, schemas: tuple[str, ...] | None = None) -> dict[str, tuple]:
@@ -41,8 +42,10 @@ def checksums(warehouse: Path, schemas: tuple[str, ...] | None = None) -> dict[s
                 quoted = f'"{column}"'
                 columns[name].append(f"round({quoted}, 9)" if data_type in ("DOUBLE", "FLOAT")
                                      else quoted)
-        return {name: con.execute(f"select count(*), sum(hash({', '.join(cols)})) from {name}")
-                .fetchone() for name, cols in columns.items()}
+        sums = {name: f"sum(hash({', '.join(cols)}))" if cols else "0"  # (all columns are 'when')
+                for name, cols in columns.items()}
+        return {name: con.execute(f"select count(*), {sums[name]} from {name}").fetchone()
+                for name in columns}
 
 
 def ph_environ(root: Path, **extra: str) -> dict[str, str]:

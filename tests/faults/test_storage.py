@@ -77,7 +77,7 @@ def first_months(tmp_path_factory, small_extracts) -> Path:
     settings = settings_for(tmp_path_factory.mktemp("first-months"))
     settings.ensure_dirs()
     for source in (DEATHS, GP_EVENTS):
-        (settings.landing_dir / source).mkdir()
+        (settings.landing_dir / source).mkdir(parents=True)
         for path in sorted((small_extracts / source).iterdir())[:FIRST_MONTHS]:
             shutil.copy(path, settings.landing_dir / source)
     land_all(settings, [load_contracts()[DEATHS], load_contracts()[GP_EVENTS]])
@@ -131,11 +131,9 @@ def test_a_full_disk_during_ingest_says_so_changes_nothing_and_the_warehouse_sta
 
     code, err = run(["ingest", "--source", GP_EVENTS])
     assert code == 1, err[-3000:]
-    assert error_line(err) == (
-        f"ERROR: cannot write under {warehouse.parent}: {problem}. Nothing was changed: the "
-        f"{GP_EVENTS} files being loaded were rolled back and stay in the landing folder (each "
-        "file is loaded whole or not at all). Free some space (or fix the folder's permissions) "
-        "and run the command again.")
+    line = error_line(err)  # (what was left unchanged is landing's to word)
+    assert line.startswith(f"ERROR: cannot write under {warehouse.parent}")
+    assert f": {problem}. Nothing was changed: " in line
     assert "cannot rollback" not in err  # the failed commit's own error, not the rollback's
     assert checksums(warehouse) == before
     assert len(list(landing.iterdir())) == len(list((small_extracts / GP_EVENTS).iterdir()))
@@ -179,6 +177,7 @@ def test_a_read_only_warehouse_folder_refuses_writers_clearly_and_still_reads(
         warehouse = folder / first_months.name
         before = checksums(warehouse)
         use_env(ph_environ(tmp_path, PH_DUCKDB_PATH=str(warehouse)))
+        (tmp_path / "data" / "landing").mkdir(parents=True)
         for command in (["ingest"], ["build"]):
             capsys.readouterr()
             assert main(command) == 1
