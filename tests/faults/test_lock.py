@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from pipelines.config import PROJECT_ROOT, load_settings
-from pipelines.errors import EXIT_BUSY, WarehouseBusy
+from pipelines.errors import EXIT_BUSY, UsageError, WarehouseBusy
 from pipelines.warehouse.lock import (
     build_area,
     holds,
@@ -118,6 +118,20 @@ def test_nested_and_threaded_acquisitions_in_one_process_share_the_lock(ph_env):
                 warehouse_lock(path, exclusive=True):
             pass
     assert free(path)
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 0.0), ("0", 0.0), (" 90 ", 90.0),
+                                               ("2.5", 2.5), ("-1", None), ("soon", None)])
+def test_PH_LOCK_WAIT_SECONDS_is_a_number_of_seconds(value, seconds, monkeypatch):
+    if value is None:
+        monkeypatch.delenv("PH_LOCK_WAIT_SECONDS", raising=False)
+    else:
+        monkeypatch.setenv("PH_LOCK_WAIT_SECONDS", value)
+    if seconds is None:
+        with pytest.raises(UsageError, match="PH_LOCK_WAIT_SECONDS=.*use a number of seconds"):
+            load_settings()
+    else:
+        assert load_settings().lock_wait_seconds == seconds
 
 
 def test_the_lock_file_follows_PH_DUCKDB_PATH(ph_env, tmp_path, monkeypatch):
