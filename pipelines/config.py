@@ -46,6 +46,19 @@ def _flag(name: str, default: bool) -> bool:
     raise UsageError(f"{name}={os.environ[name]!r}: use 1 or 0")
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1
+    if not value >= 0:
+        raise UsageError(f"{name}={os.environ[name]!r}: use a number of seconds (0 or more)")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -56,6 +69,8 @@ class Settings:
     dbt_target: str
     # the board pack's PDF (Chromium prints every page: about half a minute); on unless turned off
     board_pack_pdf: bool = True
+    # how long a run waits for another run to release the warehouse (docs/operating.md); 0: refuse
+    lock_wait_seconds: float = 0.0
 
     @property
     def synthetic_data(self) -> bool:
@@ -100,6 +115,7 @@ def load_settings() -> Settings:
         reports_dir=_path("PH_REPORTS_DIR", cwd / "reports" / "output"),
         dbt_target=os.environ.get("PH_TARGET", "dev"),
         board_pack_pdf=_flag("PH_BOARD_PACK_PDF", True),
+        lock_wait_seconds=_seconds("PH_LOCK_WAIT_SECONDS", 0.0),
     )
     settings.export()
     return settings

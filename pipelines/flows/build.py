@@ -8,6 +8,7 @@ from prefect.cache_policies import NO_CACHE
 from pipelines.config import load_settings
 from pipelines.errors import UsageError
 from pipelines.warehouse.dbt import DbtRun, build_warehouse
+from pipelines.warehouse.lock import writing
 
 
 # Never retried, unlike the I/O tasks: a failing model or test fails the same way again and a build
@@ -20,7 +21,8 @@ def dbt_build_task(select: list[str] | None = None, full_refresh: bool = False) 
 
 @flow(name="build", log_prints=True)
 def build(select: list[str] | None = None, full_refresh: bool = False) -> DbtRun:
-    run = dbt_build_task(select, full_refresh)
+    with writing(load_settings(), "build"):  # one writer at a time: pipelines/warehouse/lock.py
+        run = dbt_build_task(select, full_refresh)
     if select and not run.nodes:  # dbt itself only warns, and exits 0
         raise UsageError(f"--select {' '.join(select)} matched no model, seed or test: check the "
                          "names (`dbt ls` in dbt_project/ lists them); nothing was built")

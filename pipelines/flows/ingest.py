@@ -19,6 +19,8 @@ from pipelines.landing.validation import ContractValidator
 from pipelines.ops.data_quality import refresh_data_quality
 from pipelines.progress import progress
 from pipelines.warehouse.connection import connect
+from pipelines.warehouse.lock import writing
+from pipelines.warehouse.storage import storage_errors
 
 
 @dataclass
@@ -54,7 +56,10 @@ def land_source_task(contract_id: str, validator: ContractValidator) -> list[Bat
     settings.ensure_dirs()
     contract = load_contracts()[contract_id]
     files = len(delivered_files(settings.landing_dir, contract))
-    with progress(f"landing {contract_id}", files) as step:
+    unchanged = (f"the {contract_id} files being loaded were rolled back and stay in the landing "
+                 "folder (each file is loaded whole or not at all)")
+    with progress(f"landing {contract_id}", files) as step, \
+            storage_errors(settings.duckdb_path.parent, unchanged):
         batches = land_all(settings, [contract], validator,
                            on_file=lambda batch: step(f"{batch.file_name} {batch.status}"))
     for batch in batches:
@@ -65,27 +70,31 @@ def land_source_task(contract_id: str, validator: ContractValidator) -> list[Bat
 
 @flow(name="ingest", log_prints=True)
 def ingest(sources: list[str] | None = None) -> Ingested:
-    """Land the files of the given sources (default: every source with a contract). The landing
+    """Land the files of the given sources (default: every source with a contract), holding the
+    warehouse's exclusive lock (one writer at a time: pipelines/warehouse/lock.py). The landing
     folder must exist (UsageError): ingest never creates it."""
     contracts = load_contracts()
     unknown = sorted(set(sources or []) - set(contracts))
     if unknown:
         raise UsageError(f"no data contract for source(s): {', '.join(unknown)}")
-    ingested = Ingested(unexpected=unexpected_entries(load_settings().landing_dir,
-                                                      contracts.values()))
-    for entry in ingested.unexpected:
-        print(f"UNEXPECTED {entry}")
-    validator = ContractValidator()
-    for contract_id in sources or sorted(contracts):
-        ingested.batches += land_source_task(contract_id, validator)
-    data_quality_task()
+    with writing(load_settings(), "ingest"):
+        ingested = Ingested(unexpected=unexpected_entries(load_settings().landing_dir,
+                                                          contracts.values()))
+        for entry in ingested.unexpected:
+            print(f"UNEXPECTED {entry}")
+        validator = ContractValidator()
+        for contract_id in sources or sorted(contracts):
+            ingested.batches += land_source_task(contract_id, validator)
+        data_quality_task()
     return ingested
 
 
 @task(name="data-quality-summary", cache_policy=NO_CACHE, **IO_RETRIES)
 def data_quality_task() -> int:
     settings = load_settings()
-    with connect(settings.duckdb_path) as con:
+    with storage_errors(settings.duckdb_path.parent, "the data-quality summary keeps its last "
+                        "state; the files loaded stay loaded"), \
+            connect(settings.duckdb_path) as con:
         rows = refresh_data_quality(con, list(load_contracts().values()))
     print(f"ops.data_quality: {rows} source-months summarised")
     return rows

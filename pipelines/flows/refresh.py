@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 
 from pipelines.config import load_settings
-from pipelines.errors import PipelineError, UsageError
+from pipelines.errors import PipelineError, StorageError, UsageError
 from pipelines.flows.build import dbt_build_task
 from pipelines.flows.ingest import ingest
 from pipelines.flows.report import write_board_pack_task, write_model_docs_task
@@ -25,23 +25,34 @@ from pipelines.landing.batch import BatchStatus
 from pipelines.ops import ledger, runs
 from pipelines.warehouse.connection import connect, table_exists
 from pipelines.warehouse.dbt import DbtFailed
+from pipelines.warehouse.lock import writing
+from pipelines.warehouse.storage import storage_errors
 
 
 def _start(run_id: str, full_refresh: bool) -> None:
-    with connect(load_settings().duckdb_path) as con:
+    settings = load_settings()
+    with storage_errors(settings.duckdb_path.parent, "the refresh did not start"), \
+            connect(settings.duckdb_path) as con:
         runs.start_run(con, run_id, "refresh", full_refresh)
 
 
 def _finish(summary: RunSummary, run_id: str):
-    with connect(load_settings().duckdb_path) as con:
-        runs.finish_run(
-            con, run_id, failure=summary.failure,
-            loaded_batch_ids=[b.batch_id for b in summary.loaded],
-            files_quarantined=len(summary.quarantined),
-            rows_loaded=sum(b.rows_loaded for b in summary.loaded),
-            dbt_nodes=len(summary.dbt.nodes) if summary.dbt else None,
-            pack_files=summary.reports)
-    summary.notes.append(f"Run {run_id} recorded in ops.runs (its batches: ops.run_batches).")
+    settings = load_settings()
+    try:
+        with storage_errors(settings.duckdb_path.parent, f"run {run_id} stays 'running' in "
+                            "ops.runs"), connect(settings.duckdb_path) as con:
+            runs.finish_run(
+                con, run_id, failure=summary.failure,
+                loaded_batch_ids=[b.batch_id for b in summary.loaded],
+                files_quarantined=len(summary.quarantined),
+                rows_loaded=sum(b.rows_loaded for b in summary.loaded),
+                dbt_nodes=len(summary.dbt.nodes) if summary.dbt else None,
+                pack_files=summary.reports)
+    except StorageError as failure:  # no room even for the record: say so, and fail the run
+        summary.failure = summary.failure or str(failure)
+        summary.notes.append(f"Run {run_id} could not be recorded in ops.runs: {failure}")
+    else:
+        summary.notes.append(f"Run {run_id} recorded in ops.runs (its batches: ops.run_batches).")
     markdown = summary.to_markdown()
     print(markdown)
     create_markdown_artifact(key="refresh-summary", markdown=markdown,
@@ -79,15 +90,18 @@ def _nothing_new(summary: RunSummary) -> str | None:
 
 @flow(name="refresh", log_prints=True)
 def refresh(sources: list[str] | None = None, full_refresh: bool = False):
-    summary = RunSummary(title="Monthly refresh")
-    run_id = str(flow_run.id or uuid.uuid4())
-    _start(run_id, full_refresh)
-    try:
-        return _refresh(summary, run_id, sources, full_refresh)
-    except PipelineError as error:  # recorded as the run's failure, then reported by the caller
-        summary.failure = str(error)
-        _finish(summary, run_id)
-        raise
+    # The whole run holds the warehouse (one writer at a time: pipelines/warehouse/lock.py); the
+    # ingest flow and the build take the same lock again, which its holder may.
+    with writing(load_settings(), "refresh"):
+        summary = RunSummary(title="Monthly refresh")
+        run_id = str(flow_run.id or uuid.uuid4())
+        _start(run_id, full_refresh)
+        try:
+            return _refresh(summary, run_id, sources, full_refresh)
+        except PipelineError as error:  # recorded as the run's failure, then reported by the caller
+            summary.failure = str(error)
+            _finish(summary, run_id)
+            raise
 
 
 def _refresh(summary: RunSummary, run_id: str, sources: list[str] | None, full_refresh: bool):

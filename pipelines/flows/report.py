@@ -12,6 +12,7 @@ from pipelines.config import load_settings
 from pipelines.flows.retries import IO_RETRIES
 from pipelines.report.board_pack import write_board_pack
 from pipelines.report.model_docs import write_model_docs
+from pipelines.warehouse.lock import reading, writing
 
 
 @task(name="write-board-pack", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -22,7 +23,8 @@ def write_board_pack_task() -> list[Path]:
 
 @flow(name="report", log_prints=True)
 def report() -> list[Path]:
-    paths = write_board_pack_task()
+    with reading(load_settings(), "report"):  # no run writes the warehouse meanwhile
+        paths = write_board_pack_task()
     for path in paths:
         print(f"wrote {path}")
     return paths
@@ -35,7 +37,12 @@ def write_model_docs_task() -> Path:
 
 @flow(name="docs", log_prints=True)
 def docs() -> Path:
-    """The dbt docs as one offline page (model-docs.html), linked from the board pack."""
-    path = write_model_docs_task()
+    """The dbt docs as one offline page (model-docs.html), linked from the board pack.
+
+    Takes the warehouse's exclusive lock, though it only reads: dbt-duckdb opens the file
+    read-write (which no other process may do meanwhile) and rewrites dbt's target/ folder, which
+    a build uses too."""
+    with writing(load_settings(), "docs"):
+        path = write_model_docs_task()
     print(f"wrote {path}")
     return path

@@ -1,7 +1,8 @@
 """Run dbt in-process (dbtRunner) against the warehouse, and build without risking the last good state.
 
-``build_warehouse`` copies the warehouse file, runs ``dbt build`` on the copy and swaps it in only if
-every node succeeded, so a failed build leaves the warehouse (and what the reports read) as it was.
+``build_warehouse`` copies the warehouse file into a folder of its own, runs ``dbt build`` on the copy
+and swaps it in only if every node succeeded, so a failed build leaves the warehouse (and what the
+reports read) as it was. It holds the warehouse's lock (``pipelines/warehouse/lock.py``).
 """
 
 from __future__ import annotations
@@ -9,16 +10,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import yaml
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.errors import PipelineError, WarehouseBusy, storage_error
 from pipelines.warehouse.indicators import indicator_vars
+from pipelines.warehouse.lock import build_area, checkpoint, wal_path, writing
+from pipelines.warehouse.storage import failed_path
 
 
 class DbtFailed(RuntimeError):
@@ -124,21 +129,52 @@ def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None
 
 
 def build_warehouse(settings: Settings, extra_args: list[str] | None = None) -> DbtRun:
-    """dbt build on a copy of the warehouse, swapped in atomically when every node passed."""
+    """dbt build on a private copy of the warehouse, swapped in atomically when every node passed.
+
+    Holds the warehouse's exclusive lock (re-entrant: the flows hold it already), so no other run
+    writes the warehouse meanwhile. The copy lives in a folder of its own under ``.building/``,
+    removed whatever happens; the live file's write-ahead log is folded into it before it is
+    copied, and the copy's before it is swapped in, so no log is ever left beside the wrong file.
+    A full disk or an unwritable folder becomes a ``StorageError``; the warehouse keeps its last
+    good state whenever the build fails.
+    """
     live = settings.duckdb_path
-    # Same file name in a side folder: DuckDB names the catalog after the file, and dbt's views
-    # refer to tables through that catalog, so the name must survive the swap.
-    candidate = live.parent / ".building" / live.name
-    candidate.parent.mkdir(exist_ok=True)
-    candidate.unlink(missing_ok=True)
-    if live.exists():
-        shutil.copy2(live, candidate)
-    try:
-        run = run_dbt(settings, ["build", *(extra_args or [])], duckdb_path=candidate)
-    except BaseException:
-        candidate.unlink(missing_ok=True)
-        raise
-    with duckdb.connect(str(candidate)) as con:  # fold any write-ahead log into the file
-        con.execute("checkpoint")
-    os.replace(candidate, live)
+    with writing(settings, "build"):
+        # Same file name in a folder of its own: DuckDB names the catalog after the file, and
+        # dbt's views refer to tables through that catalog, so the name must survive the swap.
+        build_id = f"{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        folder = build_area(live) / f"{live.name}.{build_id}"
+        candidate = folder / live.name
+        unchanged = f"the warehouse {live} keeps its last good state"
+        where = live.parent
+        try:
+            if wal_path(live).exists():  # a copy without its log would lose what the log holds
+                checkpoint(live, unchanged)
+            where = folder
+            folder.mkdir(parents=True)
+            if live.exists():
+                shutil.copy2(live, candidate)
+            run = run_dbt(settings, ["build", *(extra_args or [])], duckdb_path=candidate)
+            checkpoint(candidate, unchanged)
+            if wal_path(live).exists():  # no run of ours, so another program: refuse the swap
+                raise WarehouseBusy(f"the warehouse {live} was written by another program during "
+                                    f"the build (its write-ahead log appeared); the build was not "
+                                    f"swapped in and {unchanged}: run it again when that program "
+                                    "has closed the warehouse")
+            os.replace(candidate, live)
+        except PipelineError:
+            raise
+        except Exception as error:
+            path = failed_path(error)
+            failure = storage_error(error, path.parent if path else where,
+                                    unchanged + " (the build's copy was removed)")
+            if failure is None:
+                raise
+            raise failure from error
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                folder.parent.rmdir()
+            except OSError:
+                pass  # not there, or another warehouse's build folder is in it
     return run
