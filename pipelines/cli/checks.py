@@ -18,6 +18,9 @@ from pipelines.errors import UsageError
 NEEDS_WAREHOUSE = ("build", "report", "docs")
 # Commands that read the landing folder.
 NEEDS_LANDING = ("ingest", "refresh")
+# Commands that take the warehouse's lock (pipelines/warehouse/lock.py): exclusive, or shared.
+WRITERS = ("ingest", "build", "refresh", "docs")
+READERS = ("report",)
 
 
 def check_command(args: argparse.Namespace, settings: Settings) -> None:
@@ -31,6 +34,20 @@ def check_command(args: argparse.Namespace, settings: Settings) -> None:
     if args.command == "serve":
         check_sources(args.sources)
         check_schedule(args.cron, args.timezone)
+    if args.command in WRITERS + READERS:
+        check_warehouse_free(args.command, settings)
+
+
+def check_warehouse_free(command: str, settings: Settings) -> None:
+    """Refuse at once (WarehouseBusy, exit 3) when another run holds the warehouse, rather than
+    after starting Prefect; the flow takes the lock for real (with PH_LOCK_WAIT_SECONDS it waits
+    there instead)."""
+    if settings.lock_wait_seconds or not settings.duckdb_path.exists():
+        return
+    from pipelines.warehouse.lock import reading, writing
+
+    with (writing if command in WRITERS else reading)(settings, f"pophealth {command}"):
+        pass
 
 
 def check_sources(sources: list[str] | None) -> None:

@@ -200,3 +200,29 @@ def test_debug_shows_the_traceback_of_an_unexpected_failure(paths, capsys, monke
     assert "Traceback" not in printed
     code, printed = run(["sources", "list", "--debug"], capsys)
     assert code == FAILED and "Traceback" in printed
+
+
+def test_a_busy_warehouse_is_refused_at_once_naming_its_holder(paths):
+    """Another process holds the warehouse: writers and readers are refused (exit 3) before any
+    flow starts, with the holder named."""
+    import duckdb
+
+    (paths / "data").mkdir()
+    duckdb.connect(str(paths / "data" / "warehouse.duckdb")).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\n"
+         "from pipelines.config import load_settings\n"
+         "from pipelines.warehouse.lock import writing\n"
+         "with writing(load_settings(), 'the test holder'):\n"
+         "    print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True, cwd=paths)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for command in ("build", "report"):
+            done = terminal([command], paths)
+            assert done.returncode == 3, done.stderr
+            assert "is in use by `the test holder" in done.stderr, done.stderr
+            assert "Starting temporary server" not in done.stderr + done.stdout
+    finally:
+        holder.kill()
+        holder.wait()
