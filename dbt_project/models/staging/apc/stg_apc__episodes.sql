@@ -1,5 +1,6 @@
 -- One row per consultant episode; a re-submission (same APCE_Ident) replaces the earlier version.
--- ICD-10 codes arrive as 'I219', 'I21-' or 'I219X': keep the 4-character form without dash or X.
+-- ICD-10 codes arrive as 'I219', 'I21-' or 'I219X': macro icd10_code drops the trailing filler
+-- (and only it: X45 and the other X-chapter codes keep their X).
 select
     APCE_Ident as episode_id,
     person_id,
@@ -13,8 +14,8 @@ select
     Discharge_Destination as discharge_destination,
     Discharge_Method as discharge_method,
     Patient_Classification as patient_classification,
-    upper(replace(replace(Primary_Diagnosis_Code, '-', ''), 'X', '')) as primary_diagnosis_icd10,
-    upper(replace(replace(Secondary_Diagnosis_01, '-', ''), 'X', '')) as secondary_diagnosis_icd10,
+    {{ icd10_code('Primary_Diagnosis_Code') }} as primary_diagnosis_icd10,
+    {{ icd10_code('Secondary_Diagnosis_01') }} as secondary_diagnosis_icd10,
     Der_Postcode_LSOA_Code as lsoa11cd,
     Ethnic_Group as ethnic_category,
     Sex as sex_code,
