@@ -166,13 +166,20 @@ def test_a_board_figure_traces_back_to_its_delivered_files(pipeline):
 
 def test_the_run_publishes_a_markdown_summary_artifact(pipeline):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterKey,
+    )
 
+    _, state = pipeline
+    # this run's artifact: other tests' refreshes publish theirs on the same session server
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-summary"])))
-    assert artifacts
-    summary = artifacts[-1].data
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["refresh-summary"]),
+            flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+    assert len(artifacts) == 1
+    summary = artifacts[0].data
     assert "Extracts landed" in summary and "dbt build" in summary and "index.html" in summary
 
 
