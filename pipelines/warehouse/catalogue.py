@@ -48,6 +48,10 @@ def _entry(model: IndicatorModel, project_dir: Path) -> list[str]:
     ]
     if meta.get("mirrors"):
         lines.append(f"- **Mirrors:** {meta['mirrors']}")
+    departures = meta.get("departures") or []
+    if departures:  # every deliberate difference from the national indicator it mirrors
+        lines.append("- **Departs from it in:**")
+        lines += [f"  - {item}" for item in departures]
     if meta.get("target"):
         lines.append(f"- **Target:** {meta['target']['value']} ({meta['target']['source']})")
     lines.append(f"- **Model:** `{sql}`")
