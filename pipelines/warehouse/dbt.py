@@ -20,10 +20,10 @@ from pathlib import Path
 import yaml
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
-from pipelines.errors import PipelineError, WarehouseBusy, storage_error
+from pipelines.errors import WarehouseBusy
 from pipelines.warehouse.indicators import indicator_vars
 from pipelines.warehouse.lock import build_area, checkpoint, wal_path, writing
-from pipelines.warehouse.storage import failed_path
+from pipelines.warehouse.storage import storage_errors
 
 
 class DbtFailed(RuntimeError):
@@ -146,31 +146,23 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None) -> 
         folder = build_area(live) / f"{live.name}.{build_id}"
         candidate = folder / live.name
         unchanged = f"the warehouse {live} keeps its last good state"
-        where = live.parent
+        copy_removed = unchanged + " (the build's copy was removed)"
         try:
-            if wal_path(live).exists():  # a copy without its log would lose what the log holds
-                checkpoint(live, unchanged)
-            where = folder
-            folder.mkdir(parents=True)
-            if live.exists():
-                shutil.copy2(live, candidate)
-            run = run_dbt(settings, ["build", *(extra_args or [])], duckdb_path=candidate)
-            checkpoint(candidate, unchanged)
-            if wal_path(live).exists():  # no run of ours, so another program: refuse the swap
-                raise WarehouseBusy(f"the warehouse {live} was written by another program during "
-                                    f"the build (its write-ahead log appeared); the build was not "
-                                    f"swapped in and {unchanged}: run it again when that program "
-                                    "has closed the warehouse")
-            os.replace(candidate, live)
-        except PipelineError:
-            raise
-        except Exception as error:
-            path = failed_path(error)
-            failure = storage_error(error, path.parent if path else where,
-                                    unchanged + " (the build's copy was removed)")
-            if failure is None:
-                raise
-            raise failure from error
+            with storage_errors(live.parent, copy_removed):
+                if wal_path(live).exists():  # a copy without its log would lose what the log holds
+                    checkpoint(live, unchanged)
+            with storage_errors(folder, copy_removed):
+                folder.mkdir(parents=True)
+                if live.exists():
+                    shutil.copy2(live, candidate)
+                run = run_dbt(settings, ["build", *(extra_args or [])], duckdb_path=candidate)
+                checkpoint(candidate, unchanged)
+                if wal_path(live).exists():  # no run of ours, so another program: refuse the swap
+                    raise WarehouseBusy(f"the warehouse {live} was written by another program "
+                                        f"during the build (its write-ahead log appeared); the "
+                                        f"build was not swapped in and {unchanged}: run it again "
+                                        "when that program has closed the warehouse")
+                os.replace(candidate, live)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
             try:

@@ -35,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipelines.errors import StorageError, WarehouseBusy, storage_error
+from pipelines.warehouse.storage import storage_errors
 
 # a build's private copy lives in <warehouse folder>/.building/<warehouse name>.<build id>/
 BUILD_AREA = ".building"
@@ -303,16 +304,13 @@ def checkpoint(database: Path, unchanged: str) -> None:
     import duckdb
 
     try:
-        with duckdb.connect(str(database)) as con:
+        with storage_errors(database.parent, unchanged), duckdb.connect(str(database)) as con:
             con.execute("checkpoint")
-    except duckdb.Error as error:
+    except duckdb.Error as error:  # not a storage failure (storage_errors re-raised it as it was)
         if "could not set lock" in str(error).lower():
             raise WarehouseBusy(f"the warehouse {database} is open in another program ({error}); "
                                 "close it and try again") from error
-        failure = storage_error(error, database.parent, unchanged)
-        if failure is None:
-            raise
-        raise failure from error
+        raise
     wal = wal_path(database)
     if wal.exists():
         if wal.stat().st_size:
