@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 -- The spells each person spends on each primary-care register (var register_resolutions): the QOF
 -- rule, a person is on a register from a register code until a resolution code (resolved, in
 -- remission, not indicated) later than their latest register code; a register code after that puts
