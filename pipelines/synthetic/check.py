@@ -12,9 +12,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.config import REFERENCE_SEEDS_DIR
+from pipelines.config import REFERENCE_SEEDS_DIR, dbt_vars
 from pipelines.synthetic.calibration import load_calibration
 from pipelines.synthetic.codes import (
+    cluster_codes,
     code,
     emergency_admission_sql,
     icd10_group_sql,
@@ -138,9 +139,11 @@ def compute_rates(out: Path) -> dict[str, float]:
         with q as (select imd_quintile as q, avg((latest = {smoking['current']})::int) as p
                    from smoking join people using (person_id) join imd using (lsoa11) group by 1)
         select max(p) filter (where q = 1) / max(p) filter (where q = 5) from q""")
+    flu_codes = ", ".join(str(c) for cluster in dbt_vars()["flu_vaccination_clusters"]
+                          for c in cluster_codes()[cluster])
     con.execute(f"""create view flu as
         select p.person_id, imd_quintile as q, p.person_id in (
-                   select person_id from events where snomed_code = {code('SFLUGP1_COD')}
+                   select person_id from events where snomed_code in ({flu_codes})
                    and clinical_effective_date between '2022-04-01' and '2023-03-31') as had
         from people p join imd using (lsoa11)
         where datediff('month', birth, date '2022-04-01') >= 65 * 12

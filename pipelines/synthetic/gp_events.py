@@ -23,6 +23,12 @@ REGISTER_CLUSTERS = {"hypertension": "HYP_COD", "diabetes": "DM_COD", "copd": "C
                      "learning_disability": "LD_COD"}
 SMOKING_CLUSTERS = {"current": "LSMOK_COD", "ex": "EXSMOK_COD", "never": "NSMOK_COD"}
 FRAILTY_CLUSTERS = {1: "MILDFRAIL_COD", 2: "MODFRAIL_COD", 3: "SEVFRAIL_COD"}
+RESOLUTION_CLUSTERS = {"hypertension": "HYPRES_COD", "smi": "MHREM_COD",
+                       "palliative": "PALCARENI_COD"}
+# The six SMI physical health checks as the demo codes them (var smi_health_check_components):
+# BMI, blood pressure and pulse, cholesterol, HbA1c, alcohol; smoking is the person's status.
+SMI_CHECKS = {"bmi": ["BMIVAL_COD"], "blood_pressure": ["BP_COD", "PLSRATE_COD"],
+              "cholesterol": ["CHOL2_COD"], "glucose": ["IFCCHBAM_COD"], "alcohol": ["ALC_COD"]}
 UNITS = ["kg/m2", "mm[Hg]", "score"]
 EFI_SCORE_RANGE = {0: (0.0, 0.12), 1: (0.12, 0.24), 2: (0.24, 0.36), 3: (0.36, 0.6)}
 
@@ -81,6 +87,13 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
     events.add(rows, palliative[rows], code("PALCARE_COD"))
     acp = rows[rng.random(rows.size) < 0.6]
     events.add(acp, palliative[acp] + rng.integers(0, 21, acp.size), code("PALCARE_COD", 1))
+    # A few register entries are later resolved (QOF resolution codes take people off registers).
+    for register, cluster in RESOLUTION_CLUSTERS.items():
+        entered = (palliative if register == "palliative"
+                   else people[f"{register}_date"].to_numpy().astype("datetime64[D]"))
+        rows = np.flatnonzero(~np.isnat(entered)
+                              & (rng.random(len(people)) < g["register_resolved"][register]))
+        events.add(rows, entered[rows] + rng.integers(30, 3 * 365, rows.size), code(cluster))
     home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")
     home_type = people["care_home_type"].to_numpy()
     for kind, cluster in (("nursing", "NURSHOME_COD"), ("residential", "RESIDHOME_COD")):
@@ -144,8 +157,10 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
         # Eligible: aged 65 or over on 31 March at the end of the season (UKHSA; indicator A2-13).
         eligible = alive & ((np.datetime64(f"{year + 1}-03-31") - birth).astype(int)
                             / DAYS_PER_YEAR >= 65)
-        emit(eligible & chance(np.clip(p_flu + 0.08 * resident, 0, 0.98)) & (flu_day < until),
-             code("SFLUGP1_COD"), when=flu_day)
+        vaccinated = eligible & chance(np.clip(p_flu + 0.08 * resident, 0, 0.98)) & (flu_day < until)
+        elsewhere = chance(flu["given_elsewhere_share"])  # pharmacy: coded by the other provider
+        emit(vaccinated & ~elsewhere, code("SFLUGP1_COD"), when=flu_day)
+        emit(vaccinated & elsewhere, code("SFLUOHP1_COD"), when=flu_day)
         assessed = older & chance(g["frailty_assessment_65plus"])
         score = rng.uniform(*np.array([EFI_SCORE_RANGE[f] for f in frailty]).T).round(2)
         emit(assessed, code("EFI_COD"), score, "score")
@@ -168,6 +183,22 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
         emit(adult & chance(g["shared_decision_making"]), code("SHARDECMAK_COD"))
         emit(adult & chance(g["alcohol_screening_adult"]), code("AUDITC_COD"),
              rng.integers(0, 13, len(people)).astype(float), "score")
+        emit(adult & (smoking == "current") & chance(g["stop_smoking_referral_to_smokers"]),
+             code("REFERSSSA_COD"))
+        emit(adult & (bmi >= 30) & chance(g["obesity_coded_without_value"]), code("BMI30_COD"))
+        # SMI register: a full annual health check (all six on one day) or some checks only.
+        smi = adult & (people["smi_date"].to_numpy() < last)
+        full = smi & chance(g["smi_health_check"]["all_six"])
+        check_day = _uniform_dates(rng, len(people), first, until)
+        for clusters in [*SMI_CHECKS.values(), None]:
+            done = full | (smi & chance(g["smi_health_check"]["each_otherwise"]))
+            if clusters is None:  # the smoking check records the person's status
+                for status, cluster in SMOKING_CLUSTERS.items():
+                    emit(done & (smoking == status), code(cluster), when=check_day)
+            for cluster in clusters or []:
+                values = bmi.round(1) if cluster == "BMIVAL_COD" else None
+                emit(done, code(cluster), values, "kg/m2" if values is not None else None,
+                     when=check_day)
 
     found = events.frame()
     found = found[(found["date"] < end) & ~np.isnat(found["date"].to_numpy())]

@@ -44,3 +44,17 @@ def test_emergency_admission_and_unplanned_ed_come_from_the_dbt_vars():
         True, True, True, False, False]
     assert _evaluate(unplanned_ed_sql("dept", "cat"), dept=["01", "04", "01", "05"],
                      cat=["1", "2", "3", "1"]) == [True, True, False, False]
+
+
+def test_every_cluster_the_python_code_names_has_codes_in_the_seed():
+    """The dbt test code_lists_have_members guards the models, macros and vars; this guards the
+    generator and the calibration check, which draw and classify codes by cluster name."""
+    import re
+    from pathlib import Path
+
+    from pipelines.synthetic.codes import cluster_codes
+
+    named = {cluster for path in Path("pipelines").rglob("*.py")
+             for cluster in re.findall(r"\b[A-Z][A-Z0-9]*_COD\b", path.read_text(encoding="utf-8"))}
+    assert named, "the scan found no cluster names"
+    assert sorted(named - set(cluster_codes())) == []

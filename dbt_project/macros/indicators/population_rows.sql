@@ -48,5 +48,6 @@
     left join {{ ref('int_palliative_register') }} as palliative
         on population.person_id = palliative.person_id
         and palliative.entered_on <= population.on_date
+        and (palliative.left_on is null or palliative.left_on > population.on_date)
     where population.snapshot = 'year_end' and ({{ cohort }})
 {%- endmacro %}

@@ -3,10 +3,10 @@
 -- depends_on: {{ ref('int_reporting_periods') }}
 -- What primary care had recorded about each registered person at the end of each reporting year
 -- (the snapshot date of the prevalence and coverage indicators, docs/methods.md#time-periods): latest smoking status in
--- five years, latest BMI and blood pressure in twelve months, registers ever coded, care and
--- prevention activity in the last twelve months, and flu vaccination in the season (1 Sep - end
--- Feb). Cluster names are the Primary Care Domain clusters of ref_clinical_codes. Incremental by
--- period, like int_registered_population.
+-- five years, latest BMI and blood pressure in twelve months, registers that day (int_register_spells:
+-- resolved entries are off), care and prevention activity in the last twelve months, and flu
+-- vaccination in the season (1 Sep - end Feb). Cluster names are the Primary Care Domain clusters of
+-- ref_clinical_codes. Incremental by period, like int_registered_population.
 with population as (
     select period, period_start, on_date, person_id, age
     from {{ ref('int_registered_population') }}
@@ -39,28 +39,36 @@ smoking as (
     where cluster_id in ('LSMOK_COD', 'EXSMOK_COD', 'NSMOK_COD')
 ),
 
-measurements as (
-    -- latest plausible BMI (10-90) and blood pressure (40-300) readings in twelve months
+bmi as (
+    -- latest plausible BMI (10-90) in twelve months; on a day with two, the higher
     select
-        period, person_id, measure, value_numeric,
-        row_number() over (partition by period, person_id, measure
+        period, person_id, value_numeric,
+        row_number() over (partition by period, person_id
                            order by event_date desc, value_numeric desc) as recency
+    from recent
+    where event_date > {{ dbt.dateadd('year', -1, 'on_date') }}
+        and cluster_id = 'BMIVAL_COD' and value_numeric between 10 and 90
+),
+
+blood_pressure as (
+    -- plausible (40-300) readings in twelve months on the latest day with one; that day's lowest
+    -- systolic and lowest diastolic (QOF and CVDPREVENT: a reading repeated in the consultation
+    -- replaces the first)
+    select
+        period, person_id,
+        min(case when snomed_code = {{ var('systolic_bp_code') }} then value_numeric end) as systolic,
+        min(case when snomed_code = {{ var('diastolic_bp_code') }} then value_numeric end) as diastolic
     from (
         select
             recent.*,
-            case
-                when cluster_id = 'BMIVAL_COD' then 'bmi'
-                when snomed_code = {{ var('systolic_bp_code') }} then 'systolic'
-                else 'diastolic'
-            end as measure
+            max(event_date) over (partition by period, person_id) as latest_reading_on
         from recent
+        where event_date > {{ dbt.dateadd('year', -1, 'on_date') }}
+            and snomed_code in ({{ var('systolic_bp_code') }}, {{ var('diastolic_bp_code') }})
+            and value_numeric between 40 and 300
     ) as readings
-    where event_date > {{ dbt.dateadd('year', -1, 'on_date') }}
-        and (
-            (cluster_id = 'BMIVAL_COD' and value_numeric between 10 and 90)
-            or (snomed_code in ({{ var('systolic_bp_code') }}, {{ var('diastolic_bp_code') }})
-                and value_numeric between 40 and 300)
-        )
+    where event_date = latest_reading_on
+    group by period, person_id
 ),
 
 last_year as (
@@ -69,11 +77,19 @@ last_year as (
         {%- for name, clusters in var('last_year_activity').items() %}
         max(case when cluster_id in ('{{ clusters | join("', '") }}') then 1 else 0 end) as {{ name }},
         {%- endfor %}
-        {%- for component, clusters in var('smi_health_check_components').items() %}
-        max(case when cluster_id in ('{{ clusters | join("', '") }}') then 1 else 0 end)
+        {#- a check is done when every item of its evidence is coded (an item: a cluster or a list
+            of alternative clusters) #}
+        {%- for component, items in var('smi_health_check_components').items() %}
+        {%- set evidence = [] %}
+        {%- for item in items %}
+        {%- set clusters = [item] if item is string else item %}
+        {%- do evidence.append("max(case when cluster_id in ('" ~ (clusters | join("', '"))
+                               ~ "') then 1 else 0 end)") %}
+        {%- endfor %}
+        {{ evidence[0] if evidence | length == 1 else 'least(' ~ (evidence | join(', ')) ~ ')' }}
             as smi_check_{{ component }},
         {%- endfor %}
-        max(case when cluster_id in ('SFLUGP1_COD', 'SFLUOHP1_COD', 'FLU_COD')
+        max(case when cluster_id in ('{{ var("flu_vaccination_clusters") | join("', '") }}')
                  and event_date >= {{ dbt.dateadd('month', 5, 'period_start') }}
                  and event_date < {{ dbt.dateadd('month', 11, 'period_start') }}
             then 1 else 0 end) as flu_vaccinated_in_season
@@ -82,25 +98,20 @@ last_year as (
     group by period, person_id
 ),
 
-registers as (
-    select person_id, cluster_id, min(event_date) as first_coded_on
-    from {{ ref('int_gp_events_clustered') }}
-    where cluster_id in ('{{ var("long_term_condition_registers") | join("', '") }}')
-    group by person_id, cluster_id
-),
-
 on_registers as (
     select
         population.period, population.person_id,
         {%- for cluster in var('long_term_condition_registers') %}
-        max(case when registers.cluster_id = '{{ cluster }}' then 1 else 0 end)
+        max(case when spells.register = '{{ cluster }}' then 1 else 0 end)
             as on_{{ cluster | lower | replace('_cod', '') }}_register,
         {%- endfor %}
-        count(registers.cluster_id) as long_term_conditions
+        count(spells.register) as long_term_conditions
     from population
-    inner join registers
-        on population.person_id = registers.person_id
-        and registers.first_coded_on <= population.on_date
+    inner join {{ ref('int_register_spells') }} as spells
+        on population.person_id = spells.person_id
+        and spells.register in ('{{ var("long_term_condition_registers") | join("', '") }}')
+        and spells.entered_on <= population.on_date
+        and (spells.left_on is null or spells.left_on > population.on_date)
     group by population.period, population.person_id
 )
 
@@ -109,8 +120,8 @@ select
     population.person_id,
     smoking.smoking_status,
     bmi.value_numeric as latest_bmi,
-    systolic.value_numeric as latest_systolic_bp,
-    diastolic.value_numeric as latest_diastolic_bp,
+    blood_pressure.systolic as latest_systolic_bp,
+    blood_pressure.diastolic as latest_diastolic_bp,
     {%- for name in var('last_year_activity') %}
     coalesce(last_year.{{ name }}, 0) as {{ name }},
     {%- endfor %}
@@ -129,15 +140,11 @@ from population
 left join smoking
     on population.period = smoking.period and population.person_id = smoking.person_id
     and smoking.recency = 1
-left join measurements as bmi
+left join bmi
     on population.period = bmi.period and population.person_id = bmi.person_id
-    and bmi.recency = 1 and bmi.measure = 'bmi'
-left join measurements as systolic
-    on population.period = systolic.period and population.person_id = systolic.person_id
-    and systolic.recency = 1 and systolic.measure = 'systolic'
-left join measurements as diastolic
-    on population.period = diastolic.period and population.person_id = diastolic.person_id
-    and diastolic.recency = 1 and diastolic.measure = 'diastolic'
+    and bmi.recency = 1
+left join blood_pressure
+    on population.period = blood_pressure.period and population.person_id = blood_pressure.person_id
 left join last_year
     on population.period = last_year.period and population.person_id = last_year.person_id
 left join on_registers

@@ -1,4 +1,5 @@
--- A3-07: registered people on the palliative care register at the end of the year.
+-- A3-07: registered people on the palliative care register at the end of the year (a later
+-- PALCARE_COD-not-indicated code takes them off: int_register_spells).
 {% call indicator_rows() %}
     select
         population.period, population.period_start, population.period_end,
@@ -10,5 +11,6 @@
     left join {{ ref('int_palliative_register') }} as register
         on population.person_id = register.person_id
         and register.entered_on <= population.on_date
+        and (register.left_on is null or register.left_on > population.on_date)
     where population.snapshot = 'year_end'
 {% endcall %}

@@ -1,29 +1,38 @@
 -- EOL-05: people on the end-of-life register at any time in the year who attended ED (unplanned)
--- while on it - the Mid-Nottinghamshire strategy measure (5,304 -> 3,433) by place and year.
+-- while on it (in any of their spells on it) - the Mid-Nottinghamshire strategy measure
+-- (5,304 -> 3,433) by place and year.
 -- Residence: the address of the person's latest GP registration (many die during the year).
 {% call indicator_rows() %}
-    with register_years as (
+    with register_spells as (
+        -- each spell on the register, cut to the year and to death (a person can have two)
         select
             periods.period, periods.period_start, periods.period_end,
             register.person_id,
-            case when register.entered_on > periods.period_start
-                 then register.entered_on else periods.period_start end as on_register_from,
-            case when register.date_of_death < periods.period_end
-                 then register.date_of_death else periods.period_end end as on_register_to
+            greatest(register.entered_on, periods.period_start) as on_register_from,
+            least(coalesce(register.date_of_death, periods.period_end),
+                  coalesce(register.left_on - 1, periods.period_end),
+                  periods.period_end) as on_register_to
         from {{ ref('int_palliative_register') }} as register
         inner join {{ ref('int_reporting_periods') }} as periods
             on register.entered_on <= periods.period_end
             and (register.date_of_death is null or register.date_of_death >= periods.period_start)
+            and (register.left_on is null or register.left_on > periods.period_start)
     ),
 
     attended as (
-        select distinct register_years.period, register_years.person_id
-        from register_years
+        select distinct register_spells.period, register_spells.person_id
+        from register_spells
         inner join {{ ref('stg_ecds__attendances') }} as ecds
-            on register_years.person_id = ecds.person_id
+            on register_spells.person_id = ecds.person_id
             and ecds.is_unplanned
-            and ecds.arrival_date between register_years.on_register_from
-                and register_years.on_register_to
+            and ecds.arrival_date between register_spells.on_register_from
+                and register_spells.on_register_to
+    ),
+
+    register_years as (
+        select period, period_start, period_end, person_id, max(on_register_to) as on_register_to
+        from register_spells
+        group by period, period_start, period_end, person_id
     )
 
     select
