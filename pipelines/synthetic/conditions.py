@@ -2,7 +2,9 @@
 
 Drawn once, at the start of the period (or at birth), from age-banded prevalences with deprivation
 multipliers (calibration.yml ``conditions``). Diagnoses are mostly historical; about one in ten is
-made during the period, so registers grow.
+made during the period, so registers grow. Hypertension is drawn as the true condition, diagnosed or
+not, from the expected-prevalence model that A2-09 divides by, and only a share by quintile is
+diagnosed: the demo's under-diagnosis is known (column ``hypertension_true``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipelines.config import REFERENCE_SEEDS_DIR
 from pipelines.synthetic.calibration import by_age
 from pipelines.synthetic.population import DAYS_PER_YEAR
 
@@ -20,6 +23,35 @@ def _prevalence(spec: dict, age: np.ndarray, quintile: np.ndarray) -> np.ndarray
     lowest = min(int(k) for k in spec["by_age"])
     base = np.where(age >= lowest, by_age(spec["by_age"], np.maximum(age, lowest)), 0.0)
     return np.clip(base * np.array(spec["imd_multiplier"])[quintile - 1], 0, 0.95)
+
+
+# NHS ethnic category -> the groups of the indicators' breakdowns (dbt macro ethnicity_group).
+ETHNICITY_GROUPS = {**dict.fromkeys("ABC", "White"), **dict.fromkeys("DEFG", "Mixed"),
+                    **dict.fromkeys("HJKL", "Asian"), **dict.fromkeys("MNP", "Black"),
+                    **dict.fromkeys("RS", "Other")}
+
+
+def true_hypertension_probability(people: pd.DataFrame, age: np.ndarray) -> np.ndarray:
+    """Each person's chance of having hypertension, diagnosed or not: the model of A2-09's expected
+    prevalence (seeds ref_expected_prevalence, ref_expected_prevalence_odds), read from the seeds so
+    that the demo's truth and the indicator's expectation are one model (0 under 18)."""
+    baseline = pd.read_csv(REFERENCE_SEEDS_DIR / "ref_expected_prevalence.csv")
+    baseline = baseline[baseline["condition"] == "hypertension"]
+    ratios = pd.read_csv(REFERENCE_SEEDS_DIR / "ref_expected_prevalence_odds.csv", dtype={"level": str})
+    ratios = ratios[ratios["condition"] == "hypertension"]
+    ratio = {(f, lv): r for f, lv, r in zip(ratios["factor"], ratios["level"], ratios["odds_ratio"],
+                                             strict=True)}
+    sex = np.where(people["sex"].to_numpy() == "2", "Female", "Male")
+    years = np.floor(age)
+    p = np.zeros(len(people))
+    for row in baseline.itertuples():
+        band = (sex == row.sex) & (years >= row.age_lower) & (years <= row.age_upper)
+        p[band] = row.expected_prevalence
+    quintile = [ratio.get(("imd_quintile", str(q)), 1.0) for q in people["imd_quintile"]]
+    ethnicity = [ratio.get(("ethnicity_group", ETHNICITY_GROUPS.get(e, "Not stated")), 1.0)
+                 for e in people["ethnic_category"]]
+    odds = p / (1 - p) * np.array(quintile) * np.array(ethnicity)
+    return odds / (1 + odds)
 
 
 def _diagnosis_dates(rng, has: np.ndarray, birth: np.ndarray, start, end) -> np.ndarray:
@@ -50,7 +82,15 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
     out["bmi"] = np.where(age >= 18, np.round(bmi, 1), np.nan)
 
     for register in REGISTERS:
-        has = rng.random(n) < _prevalence(c[register], age, quintile)
+        draw = rng.random(n)
+        if register == "hypertension":
+            # One draw decides both: true with the model's probability; diagnosed, among the true,
+            # with the quintile's diagnosed share.
+            truth = true_hypertension_probability(out, age)
+            out["hypertension_true"] = draw < truth
+            has = draw < truth * np.array(c["hypertension_diagnosed_share"])[quintile - 1]
+        else:
+            has = draw < _prevalence(c[register], age, quintile)
         out[f"{register}_date"] = _diagnosis_dates(rng, has, birth, start, end)
 
     # Frailty category for people 65+: 0 fit, 1 mild, 2 moderate, 3 severe.

@@ -53,3 +53,12 @@ def test_every_link_into_the_catalogue_or_the_methods_page_lands_on_an_anchor():
             for doc, target in re.findall(r"docs/(indicators\.md|methods\.md)#([\w-]+)",
                                           path.read_text()):
                 assert target in anchors[doc], f"{path.relative_to(PROJECT_ROOT)}: {doc}#{target}"
+
+
+def test_every_indicator_names_what_it_mirrors_and_lists_departures_as_sentences():
+    for model in indicator_models(DBT_PROJECT_DIR):
+        meta = model.meta
+        assert isinstance(meta.get("mirrors"), str) and meta["mirrors"].strip(), model.name
+        departures = meta.get("departures", [])
+        assert isinstance(departures, list), model.name
+        assert all(isinstance(item, str) and item.strip() for item in departures), model.name

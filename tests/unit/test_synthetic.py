@@ -5,6 +5,7 @@ import filecmp
 import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 
 from pipelines.config import REFERENCE_SEEDS_DIR
 from pipelines.contracts.model import load_contracts
@@ -131,3 +132,31 @@ def test_people_live_on_the_real_ics_lsoas_in_proportion_to_population(tmp_path)
     population = ics.merge(imd, on="lsoa11cd").set_index("lsoa11cd")["pop_total_mid2015"]
     people = first["lsoa11"].value_counts().reindex(population.index)
     assert np.corrcoef(people, population)[0, 1] > 0.8
+
+
+def test_true_hypertension_follows_the_expected_prevalence_model_and_a_share_is_diagnosed():
+    from pipelines.synthetic.calibration import load_calibration
+    from pipelines.synthetic.conditions import assign_conditions, true_hypertension_probability
+
+    # Hand-written people against the seeds (ref_expected_prevalence, ref_expected_prevalence_odds).
+    people = pd.DataFrame({"sex": ["1", "2", "2", "1"], "imd_quintile": [3, 1, 5, 3],
+                           "ethnic_category": ["A", "N", "Z", "H"]})
+    p = true_hypertension_probability(people, np.array([40.5, 70.0, 18.0, 17.9]))
+    black = 0.51 / 0.49 * 1.25 * 1.45  # female 65-74, quintile 1, Black
+    young = 0.02 / 0.98 * 0.88  # female 18, quintile 5, not stated (ratio 1)
+    assert p == pytest.approx([0.18, black / (1 + black), young / (1 + young), 0.0])  # 17.9: a child
+
+    # Among people with it, the diagnosed share follows the quintile's share in calibration.yml.
+    cal = load_calibration()
+    n = 200_000
+    rng = np.random.default_rng(3)
+    start, end = np.datetime64("2019-04-01"), np.datetime64("2025-04-01")
+    crowd = pd.DataFrame({
+        "birth_date": start - np.timedelta64(365 * 70, "D"), "sex": "2",
+        "imd_quintile": np.repeat([1, 2, 3, 4, 5], n // 5), "ethnic_category": "A",
+        "learning_disability_date": np.datetime64("NaT")})
+    out = assign_conditions(rng, crowd, cal, start, end)
+    diagnosed = ~out["hypertension_date"].isna()
+    share = diagnosed[out["hypertension_true"]].groupby(out["imd_quintile"]).mean()
+    assert share.to_numpy() == pytest.approx(cal["conditions"]["hypertension_diagnosed_share"], abs=0.01)
+    assert not (diagnosed & ~out["hypertension_true"]).any()

@@ -1,17 +1,54 @@
--- A2-09: hypertension case-finding - people on the register as a percentage of the number
--- expected from modelled prevalence by age (ref_expected_prevalence) in the registered adults.
+-- A2-09: hypertension case-finding - adults on the hypertension register as a percentage of the
+-- number expected to have hypertension, diagnosed or not. Each registered adult's expected
+-- probability comes from a model of age, sex, deprivation and ethnic group (PHE's hypertension
+-- prevalence estimates: seeds ref_expected_prevalence, ref_expected_prevalence_odds). Deprivation
+-- and ethnicity must be in it: true prevalence is higher in deprived and in Black populations, and
+-- an age-only expectation reads that extra prevalence as better case-finding.
 {% call indicator_rows() %}
+    with registered as (
+        select population.*, status.on_hyp_register
+        from {{ ref('int_registered_population') }} as population
+        inner join {{ ref('int_gp_status_at_year_end') }} as status
+            on population.period = status.period and population.person_id = status.person_id
+        where population.snapshot = 'year_end'
+    ),
+
+    odds_ratios as (
+        select factor, level, odds_ratio
+        from {{ ref('ref_expected_prevalence_odds') }}
+        where condition = 'hypertension'
+    ),
+
+    expected as (
+        -- The odds of the age-sex baseline times the odds ratios of the person's quintile and ethnic
+        -- group (unknown quintile and ethnicity not stated take 1, the reference). The baseline's
+        -- age bands start at 18, so children drop out here; a person of unknown sex has a row for
+        -- each sex, and takes their mean probability below.
+        select
+            registered.*,
+            baseline.expected_prevalence / (1 - baseline.expected_prevalence)
+                * coalesce(deprivation.odds_ratio, 1) * coalesce(ethnicity.odds_ratio, 1) as odds
+        from registered
+        inner join {{ ref('ref_expected_prevalence') }} as baseline
+            on baseline.condition = 'hypertension'
+            and registered.age between baseline.age_lower and baseline.age_upper
+            and (baseline.sex = registered.sex
+                 or coalesce(registered.sex, 'Unknown') not in ('Male', 'Female'))
+        left join odds_ratios as deprivation
+            on deprivation.factor = 'imd_quintile'
+            and deprivation.level = cast(registered.imd_quintile as {{ dbt.type_string() }})
+        left join odds_ratios as ethnicity
+            on ethnicity.factor = 'ethnicity_group' and ethnicity.level = registered.ethnicity_group
+    )
+
     select
-        population.period, population.period_start, population.period_end,
-        population.lad19cd, population.lad19nm, population.place_code, population.place_name,
-        population.imd_quintile, population.sex, population.age_band, population.ethnicity_group,
-        status.on_hyp_register as numerator,
-        expected.expected_prevalence as denominator
-    from {{ ref('int_registered_population') }} as population
-    inner join {{ ref('int_gp_status_at_year_end') }} as status
-        on population.period = status.period and population.person_id = status.person_id
-    inner join {{ ref('ref_expected_prevalence') }} as expected
-        on expected.condition = 'hypertension'
-        and population.age between expected.age_lower and expected.age_upper
-    where population.snapshot = 'year_end'
+        period, period_start, period_end,
+        lad19cd, lad19nm, place_code, place_name,
+        imd_quintile, sex, age_band, ethnicity_group,
+        on_hyp_register as numerator,
+        avg(odds / (1 + odds)) as denominator
+    from expected
+    group by
+        period, period_start, period_end, person_id, on_hyp_register,
+        lad19cd, lad19nm, place_code, place_name, imd_quintile, sex, age_band, ethnicity_group
 {% endcall %}
