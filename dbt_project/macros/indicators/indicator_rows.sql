@@ -17,8 +17,11 @@
       crude_rate  numerator / denominator (events per person-period), Poisson limits (exact < 10)
       ratio       observed / expected (numerator / denominator), Poisson limits of the observed
                   (crude_rate and ratio with meta.indicator.independent_events: false - a person
-                  can have several events - the limits of nonindependent_events.sql: each cohort
-                  row is then one person in the period, its numerator that person's events)
+                  can have several events - the limits of nonindependent_events.sql: the cohort
+                  then has a column person_events, the person's events in the period over all
+                  their rows; each row adds numerator * person_events to the sum of squares, exact
+                  where all a person's rows fall in one cell and larger - wider limits, never
+                  narrower - where they are split, e.g. by a move)
       dsr         the model returns age-specific rows; fct_indicator_age_specific adds the
                   ESP2013 weights and fct_indicator_values the standardised value and Dobson
                   limits.
@@ -91,7 +94,7 @@ cells as (
         sum(numerator) as numerator,
         {%- if nonindependent %}
         -- the variance of a count of non-independent events: the sum of each person's events squared
-        sum(numerator * numerator) as numerator_squares,
+        sum(numerator * person_events) as numerator_squares,
         {%- endif %}
         -- decimal: an exact sum, so fractional denominators (person-years, expected counts) come
         -- out the same on every run whatever order the engine adds them in
