@@ -15,7 +15,8 @@ def fmt(value, unit: str = "", digits: int = 1, signed: bool = False) -> str:
     if value is None or pd.isna(value):
         return "*"
     joiner = "" if unit in ("%", "") else " "
-    return f"{value:{'+' if signed else ''},.{digits}f}{joiner}{unit}"
+    value = value if round(value, digits) else 0.0  # no "+0.0" or "-0.0"
+    return f"{value:{'+' if signed and value else ''},.{digits}f}{joiner}{unit}"
 
 
 def gap_unit(unit: str) -> str:
