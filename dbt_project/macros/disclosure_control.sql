@@ -7,6 +7,8 @@
     so that nothing published says more than the counts do:
       proportion        numerator / denominator, Wilson limits
       crude_rate, ratio numerator / denominator, exact Poisson / Byar limits of the numerator
+                        (widened for non-independent events by the factor of the exact limits,
+                        rounded: published_nonindependent_limit)
       dsr               the standardised rate itself (from age-specific counts that are never
                         published); Dobson limits with the published count in place of the exact
                         one, so the limits do not give the exact count away
@@ -16,6 +18,7 @@
 {% macro disclosure_controlled(relation, table_name) -%}
 {%- set policy = var('disclosure') -%}
 {%- set key = ['indicator_id', 'period', 'area_type', 'area_code', 'breakdown', 'breakdown_value'] -%}
+{%- set clustered = nonindependent_indicator_ids() if table_name == 'indicator_values' else [] -%}
 with decided as (
     select
         cells.*,
@@ -66,8 +69,17 @@ select
                     / ({{ poisson_limit(bound, 'numerator', confidence) }} - numerator)
                     * ({{ poisson_limit(bound, 'published_numerator', confidence) }} - published_numerator)
             when 'count' then null
+            {%- if clustered %}
+            else case when indicator_id in ('{{ clustered | join("', '") }}') then
+                {{ published_nonindependent_limit(bound, 'published_numerator', 'numerator', 'value',
+                                                  'upper_ci95', confidence) }} * multiplier
+                / published_denominator
+            else {{ poisson_limit(bound, 'published_numerator', confidence) }} * multiplier
+                / published_denominator end
+            {%- else %}
             else {{ poisson_limit(bound, 'published_numerator', confidence) }} * multiplier
                 / published_denominator
+            {%- endif %}
         end
     end as {{ bound }}_ci{{ name }},
     {%- endfor %}

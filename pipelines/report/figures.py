@@ -144,16 +144,17 @@ def spc_chart(months: list[str], chart, point_kinds: list[str], meta: dict, titl
 
 
 def sii_trend(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Figure:
-    """Slope index of inequality by period with its simulated 95% interval; 0 = no gradient."""
+    """Slope index of inequality by period with its simulated 95% interval: the modelled most
+    deprived end minus the least deprived (above 0: higher in the more deprived); 0 = no gradient."""
     rows = rows.sort_values("period")
     fig = go.Figure(go.Scatter(
         x=rows["period"], y=rows["sii"], mode="lines+markers", name="Slope index of inequality",
         line={"color": NHS_BLUE, "width": 2},
         error_y={"type": "data", "symmetric": False, "array": rows["sii_upper_ci95"] - rows["sii"],
                  "arrayminus": rows["sii"] - rows["sii_lower_ci95"], "thickness": 1.2, "width": 4},
-        hovertemplate=f"%{{x}}: SII %{{y:.1f}} {gap_unit(meta['unit'])}<extra></extra>"))
+        hovertemplate=f"%{{x}}: SII %{{y:+.1f}} {gap_unit(meta['unit'])}<extra></extra>"))
     fig.add_hline(y=0, line={"color": NHS_DARK_GREY, "width": 1})
-    fig = _layout(fig, title, f"SII ({gap_unit(meta['unit'])})", source,
+    fig = _layout(fig, title, f"SII, most minus least deprived ({gap_unit(meta['unit'])})", source,
                   suppressed=withheld(rows, "period"))
     fig.update_yaxes(rangemode="normal")
     return fig

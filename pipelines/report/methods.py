@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.config import dbt_vars
 from pipelines.report.html import esc, table
 from pipelines.report.published import POLICY
+
+# the one home of the threshold is dbt_project.yml (var inequality_min_quintile_share)
+MIN_QUINTILE_SHARE = float(dbt_vars()["inequality_min_quintile_share"])
 
 EXPLANATIONS = [
     ("Proportions and Wilson score intervals",
@@ -31,11 +35,27 @@ EXPLANATIONS = [
     ("Deprivation quintiles, Core20 and the slope index of inequality",
      "Each person is placed in a fifth (quintile) of deprivation by the English Indices of "
      "Deprivation 2019 rank of their neighbourhood (LSOA): quintile 1 is the most deprived 20% in "
-     "England, the Core20 of Core20PLUS5. The gap and ratio compare quintile 1 with quintile 5. The "
-     "slope index of inequality (SII) is the modelled difference between the least and the most "
-     "deprived ends of the population, using all five quintiles weighted by their size; the "
-     "relative index (RII) is that difference relative to the average. Their 95% intervals come from "
-     "10,000 simulations of the quintile values within their own intervals (the PHE method)."),
+     "England, the Core20 of Core20PLUS5. Every inequality measure compares the most deprived with "
+     "the least deprived, so a positive gap or SII, or a ratio or RII above 1, means the value is "
+     "higher in more deprived areas (whether that is worse depends on the indicator). The gap is "
+     "quintile 1 minus quintile 5 and the ratio quintile 1 over quintile 5. The slope index of "
+     "inequality (SII) uses all five quintiles, weighted by their size: a line is fitted to the "
+     "values against each quintile's position in the population, on the log scale for rates and "
+     "the logit scale for proportions (as PHE recommends), and the SII is the modelled value at "
+     "the most deprived end minus the modelled value at the least deprived end. The relative index "
+     "(RII) is the ratio of those two modelled values. Their 95% intervals come from 10,000 "
+     "simulations of the quintile values within their own intervals (the PHE method, "
+     "PHEindicatormethods' phe_sii). The SII is withheld, with the reason given, where a quintile "
+     "has no residents or no value, where a quintile holds under "
+     f"{MIN_QUINTILE_SHARE:.0%} of the area's population (the national fifths are spread very "
+     "unevenly across local authorities, and a slope through a near-empty fifth is unstable), or "
+     "where a quintile has no events (the log or logit of 0 is undefined)."),
+    ("Repeat events and their intervals",
+     "Some indicators count events that one person can have several times: ED attendances in "
+     "the last 90 days of life, emergency admissions of care-home residents. Such events are not "
+     "independent, so their intervals are widened by how the events cluster in people (the "
+     "variance is the sum over people of their events squared), as PHE's method for "
+     "non-independent events does."),
     ("Statistical process control (Making Data Count)",
      "Monthly series are drawn as XmR charts: the mean and process limits at the mean ± 2.66 times "
      "the average month-to-month change. Points are special cause (not just chance) when one falls "

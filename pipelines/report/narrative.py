@@ -9,12 +9,14 @@ import pandas as pd
 from pipelines.report.spc import XmR
 
 
-def fmt(value, unit: str = "", digits: int = 1) -> str:
-    """A value for a sentence or table: '*' when suppressed."""
+def fmt(value, unit: str = "", digits: int = 1, signed: bool = False) -> str:
+    """A value for a sentence or table: '*' when suppressed. `signed` for a gap or SII, whose sign
+    says which way the gradient runs (+: higher in the more deprived)."""
     if value is None or pd.isna(value):
         return "*"
     joiner = "" if unit in ("%", "") else " "
-    return f"{value:,.{digits}f}{joiner}{unit}"
+    value = value if round(value, digits) else 0.0  # no "+0.0" or "-0.0"
+    return f"{value:{'+' if signed and value else ''},.{digits}f}{joiner}{unit}"
 
 
 def gap_unit(unit: str) -> str:
@@ -59,9 +61,10 @@ def describe_gap(most: pd.Series, least: pd.Series, unit: str) -> str:
 
 def describe_sii_trend(first: pd.Series, last: pd.Series, unit: str) -> str:
     """The slope index of inequality in two periods: 'widened'/'narrowed' only when the SII's 95%
-    intervals do not overlap (the sign of the SII says which way the gradient runs)."""
+    intervals do not overlap. The SII is the modelled most deprived end minus the least deprived
+    (docs/methods.md#inequality-measures): its sign says which way the gradient runs."""
     if pd.isna(first["sii"]) or pd.isna(last["sii"]):
-        return "the inequality measures are withheld for small numbers in one of the periods"
+        return "the slope index of inequality is withheld in one of the periods compared"
     a, b = fmt(abs(first["sii"]), gap_unit(unit)), fmt(abs(last["sii"]), gap_unit(unit))
     direction = _separate(first, last, low="sii_lower_ci95", high="sii_upper_ci95")
     same_sign = (first["sii"] >= 0) == (last["sii"] >= 0)
@@ -70,8 +73,9 @@ def describe_sii_trend(first: pd.Series, last: pd.Series, unit: str) -> str:
         return (f"the gap between the most and least deprived ends of the population "
                 f"{'widened' if widened else 'narrowed'} from {a} in {first['period']} to {b} in "
                 f"{last['period']} (slope index of inequality)")
-    return (f"the slope index of inequality was {fmt(last['sii'], gap_unit(unit))} in "
-            f"{last['period']} and {fmt(first['sii'], gap_unit(unit))} in {first['period']}: no "
+    return (f"the slope index of inequality was {fmt(last['sii'], gap_unit(unit), signed=True)} "
+            f"in {last['period']} and {fmt(first['sii'], gap_unit(unit), signed=True)} in "
+            f"{first['period']}: no "
             "clear change in the gap "
             "(95% intervals overlap)")
 

@@ -8,6 +8,7 @@ import pandas as pd
 from pipelines.report import figures, maps, narrative, spc
 from pipelines.report.html import assurance_icon, count, esc, figure, table, variation_icon
 from pipelines.report.published import POLICY, Published
+from pipelines.statistics.inequality import WITHHELD_REASONS
 
 AREA_ORDER = {"ics": 0, "place": 1, "local_authority": 2}
 AREA_LABELS = {"ics": "ICS", "place": "Place", "local_authority": "Local authority"}
@@ -124,21 +125,36 @@ def area_maps(latest_areas: pd.DataFrame, meta: dict, latest: str) -> str:
 
 
 def inequality_table(rows: pd.DataFrame, unit: str) -> str:
-    def interval(a, b):
-        return f"{narrative.fmt(a)} to {narrative.fmt(b)}"
+    def signed_interval(a, b):
+        return f"{narrative.fmt(a, signed=True)} to {narrative.fmt(b, signed=True)}"
 
     return table({
         "Period": rows["period"].tolist(),
-        "SII": [narrative.fmt(v, narrative.gap_unit(unit)) for v in rows["sii"]],
-        "SII 95% interval": [interval(a, b) for a, b in
+        "Gap Q1 − Q5": [narrative.fmt(v, narrative.gap_unit(unit), signed=True)
+                        for v in rows["gap_q1_q5"]],
+        "Ratio Q1 / Q5": [narrative.fmt(v, "", 2) for v in rows["ratio_q1_q5"]],
+        "SII": [narrative.fmt(v, narrative.gap_unit(unit), signed=True) for v in rows["sii"]],
+        "SII 95% interval": [signed_interval(a, b) for a, b in
                              zip(rows["sii_lower_ci95"], rows["sii_upper_ci95"], strict=True)],
         "RII": [narrative.fmt(v, "", 2) for v in rows["rii"]],
         "RII 95% interval": [f"{narrative.fmt(a, '', 2)} to {narrative.fmt(b, '', 2)}" for a, b in
                              zip(rows["rii_lower_ci95"], rows["rii_upper_ci95"], strict=True)],
+        "SII withheld because": [withheld_reason(r) for r in rows.to_dict("records")],
         "Core20 share of numerator": [_percent(v) for v in rows["core20_share"]],
         "Core20 share of denominator": [_percent(v) for v in rows["core20_population_share"]],
-    }, "Inequality measures for the ICS by year (SII: slope index of inequality, absolute; RII: "
-       "relative index; * = withheld for small numbers)")
+    }, "Inequality measures for the ICS by year, all comparing the most deprived with the least "
+       "deprived: gap and ratio of quintiles 1 and 5; SII, the slope index of inequality (modelled "
+       "most deprived end minus least deprived end) and RII, the relative index (their ratio). A "
+       "positive gap or SII, or a ratio or RII above 1, means higher in more deprived areas. "
+       "* = withheld")
+
+
+def withheld_reason(row: dict) -> str:
+    """Why a row's SII is not shown, in words (published with it: sii_withheld, suppression)."""
+    if pd.notna(row.get("suppression")):
+        return "small numbers in a quintile"
+    reason = row.get("sii_withheld")
+    return WITHHELD_REASONS[reason] if pd.notna(reason) else ""
 
 
 def _percent(share) -> str:
@@ -175,7 +191,7 @@ def tile(pub: Published, meta: dict, page_of: dict[str, str]) -> str:
     gap = ("Q1–Q5 gap withheld (small numbers)" if summary.empty or pd.isna(summary["q1_value"].iloc[0])
            else f"Most deprived fifth {narrative.fmt(summary['q1_value'].iloc[0], unit)}, least "
                 f"deprived {narrative.fmt(summary['q5_value'].iloc[0], unit)} "
-                f"(gap {narrative.fmt(summary['gap_q1_q5'].iloc[0], narrative.gap_unit(unit))})")
+                f"(gap {narrative.fmt(summary['gap_q1_q5'].iloc[0], narrative.gap_unit(unit), signed=True)})")
     areas = pub.indicator_values(meta["id"])
     areas = areas[(areas["breakdown"] == "all") & (areas["area_type"] == "place")
                   & (areas["period"] == last["period"])]

@@ -1,17 +1,27 @@
 """Slope and Relative Index of Inequality with confidence limits by simulation
-(docs/methods.md#confidence-limits).
+(docs/methods.md#inequality-measures).
 
-Follows PHEindicatormethods' phe_sii (default: no transform), tested against its expected values:
+`sii` is PHEindicatormethods' phe_sii, tested against its expected values:
 - groups ordered from most deprived (quantile 1) to least; each group's share of the population
   `a` and the midpoint of its cumulative rank `b` (0 = most deprived end, 1 = least deprived end);
-- the weighted least-squares line value = intercept + sii * b (weights a): SII is the modelled
-  difference between the least and the most deprived ends (negative when the value is higher in
-  more deprived areas), RII the ratio of the two ends, (intercept + sii) / intercept - left
-  undefined (NaN) unless both ends are positive;
-- confidence limits: draw each group's value from a normal with that value as mean and its standard
-  error, (upper - lower) / (2 * 1.96) from its 95% limits; refit; take the quantiles of the draws.
-  A negative multiplier reverses the direction: SII changes sign and RII is inverted. RII limits
-  are empty where over 1% of the draws have an end at or below zero (tiny cells).
+- value_type 1 (rate) or 2 (proportion, 0-1): each group's standard error is taken on the log or
+  logit scale, (upper - lower) / (2 * 1.96) of its transformed 95% limits, and its value drawn
+  there (value_type 0: on the value's own scale);
+- the weighted least-squares line y = intercept + slope * b (weights a) with y the value
+  (transform=False) or its log / logit (transform=True, PHE's recommendation for rates and
+  proportions: it makes the relation to rank more nearly linear);
+- SII = multiplier * (Y(1) - Y(0)) and RII = Y(1) / Y(0), the modelled values at the two ends
+  (back-transformed); a negative multiplier reverses the direction: SII changes sign and RII is
+  inverted, so that both compare the most deprived end with the least;
+- limits: each group's value drawn from a normal with its standard error, the line refitted,
+  the quantiles of the draws taken. With a transform, PHE centres the simulated slope's limits on
+  the fitted line's midpoint and back-transforms the two ends.
+
+The project's convention (`inequality_summary`; one for gap, ratio, SII and RII everywhere):
+**most deprived compared with least deprived** - gap = Q1 - Q5, ratio = Q1 / Q5, SII = modelled
+most deprived end minus least deprived end, RII = most deprived end / least deprived end (phe_sii
+with a negative multiplier). A positive gap or SII, a ratio or RII above 1, means the value is
+higher in more deprived areas; whether that is worse depends on the indicator's polarity.
 """
 
 from __future__ import annotations
@@ -25,15 +35,44 @@ Z95 = 1.959963984540054
 # RII limits are left empty when more than this share of the draws has an end at or below zero:
 # the ratio of two near-zero values is then too unstable to summarise (tiny cells).
 UNSTABLE_RII_SHARE = 0.01
+# phe_sii's value_type and transform for each of our value types: rates (and ratios of observed
+# to expected) on the log scale, proportions on the logit scale, as PHE recommends
+PHE_VALUE_TYPE = {"proportion": 2, "crude_rate": 1, "dsr": 1, "ratio": 1}
+
+# Why an SII is withheld (column sii_withheld; docs/methods.md#inequality-measures)
+QUINTILE_MISSING = "quintile_missing"            # a quintile has no residents in the area
+QUINTILE_UNVALUED = "quintile_unvalued"          # a quintile's value or limits are withheld
+QUINTILE_SMALL = "quintile_small"                # a quintile holds too few of the area's people
+TRANSFORM_UNDEFINED = "transform_undefined"      # a quintile at 0 (or 100%): no log or logit
+WITHHELD_REASONS = {
+    QUINTILE_MISSING: "a deprivation quintile has no residents in the area",
+    QUINTILE_UNVALUED: "a deprivation quintile has no value (withheld for small numbers)",
+    QUINTILE_SMALL: "a national deprivation quintile holds too small a share of the area's "
+                    "population for a stable slope",
+    TRANSFORM_UNDEFINED: "a deprivation quintile has no events (or only events), so the log or "
+                         "logit of its value is undefined",
+}
 
 
 @dataclass(frozen=True)
 class InequalityResult:
     sii: float
     rii: float
-    intercept: float
+    intercept: float  # the modelled value at the most deprived end (b = 0), times |multiplier|
     sii_limits: dict[float, tuple[float, float]]  # confidence -> (lower, upper)
     rii_limits: dict[float, tuple[float, float]]
+
+
+def _logit(p):
+    return np.log(p / (1 - p))
+
+
+def _expit(y):
+    return np.exp(y) / (1 + np.exp(y))
+
+
+_FORWARD = {0: lambda v: v, 1: np.log, 2: _logit}
+_BACK = {0: lambda v: v, 1: np.exp, 2: _expit}
 
 
 def _ranks(populations: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -50,35 +89,69 @@ def _fit(values: np.ndarray, shares: np.ndarray, midpoints: np.ndarray):
     return y_mean - slope * b_mean, slope
 
 
-def sii(values, populations, lower_95, upper_95, *, multiplier: float = 1.0,
-        confidence: tuple[float, ...] = (0.95,), repetitions: int = 10_000,
-        seed: int = 1) -> InequalityResult:
-    """values, populations and 95% limits per group, ordered from quantile 1 (most deprived)."""
-    values, populations = np.asarray(values, float), np.asarray(populations, float)
-    se = (np.asarray(upper_95, float) - np.asarray(lower_95, float)) / (2 * Z95)
-    shares, midpoints = _ranks(populations)
-    intercept, slope = _fit(values, shares, midpoints)
+def sii(values, populations, lower_95, upper_95, *, value_type: int = 0, transform: bool = False,
+        multiplier: float = 1.0, confidence: tuple[float, ...] = (0.95,),
+        repetitions: int = 10_000, seed: int = 1) -> InequalityResult:
+    """values, populations and 95% limits per group, ordered from quantile 1 (most deprived);
+    proportions (value_type 2) as fractions of 1."""
+    if transform and value_type == 0:
+        raise ValueError("transform needs value_type 1 (rate) or 2 (proportion)")
+    forward, back = _FORWARD[value_type], _BACK[value_type]
+    values = forward(np.asarray(values, float))
+    se = (forward(np.asarray(upper_95, float)) - forward(np.asarray(lower_95, float))) / (2 * Z95)
+    shares, midpoints = _ranks(np.asarray(populations, float))
+    scale = (lambda v: v) if transform else back  # the scale the line is fitted on
+    intercept, slope = _fit(scale(values), shares, midpoints)
     draws = np.random.default_rng(seed).normal(values, se, size=(repetitions, values.size))
-    sim_intercept, sim_slope = _fit(draws, shares, midpoints)
+    sim_intercept, sim_slope = _fit(scale(draws), shares, midpoints)
+    tails = {level: [(1 - level) / 2, 1 - (1 - level) / 2] for level in confidence}
+    if transform:
+        return _transformed(intercept, slope, sim_slope, back, multiplier, tails)
 
-    def ratio(a, s, positive_only):
+    def ratio(a, s):
         ends = (a + s, a) if multiplier > 0 else (a, a + s)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratios = ends[0] / ends[1]
-        return np.where((ends[0] > 0) & (ends[1] > 0), ratios, np.nan) if positive_only else ratios
+        return np.where((ends[0] > 0) & (ends[1] > 0), ratios, np.nan)
 
-    point_rii = float(ratio(intercept, slope, positive_only=True))
+    point_rii = float(ratio(intercept, slope))
     sii_limits, rii_limits = {}, {}
-    for level in confidence:
-        tails = [(1 - level) / 2, 1 - (1 - level) / 2]
-        low, high = np.quantile(sim_slope * multiplier, tails)
+    for level, quantiles in tails.items():
+        low, high = np.quantile(sim_slope * multiplier, quantiles)
         sii_limits[level] = (float(low), float(high))
-        ratios = ratio(sim_intercept, sim_slope, positive_only=True)
+        ratios = ratio(sim_intercept, sim_slope)
         stable = np.isfinite(point_rii) and np.isnan(ratios).mean() <= UNSTABLE_RII_SHARE
-        low, high = np.nanquantile(ratios, tails) if stable else (np.nan, np.nan)
+        low, high = np.nanquantile(ratios, quantiles) if stable else (np.nan, np.nan)
         rii_limits[level] = (float(low), float(high))
     return InequalityResult(float(slope * multiplier), point_rii,
                             float(intercept * abs(multiplier)), sii_limits, rii_limits)
+
+
+def _transformed(intercept, slope, sim_slope, back, multiplier, tails) -> InequalityResult:
+    """phe_sii with transform = TRUE: the line is on the log (logit) scale; SII and RII compare
+    its back-transformed ends. The limits take the simulated slope's quantiles, centre each on the
+    fitted line's midpoint (b = 1/2) and back-transform its ends, as PHE does. (PHE tests
+    `multiplier < 1` for rates and `< 0` for proportions; we use < 0 for both, the same for any
+    multiplier we pass: -1 or below, or 1 and above.)"""
+    reverse = multiplier < 0
+    middle = (intercept + (intercept + slope)) / 2  # as PHE: the line at b = 1/2
+
+    def measures(at_0, at_1):  # from the line's ends at b = 0 and b = 1, transformed
+        at_0, at_1 = back(at_0), back(at_1)
+        return (at_1 - at_0) * multiplier, (at_0 / at_1 if reverse else at_1 / at_0)
+
+    point_sii, point_rii = measures(intercept, intercept + slope)
+    sii_limits, rii_limits = {}, {}
+    for level, quantiles in tails.items():
+        low, high = np.quantile(sim_slope, quantiles)
+        (sii_low, rii_low), (sii_high, rii_high) = (measures(middle - low / 2, middle + low / 2),
+                                                    measures(middle - high / 2, middle + high / 2))
+        if reverse:  # the steeper slope is now the lower SII
+            (sii_low, rii_low), (sii_high, rii_high) = (sii_high, rii_high), (sii_low, rii_low)
+        sii_limits[level] = (float(sii_low), float(sii_high))
+        rii_limits[level] = (float(rii_low), float(rii_high))
+    return InequalityResult(float(point_sii), float(point_rii),
+                            float(back(intercept) * abs(multiplier)), sii_limits, rii_limits)
 
 
 def stable_seed(*key: object) -> int:
@@ -89,13 +162,19 @@ def stable_seed(*key: object) -> int:
 SUMMARY_COLUMNS = ["indicator_id", "period", "area_type", "area_code", "sii", "sii_lower_ci95",
                    "sii_upper_ci95", "rii", "rii_lower_ci95", "rii_upper_ci95", "q1_value",
                    "q5_value", "gap_q1_q5", "ratio_q1_q5", "core20_share",
-                   "core20_population_share", "value_type"]
+                   "core20_population_share", "sii_withheld", "value_type"]
 
 
-def inequality_summary(values, repetitions: int = 10_000):
-    """Per indicator, period and area with all five IMD quintiles valued: SII and RII with
-    simulated 95% limits, the Q1 and Q5 values, their gap (Q1 - Q5) and ratio (Q1 / Q5), and the
-    Core20 share: Q1's share of the numerator (events, people) and of the denominator (population).
+def inequality_summary(values, repetitions: int = 10_000, min_quintile_share: float = 0.0):
+    """Per indicator, period and area with a quintile breakdown: SII and RII with simulated 95%
+    limits (most deprived compared with least, see the module docstring), the Q1 and Q5 values,
+    their gap (Q1 - Q5) and ratio (Q1 / Q5), and the Core20 share: Q1's share of the numerator
+    (events, people) and of the denominator (population).
+
+    The SII and RII are withheld, with the reason in sii_withheld (WITHHELD_REASONS), unless all
+    five quintiles are valued, each holds at least `min_quintile_share` of the area's population
+    (national quintiles can be very unevenly spread within a small area, and a slope through a
+    near-empty quintile is unstable), and the log or logit of every quintile's value is defined.
 
     `values` is marts.fct_indicator_values as a pandas frame; returns a frame of SUMMARY_COLUMNS.
     """
@@ -117,12 +196,13 @@ def inequality_summary(values, repetitions: int = 10_000):
             continue  # no quintile breakdown for this indicator, period and area
         row["q1_value"] = _number(q1, "value")
         row["q5_value"] = _number(q5, "value")
-        if all(c is not None and all(_number(c, f) is not None for f in
-                                     ("value", "lower_ci95", "upper_ci95"))
-               and c["denominator"] > 0 for c in quintiles):
-            result = sii([c["value"] for c in quintiles], [c["denominator"] for c in quintiles],
-                         [c["lower_ci95"] for c in quintiles], [c["upper_ci95"] for c in quintiles],
-                         repetitions=repetitions, seed=stable_seed(*group))
+        row["sii_withheld"] = _withheld(quintiles, row["value_type"], min_quintile_share)
+        if row["sii_withheld"] is None:
+            m = float(quintiles[0]["multiplier"])
+            result = sii(*([c[f] / (m if f != "denominator" else 1) for c in quintiles]
+                           for f in ("value", "denominator", "lower_ci95", "upper_ci95")),
+                         value_type=PHE_VALUE_TYPE[row["value_type"]], transform=True,
+                         multiplier=-m, repetitions=repetitions, seed=stable_seed(*group))
             row |= {"sii": result.sii, "sii_lower_ci95": result.sii_limits[0.95][0],
                     "sii_upper_ci95": result.sii_limits[0.95][1], "rii": result.rii,
                     "rii_lower_ci95": result.rii_limits[0.95][0],
@@ -136,9 +216,26 @@ def inequality_summary(values, repetitions: int = 10_000):
                                               if total["denominator"] else None)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    for column in SUMMARY_COLUMNS[4:-1]:
+    for column in SUMMARY_COLUMNS[4:-2]:
         frame[column] = frame[column].astype("float64")
+    frame["sii_withheld"] = frame["sii_withheld"].astype("string")
     return frame
+
+
+def _withheld(quintiles: list[dict | None], value_type: str, min_share: float) -> str | None:
+    """Why no SII can be given for these five quintile cells, or None."""
+    if any(c is None or not c["denominator"] for c in quintiles):
+        return QUINTILE_MISSING
+    if any(_number(c, f) is None for c in quintiles for f in ("value", "lower_ci95", "upper_ci95")):
+        return QUINTILE_UNVALUED
+    population = sum(float(c["denominator"]) for c in quintiles)
+    if any(float(c["denominator"]) < min_share * population for c in quintiles):
+        return QUINTILE_SMALL
+    whole = float(quintiles[0]["multiplier"])  # 100% of a proportion
+    if any(c["lower_ci95"] <= 0 or (value_type == "proportion" and c["upper_ci95"] >= whole)
+           for c in quintiles):
+        return TRANSFORM_UNDEFINED
+    return None
 
 
 def _number(cell: dict | None, field: str) -> float | None:

@@ -41,7 +41,9 @@ def _entry(model: IndicatorModel, project_dir: Path) -> list[str]:
         f"- **Numerator:** {meta['numerator']}",
         f"- **Denominator:** {meta['denominator']}",
         f"- **Value:** {value}, {meta['polarity'].replace('_', ' ')}; "
-        f"[how it is computed](methods.md#value-types)",
+        f"[how it is computed](methods.md#value-types)"
+        + ("; repeat events per person: [limits for non-independent events]"
+           "(methods.md#non-independent-events)" if meta.get("independent_events") is False else ""),
         f"- **Period:** {meta['period_type'].replace('_', ' ')}; **breakdowns:** "
         f"{', '.join(meta['breakdowns'])}; **areas:** {', '.join(meta.get('area_types', []))}",
         f"- **Sources:** {', '.join(meta['sources'])}",

@@ -18,6 +18,8 @@ import yaml
 INDICATORS_DIR = Path("models") / "marts" / "indicators"
 # What the union models and the engine macro need of each indicator (the rest stays in meta)
 ENGINE_FIELDS = ("id", "value_type", "multiplier", "breakdowns")
+# ... and those it needs only when set (independent_events: false - a person can have several)
+OPTIONAL_ENGINE_FIELDS = ("independent_events",)
 
 
 @dataclass(frozen=True)
@@ -56,4 +58,5 @@ def indicator_models(project_dir: Path) -> list[IndicatorModel]:
 def indicator_vars(project_dir: Path) -> dict:
     """The var ``indicators``: model name -> the engine fields of its meta.indicator."""
     return {"indicators": {m.name: {k: m.meta[k] for k in ENGINE_FIELDS}
+                           | {k: m.meta[k] for k in OPTIONAL_ENGINE_FIELDS if k in m.meta}
                            for m in indicator_models(project_dir)}}

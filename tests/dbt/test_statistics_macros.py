@@ -129,3 +129,99 @@ def test_dsr_with_dobson_limits_matches_phe_dsr_table(ph_env):
             else:
                 assert float(ours[column]) == pytest.approx(row[theirs], rel=1e-9), (row["area"],
                                                                                      column)
+
+
+def _nonindependent_input() -> pd.DataFrame:
+    """PHE's non-independent test input as they pivot it: per area and age band, people with 1-4
+    events (f1-f4; NA = none; PHE drops f4 of the dummy, small and tiny areas, all NA or 0). Our
+    macros take the band's events x = sum(f * people) and squares s = sum(f^2 * people)."""
+    table = pd.read_csv(PHE / "testdata_DSR_ISR__testdata_nonindepe.csv")
+    # its bands are written 00-04 ... 90+ (and 55-59 as 55-69, as in the multiarea table)
+    table["ageband"] = [band if band.endswith("+") else "-".join(str(int(a)) for a in
+                                                                band.replace("55-69", "55-59").split("-"))
+                        for band in table["ageband"]]
+    people = table[["f1", "f2", "f3", "f4"]].fillna(0)
+    return table.assign(x=sum(f * people[f"f{f}"] for f in range(1, 5)),
+                        s=sum(f * f * people[f"f{f}"] for f in range(1, 5)))
+
+
+def test_dsr_for_nonindependent_events_matches_phe_dsr_table(ph_env):
+    """calculate_dsr(independent_events = FALSE): PHE's rows 9-12 (per 100,000). PHE stores them
+    rounded to 8 decimals, so they are compared to that rounding (5e-9, about 1e-12 relative)."""
+    counts = _nonindependent_input()
+    expected = pd.read_csv(PHE / "testdata_DSR_ISR__testresults_DSR.csv").iloc[8:12]
+    esp = pd.read_csv(DBT_PROJECT_DIR / "seeds" / "reference" / "ref_esp2013.csv")
+    weights = dict(zip(esp["age_band"], esp["esp2013_population"], strict=True))
+    values = ", ".join(f"('{r['area']}', {r['x']}, {r['s']}, {r['pop']}, "
+                       f"{weights[r['ageband']]})" for _, r in counts.iterrows())
+    got = dbt_show(ph_env, f"""
+        with age_specific as (
+            select *, 100000.0 as multiplier
+            from (values {values}) as t(area, numerator, squares, denominator, standard_population)
+        )
+        {{{{ dsr_rows('age_specific', ['area'], squares_column='squares') }}}}
+        order by area""").set_index("area")
+    for _, row in expected.iterrows():
+        ours = got.loc[row["area"]]
+        assert int(ours["numerator"]) == row["total_count"]
+        assert int(ours["denominator"]) == row["total_pop"]
+        for column, theirs in (("value", "value"), ("lower_ci95", "lower95_0cl"),
+                               ("upper_ci95", "upper95_0cl"), ("lower_ci998", "lower99_8cl"),
+                               ("upper_ci998", "upper99_8cl")):
+            if pd.isna(row[theirs]):
+                assert ours[column] is None, (row["area"], column)
+            else:
+                assert float(ours[column]) == pytest.approx(row[theirs], abs=5e-9, rel=0), (
+                    row["area"], column)
+
+
+def test_nonindependent_crude_rate_limits_are_the_dsr_with_the_areas_own_population(ph_env):
+    """The crude-rate equivalent: a crude rate is the DSR whose standard population is the area's
+    own, so its non-independent limits must be that DSR's (to 1e-15 relative)."""
+    counts = _nonindependent_input()
+    values = ", ".join(f"('{r['area']}', {r['x']}, {r['s']}, {r['pop']})"
+                       for _, r in counts.iterrows())
+    got = dbt_show(ph_env, f"""
+        with age_specific as (
+            select *, denominator as standard_population, 100000.0 as multiplier
+            from (values {values}) as t(area, numerator, squares, denominator)
+        ),
+        crude as (
+            select area, sum(numerator) as o, sum(squares) as v, sum(denominator) as n
+            from age_specific group by area
+        ),
+        standardised as ({{{{ dsr_rows('age_specific', ['area'], squares_column='squares') }}}})
+        select standardised.*,
+            {{{{ nonindependent_count_lower('o', 'v', 0.95) }}}} * 100000.0 / n as crude_lower95,
+            {{{{ nonindependent_count_upper('o', 'v', 0.95) }}}} * 100000.0 / n as crude_upper95,
+            {{{{ nonindependent_count_lower('o', 'v', 0.998) }}}} * 100000.0 / n as crude_lower998,
+            {{{{ nonindependent_count_upper('o', 'v', 0.998) }}}} * 100000.0 / n as crude_upper998
+        from standardised inner join crude using (area)
+        where standardised.value is not null order by area""")
+    assert len(got) == 3  # big, dummy and small; tiny has fewer than 10 events
+    for _, row in got.iterrows():
+        for level in ("95", "998"):
+            for side in ("lower", "upper"):
+                assert float(row[f"crude_{side}{level}"]) == pytest.approx(
+                    float(row[f"{side}_ci{level}"]), rel=1e-15, abs=0), (row["area"], side, level)
+    # clustering widens the limits: the big area's upper 95% limit against independent events'
+    big = got.set_index("area").loc["testdata_nonind_big"]
+    assert float(big["crude_upper95"]) > 895 * 1.0e5 / 8970 + 1.96 * (895 ** 0.5) * 1e5 / 8970
+
+
+def test_nonindependent_limits_with_one_event_each_are_phes_rate_limits(ph_env):
+    """With one event per person (squares = events) the limits are phe_rate's, exact below 10."""
+    expected = pd.read_csv(PHE / "testdata_Rate__testdata_Rate.csv").iloc[:16]
+    values = ", ".join(f"({i}, {int(r['Numerator'])}, {r['Denominator']}, {r['multiplier']})"
+                       for i, r in expected.iterrows())
+    got = dbt_show(ph_env, f"""
+        select i,
+            {{{{ nonindependent_count_lower('x', 'x', 0.95) }}}} * m / n as lower95,
+            {{{{ nonindependent_count_upper('x', 'x', 0.95) }}}} * m / n as upper95,
+            {{{{ nonindependent_count_lower('x', 'x', 0.998) }}}} * m / n as lower998,
+            {{{{ nonindependent_count_upper('x', 'x', 0.998) }}}} * m / n as upper998
+        from (values {values}) as t(i, x, n, m) order by i""")
+    for i, row in expected.iterrows():
+        for ours, theirs in (("lower95", "lower95_0cl"), ("upper95", "upper95_0cl"),
+                             ("lower998", "lower99_8cl"), ("upper998", "upper99_8cl")):
+            assert float(got.loc[i, ours]) == pytest.approx(row[theirs], rel=1e-9), (i, ours)

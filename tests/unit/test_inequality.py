@@ -1,25 +1,49 @@
-"""SII and RII reproduce PHEindicatormethods' phe_sii expected values: point values to 1e-9
-relative, simulated limits within 2% (docs/methods.md#confidence-limits; tests/fixtures/phe_methods)."""
+"""SII and RII reproduce PHEindicatormethods' phe_sii expected values: point SII, RII and intercept
+to 1e-14 relative (measured: 8e-15 at worst, 2e-15 with a transform), simulated limits within 2%
+(docs/methods.md#inequality-measures; tests/fixtures/phe_methods)."""
 
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from pipelines.statistics.inequality import inequality_summary, sii
+from pipelines.statistics.inequality import (
+    QUINTILE_MISSING,
+    QUINTILE_SMALL,
+    TRANSFORM_UNDEFINED,
+    inequality_summary,
+    sii,
+)
 
 PHE = Path(__file__).parent.parent / "fixtures" / "phe_methods" / "testdata_SII__testdata_SII.csv"
 
-# First record of each PHE test block without a transform, and the options PHE's testSII.R passes.
+# First record of each PHE test block, and the options PHE's testSII.R passes (value_type 1 =
+# rate, 2 = proportion; transform = log or logit).
+RATE, PROPORTION, LOG, LOGIT = ({"value_type": 1}, {"value_type": 2},
+                                {"value_type": 1, "transform": True},
+                                {"value_type": 2, "transform": True})
 CASES = {
     1: {},                                   # default (e.g. life expectancy)
     21: {"confidence": (0.99,)},             # 99% limits
     61: {},                                  # quintiles rather than deciles
-    71: {},                                  # rate, default parameters
-    91: {},                                  # proportion, default parameters
-    111: {"multiplier": 100},
-    131: {"multiplier": -100},               # reversed direction: SII sign flips, RII inverts
+    71: RATE,                                # rate, default parameters
+    91: PROPORTION,                          # proportion, default parameters
+    111: PROPORTION | {"multiplier": 100},
+    131: PROPORTION | {"multiplier": -100},  # reversed direction: SII sign flips, RII inverts
     226: {"confidence": (0.95, 0.99)},       # two confidence levels
+    246: {},                                 # with the intercept
+    266: RATE,                               # rate with the intercept
+    286: RATE,                               # (PHE runs its "proportion intercept" as a rate)
+    306: LOG,                                # log transform
+    386: LOG | {"multiplier": -1},
+    406: LOG | {"confidence": (0.98,)},
+    366: LOG | {"confidence": (0.95, 0.98)},
+    426: LOG,                                # (no RII expected)
+    326: LOGIT,                              # logit transform
+    346: LOGIT | {"multiplier": -1},
+    466: LOGIT | {"confidence": (0.98,)},
+    486: LOGIT | {"confidence": (0.95, 0.98)},
+    446: LOGIT,                              # (no RII expected)
 }
 
 
@@ -37,30 +61,36 @@ def test_sii_and_rii_match_phe(rows, options):
     result = sii(rows["Value"], rows["Population"], rows["LowerCL"], rows["UpperCL"],
                  repetitions=1_000_000, seed=20240501, **options)
     expected = rows.iloc[0]
-    assert result.sii == pytest.approx(expected["sii"], rel=1e-9)
-    assert result.rii == pytest.approx(expected["rii"], rel=1e-9)
+    assert result.sii == pytest.approx(expected["sii"], rel=1e-14, abs=0)
+    if pd.notna(expected["rii"]):
+        assert result.rii == pytest.approx(expected["rii"], rel=1e-14, abs=0)
+    if pd.notna(expected["Intercept"]):
+        assert result.intercept == pytest.approx(expected["Intercept"], rel=1e-14, abs=0)
     for suffix, level in zip(("_1", "_2"), options.get("confidence", (0.95,)), strict=False):
         if pd.isna(expected[f"sii_lowercl{suffix}"]):
             continue  # PHE's quintile block checks the point values only
         low, high = result.sii_limits[level]
         assert low == pytest.approx(expected[f"sii_lowercl{suffix}"], rel=0.02)
         assert high == pytest.approx(expected[f"sii_uppercl{suffix}"], rel=0.02)
+        if pd.isna(expected[f"rii_lowercl{suffix}"]):
+            continue
         low, high = result.rii_limits[level]
         assert low == pytest.approx(expected[f"rii_lowercl{suffix}"], rel=0.02)
         assert high == pytest.approx(expected[f"rii_uppercl{suffix}"], rel=0.02)
 
 
-def _cells(values, denominators=(100, 100, 100, 100, 100), area="E1"):
-    return pd.DataFrame([
-        {"indicator_id": "X", "period": "2020/21", "area_type": "place", "area_code": area,
-         "breakdown": "imd_quintile", "breakdown_value": str(q), "numerator": v,
-         "denominator": d, "value": v * 100 / d, "lower_ci95": v * 100 / d - 5,
-         "upper_ci95": v * 100 / d + 5, "value_type": "proportion"}
-        for q, (v, d) in enumerate(zip(values, denominators, strict=True), start=1)
-    ] + [{"indicator_id": "X", "period": "2020/21", "area_type": "place", "area_code": area,
-          "breakdown": "all", "breakdown_value": "All", "numerator": sum(values),
-          "denominator": sum(denominators), "value": None, "lower_ci95": None,
-          "upper_ci95": None, "value_type": "proportion"}])
+def _cells(values, denominators=(100, 100, 100, 100, 100), area="E1", value_type="proportion"):
+    """Quintile cells and the total of one indicator, period and area (per 100, limits +-5)."""
+    def cell(breakdown, label, v, d, limits=True):
+        return {"indicator_id": "X", "period": "2020/21", "area_type": "place", "area_code": area,
+                "breakdown": breakdown, "breakdown_value": label, "numerator": v, "denominator": d,
+                "value": v * 100 / d if limits else None,
+                "lower_ci95": max(v * 100 / d - 5, 0) if limits else None,
+                "upper_ci95": v * 100 / d + 5 if limits else None,
+                "value_type": value_type, "multiplier": 100.0}
+    return pd.DataFrame([cell("imd_quintile", str(q), v, d) for q, (v, d) in
+                         enumerate(zip(values, denominators, strict=True), start=1)]
+                        + [cell("all", "All", sum(values), sum(denominators), limits=False)])
 
 
 def test_summary_gap_ratio_and_core20_share_from_the_quintile_cells():
@@ -69,13 +99,54 @@ def test_summary_gap_ratio_and_core20_share_from_the_quintile_cells():
     assert summary["gap_q1_q5"] == 30 and summary["ratio_q1_q5"] == 4
     assert summary["core20_share"] == pytest.approx(40 / 125)
     assert summary["core20_population_share"] == pytest.approx(0.2)
-    assert summary["sii"] < 0 < summary["rii"] < 1  # higher in the most deprived fifth
+    assert pd.isna(summary["sii_withheld"])
+
+
+@pytest.mark.parametrize("value_type", ["proportion", "crude_rate"])
+def test_gap_ratio_sii_and_rii_share_one_sign_convention(value_type):
+    """One gradient, higher in the more deprived: every measure says so the same way - gap and
+    SII positive, ratio and RII above 1 (most deprived compared with least deprived)."""
+    summary = inequality_summary(_cells([40, 30, 25, 20, 10], value_type=value_type),
+                                 repetitions=2_000).iloc[0]
+    assert summary["gap_q1_q5"] > 0 and summary["sii"] > 0
+    assert summary["ratio_q1_q5"] > 1 and summary["rii"] > 1
+    assert summary["sii_lower_ci95"] > 0 and summary["rii_lower_ci95"] > 1
+    # and the reverse gradient reverses all four
+    reverse = inequality_summary(_cells([10, 20, 25, 30, 40], value_type=value_type),
+                                 repetitions=2_000).iloc[0]
+    assert reverse["gap_q1_q5"] < 0 and reverse["sii"] < 0
+    assert reverse["ratio_q1_q5"] < 1 and reverse["rii"] < 1
+
+
+def test_summary_sii_is_phes_transformed_sii_of_the_most_deprived_against_the_least():
+    """Proportions on the logit scale as fractions of 1, multiplier -100 (percentage points,
+    most deprived minus least deprived); RII the ratio of the modelled ends."""
+    cells = _cells([40, 30, 25, 20, 10])
+    summary = inequality_summary(cells, repetitions=2_000).iloc[0]
+    q = cells[cells["breakdown"] == "imd_quintile"]
+    phe = sii(q["value"] / 100, q["denominator"], q["lower_ci95"] / 100, q["upper_ci95"] / 100,
+              value_type=2, transform=True, multiplier=-100, repetitions=2_000)
+    assert summary["sii"] == phe.sii and summary["rii"] == phe.rii
+    assert phe.sii == pytest.approx(phe.intercept - phe.intercept / phe.rii, rel=1e-12)
 
 
 def test_no_sii_without_all_five_quintiles_and_the_same_draws_on_every_run():
     four = _cells([40, 30, 25, 20, 10])
     four = four[four["breakdown_value"] != "3"]
-    assert pd.isna(inequality_summary(four, repetitions=500).iloc[0]["sii"])
+    summary = inequality_summary(four, repetitions=500).iloc[0]
+    assert pd.isna(summary["sii"]) and summary["sii_withheld"] == QUINTILE_MISSING
     once, again = (inequality_summary(_cells([40, 30, 25, 20, 10]), repetitions=500)
                    for _ in range(2))
     pd.testing.assert_frame_equal(once, again)
+
+
+def test_sii_withheld_with_its_reason_for_a_near_empty_quintile_or_an_undefined_transform():
+    small = inequality_summary(_cells([40, 30, 25, 20, 1], denominators=(100, 100, 100, 100, 4)),
+                               repetitions=500, min_quintile_share=0.05).iloc[0]
+    assert pd.isna(small["sii"]) and small["sii_withheld"] == QUINTILE_SMALL
+    assert small["gap_q1_q5"] == 15  # the quintile values themselves are still given
+    kept = inequality_summary(_cells([40, 30, 25, 20, 1], denominators=(100, 100, 100, 100, 4)),
+                              repetitions=500, min_quintile_share=0.005).iloc[0]
+    assert pd.notna(kept["sii"])
+    no_events = inequality_summary(_cells([40, 30, 25, 20, 0]), repetitions=500).iloc[0]
+    assert pd.isna(no_events["sii"]) and no_events["sii_withheld"] == TRANSFORM_UNDEFINED

@@ -57,3 +57,36 @@ def test_a_count_falls_only_beyond_poisson_chance_variation():
         "fell from 270 in 2019/20 to 130 in 2024/25 (-52%)"
     assert "no clear change" in describe_count_change(30, 25, "2019/20", "2024/25")
     assert "suppressed" in describe_count_change(None, 25, "2019/20", "2024/25")
+
+
+def test_the_board_pack_gives_gap_ratio_sii_and_rii_one_direction_for_one_gradient():
+    """Higher in the most deprived fifth: gap and SII read +, ratio and RII above 1, in the
+    inequality table as in the summary (most deprived compared with least deprived)."""
+    from pipelines.report.sections import inequality_table
+    from pipelines.statistics.inequality import inequality_summary
+
+    cells = pd.DataFrame([
+        {"indicator_id": "X", "period": "2020/21", "area_type": "ics", "area_code": "E1",
+         "breakdown": "imd_quintile" if q else "all", "breakdown_value": str(q) if q else "All",
+         "numerator": v, "denominator": 100 if q else 500, "value": v if q else None,
+         "lower_ci95": v - 5 if q else None, "upper_ci95": v + 5 if q else None,
+         "value_type": "proportion", "multiplier": 100.0}
+        for q, v in [(1, 40), (2, 30), (3, 25), (4, 20), (5, 10), (0, 125)]])
+    summary = inequality_summary(cells, repetitions=2_000).assign(suppression=None)
+    row = summary.iloc[0]
+    assert row["gap_q1_q5"] > 0 and row["sii"] > 0 and row["ratio_q1_q5"] > 1 and row["rii"] > 1
+    html = inequality_table(summary, "%")
+    assert "+30.0 percentage points" in html  # the gap
+    assert f"+{row['sii']:.1f} percentage points" in html
+    assert f"{row['rii']:.2f}" in html and "4.00" in html  # RII and ratio, both above 1
+    assert "-" not in html.split("<tbody>")[1].split("Core20")[0].replace("−", "")
+
+
+def test_a_withheld_sii_says_why():
+    from pipelines.report.sections import withheld_reason
+
+    assert "too small a share" in withheld_reason({"sii_withheld": "quintile_small",
+                                                   "suppression": None})
+    assert withheld_reason({"sii_withheld": None, "suppression": "quintile_suppressed"}) \
+        == "small numbers in a quintile"
+    assert withheld_reason({"sii_withheld": None, "suppression": None}) == ""

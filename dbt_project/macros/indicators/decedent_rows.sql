@@ -8,6 +8,9 @@
         deaths.lad19cd, deaths.lad19nm, deaths.place_code, deaths.place_name, deaths.imd_quintile,
         deaths.sex, deaths.age_band, deaths.ethnicity_group,
         {{ numerator }} as numerator,
+        -- one row per decedent: the person's events are the row's (read only by indicators of
+        -- non-independent events, such as A3-04's attendances)
+        {{ numerator }} as person_events,
         1 as denominator
     from {{ ref('int_deaths_with_ed_last_90_days') }} as deaths
     inner join {{ ref('int_reporting_periods') }} as periods

@@ -16,6 +16,12 @@
       proportion  numerator / denominator, Wilson limits
       crude_rate  numerator / denominator (events per person-period), Poisson limits (exact < 10)
       ratio       observed / expected (numerator / denominator), Poisson limits of the observed
+                  (crude_rate and ratio with meta.indicator.independent_events: false - a person
+                  can have several events - the limits of nonindependent_events.sql: the cohort
+                  then has a column person_events, the person's events in the period over all
+                  their rows; each row adds numerator * person_events to the sum of squares, exact
+                  where all a person's rows fall in one cell and larger - wider limits, never
+                  narrower - where they are split, e.g. by a move)
       dsr         the model returns age-specific rows; fct_indicator_age_specific adds the
                   ESP2013 weights and fct_indicator_values the standardised value and Dobson
                   limits.
@@ -67,6 +73,11 @@
 {% macro indicator_rows() -%}
 {%- set indicator = indicator_metadata() -%}
 {%- set is_dsr = indicator.value_type == 'dsr' -%}
+{%- set nonindependent = indicator.get('independent_events', true) == false -%}
+{%- if nonindependent and indicator.value_type not in ('crude_rate', 'ratio') -%}
+    {{ exceptions.raise_compiler_error("independent_events: false is implemented for crude_rate and ratio "
+                                       ~ "indicators, not " ~ indicator.value_type) }}
+{%- endif -%}
 {%- set cell = ['period', 'period_start', 'period_end', 'lad19cd', 'lad19nm', 'place_code',
                 'place_name', 'imd_quintile', 'sex', 'age_band', 'ethnicity_group']
                + (['esp_age_band'] if is_dsr else []) -%}
@@ -81,6 +92,10 @@ cells as (
     select
         {{ cell | join(', ') }},
         sum(numerator) as numerator,
+        {%- if nonindependent %}
+        -- the variance of a count of non-independent events: the sum of each person's events squared
+        sum(numerator * person_events) as numerator_squares,
+        {%- endif %}
         -- decimal: an exact sum, so fractional denominators (person-years, expected counts) come
         -- out the same on every run whatever order the engine adds them in
         sum(cast(denominator as decimal(18, 6))) as denominator
@@ -116,6 +131,9 @@ counted as (
     select
         {{ output | join(', ') }},
         cast(sum(numerator) as bigint) as numerator,
+        {%- if nonindependent %}
+        cast(sum(numerator_squares) as bigint) as numerator_squares,
+        {%- endif %}
         cast(sum(denominator) as double) as denominator
     from by_breakdown
     group by {{ output | join(', ') }}
@@ -150,8 +168,13 @@ select
     {%- elif indicator.value_type in ('crude_rate', 'ratio') %}
     cast(case when denominator > 0 then numerator * {{ m }}.0 / denominator end as double) as value,
     {%- for name, confidence in [('95', 0.95), ('998', 0.998)] %}
+    {%- if nonindependent %}
+    cast(case when denominator > 0 then {{ nonindependent_count_lower('numerator', 'numerator_squares', confidence) }} * {{ m }} / denominator end as double) as lower_ci{{ name }},
+    cast(case when denominator > 0 then {{ nonindependent_count_upper('numerator', 'numerator_squares', confidence) }} * {{ m }} / denominator end as double) as upper_ci{{ name }},
+    {%- else %}
     cast(case when denominator > 0 then {{ poisson_lower('numerator', confidence) }} * {{ m }} / denominator end as double) as lower_ci{{ name }},
     cast(case when denominator > 0 then {{ poisson_upper('numerator', confidence) }} * {{ m }} / denominator end as double) as upper_ci{{ name }},
+    {%- endif %}
     {%- endfor %}
     {%- else -%}
     {{ exceptions.raise_compiler_error("unknown value_type " ~ indicator.value_type) }}

@@ -4,9 +4,15 @@
         var    = sum(w^2 * x / n^2) / sum(w)^2
         limits = dsr + sqrt(var / O) * (O_limit - O)               (O_limit: Poisson limit of O)
     and no value below var disclosure.dsr_min_events events. `relation` has one row per group and age band with columns
-    numerator (x), denominator (n) and standard_population (w). Plain SQL for any adapter. -#}
+    numerator (x), denominator (n) and standard_population (w). Plain SQL for any adapter.
 
-{%- macro dsr_rows(relation, group_columns, multiplier_column='multiplier') -%}
+    Non-independent events (calculate_dsr(independent_events = FALSE)): name `squares_column`, the
+    age band's sum over people of (events per person)^2, s. The variance is then
+        var    = sum(w^2 * s / n^2) / sum(w)^2
+    which is PHE's sum over event frequencies f of f^2 * var(people with f events); with one event
+    each, s = x and it is the independent variance (nonindependent_events.sql says why). -#}
+
+{%- macro dsr_rows(relation, group_columns, multiplier_column='multiplier', squares_column=none) -%}
 {#- A single select (no WITH), so that it can follow the caller's own CTEs. -#}
 {%- set groups = group_columns | join(', ') -%}
 select
@@ -35,12 +41,13 @@ from (
         -- order the engine adds them in (a double sum can differ in its last bits)
         cast(sum(cast(case when n > 0 then w * x / n else 0 end as decimal(38, 18))) as double)
             / sum(w) as rate,
-        cast(sum(cast(case when n > 0 then w * w * x / (n * n) else 0 end as decimal(38, 18)))
+        cast(sum(cast(case when n > 0 then w * w * s / (n * n) else 0 end as decimal(38, 18)))
              as double) / (sum(w) * sum(w)) as variance
     from (
         select
             {{ groups }},
             coalesce(cast(numerator as double), 0) as x,  -- as PHE: a missing count is 0
+            coalesce(cast({{ squares_column or 'numerator' }} as double), 0) as s,
             cast(denominator as double) as n,
             cast(standard_population as double) as w,
             cast({{ multiplier_column }} as double) as dsr_multiplier

@@ -20,7 +20,8 @@ def model(dbt, session):
     withheld = cells[cells["suppression"].notna()][KEY].drop_duplicates()
     complete = cells.merge(withheld, on=KEY, how="left", indicator=True)
     complete = complete[complete["_merge"].eq("left_only")].drop(columns="_merge")
-    summary = inequality_summary(complete, repetitions=dbt.config.get("repetitions") or 10_000)
+    summary = inequality_summary(complete, repetitions=dbt.config.get("repetitions") or 10_000,
+                                 min_quintile_share=float(dbt.config.get("min_quintile_share")))
     # every indicator, period and area with a quintile breakdown has a row, withheld or not
     quintiles = cells[cells["breakdown"].eq("imd_quintile")][KEY + ["value_type"]].drop_duplicates(KEY)
     hidden = quintiles.merge(withheld, on=KEY).assign(suppression="quintile_suppressed")
@@ -28,4 +29,6 @@ def model(dbt, session):
     for column in MEASURES:
         out[column] = out[column].astype("float64")
     out["suppression"] = out["suppression"].astype("string")
-    return out[KEY + MEASURES + ["value_type", "suppression"]].sort_values(KEY, ignore_index=True)
+    out["sii_withheld"] = out["sii_withheld"].astype("string")
+    return out[KEY + MEASURES + ["sii_withheld", "value_type", "suppression"]].sort_values(
+        KEY, ignore_index=True)

@@ -1,5 +1,6 @@
-"""Inequality summary per indicator, period and area: SII and RII
-with confidence limits by simulation, Q1 and Q5 values, their gap and ratio, and the Core20 share.
+"""Inequality summary per indicator, period and area: SII and RII (most deprived compared with
+least deprived) with confidence limits by simulation, Q1 and Q5 values, their gap and ratio, and
+the Core20 share; the SII withheld, with its reason, where it would be unstable or undefined.
 
 A Python model because the limits are simulated (pipelines/statistics/inequality.py, tested against
 PHEindicatormethods). dbt contracts do not cover Python models; the YAML tests check the output.
@@ -11,4 +12,5 @@ def model(dbt, session):
     from pipelines.statistics.inequality import inequality_summary
 
     values = dbt.ref("fct_indicator_values").df()
-    return inequality_summary(values, repetitions=dbt.config.get("repetitions") or 10_000)
+    return inequality_summary(values, repetitions=dbt.config.get("repetitions") or 10_000,
+                              min_quintile_share=float(dbt.config.get("min_quintile_share")))
