@@ -7,7 +7,7 @@
     {{ event_rows(ref('int_emergency_admissions'), 'admission_date',
                   where="(" ~ icd10_in_group('events.primary_diagnosis_icd10', 'acsc_chronic')
                         ~ " or (" ~ icd10_in_group('events.primary_diagnosis_icd10', 'acsc_chronic_with_copd')
-                        ~ " and " ~ apc_diagnosis_in_group('events.episode_id', 'acsc_copd_secondary', 'secondary')
+                        ~ " and " ~ apc_secondary_diagnosis_in_group('events.episode_id', 'acsc_copd_secondary')
                         ~ "))") }}
     union all
     {{ population_rows() }}
