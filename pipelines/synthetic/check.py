@@ -125,7 +125,12 @@ def compute_rates(out: Path) -> dict[str, float]:
         select y3 / y1 - 1 from counts""")
     rates["three_plus_emergency_admissions_last_90d"] = _value(
         con, "select avg((emergency >= 3)::int) from eol")
-    acsc = icd10_group_sql("Primary_Diagnosis_Code", "acsc_chronic")
+    # as A3-01 counts them: a chronic ACSC primary, or J20 with COPD in a secondary position
+    copd_secondary = " or ".join(icd10_group_sql(f"Secondary_Diagnosis_{k:02d}", "acsc_copd_secondary")
+                                 for k in range(1, 20))
+    acsc = (f"{icd10_group_sql('Primary_Diagnosis_Code', 'acsc_chronic')} or "
+            f"({icd10_group_sql('Primary_Diagnosis_Code', 'acsc_chronic_with_copd')} and "
+            f"coalesce({copd_secondary}, false))")
     rates["chronic_acsc_share_of_emergency_admissions"] = _value(
         con, f"select avg(({acsc})::int) from apc where {emergency_admission_sql('Admission_Method')}")
     smoking = {"current": code("LSMOK_COD"), "ex": code("EXSMOK_COD"), "never": code("NSMOK_COD")}

@@ -20,6 +20,8 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
             fields.append(pa.field(field.name, pa.timestamp("s")))
         elif pa.types.is_timestamp(field.type):
             fields.append(pa.field(field.name, pa.date32()))
+        elif pa.types.is_null(field.type):  # a text column empty in this month (a late diagnosis position)
+            fields.append(pa.field(field.name, pa.string()))
         else:
             fields.append(field)
     return table.cast(pa.schema(fields)).replace_schema_metadata(None)

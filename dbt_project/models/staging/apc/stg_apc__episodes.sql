@@ -1,6 +1,7 @@
 -- One row per consultant episode; a re-submission (same APCE_Ident) replaces the earlier version.
 -- ICD-10 codes arrive as 'I219', 'I21-' or 'I219X': macro icd10_code drops the trailing filler
--- (and only it: X45 and the other X-chapter codes keep their X).
+-- (and only it: X45 and the other X-chapter codes keep their X). The primary diagnosis is here;
+-- every position, primary and the 19 secondary ones, is in stg_apc__diagnoses.
 select
     APCE_Ident as episode_id,
     person_id,
@@ -15,7 +16,6 @@ select
     Discharge_Method as discharge_method,
     Patient_Classification as patient_classification,
     {{ icd10_code('Primary_Diagnosis_Code') }} as primary_diagnosis_icd10,
-    {{ icd10_code('Secondary_Diagnosis_01') }} as secondary_diagnosis_icd10,
     Der_Postcode_LSOA_Code as lsoa11cd,
     Ethnic_Group as ethnic_category,
     Sex as sex_code,

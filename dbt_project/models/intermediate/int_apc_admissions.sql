@@ -1,0 +1,50 @@
+-- Hospital admissions (provider spells): the first episode of each spell, any admission method,
+-- with the residence the indicators place it by. Residence is the LSOA on the record; when that is
+-- missing, the GP-registered address on the admission date (int_gp_addresses; INDICATORS §0.5,
+-- docs/methods.md#breakdowns); residence_source says which.
+with first_episodes as (
+    select * from {{ ref('stg_apc__episodes') }}
+    where episode_number = 1
+),
+
+residence as (
+    select
+        first_episodes.*,
+        coalesce(first_episodes.lsoa11cd, addresses.lsoa11cd) as residence_lsoa11cd,
+        case
+            when first_episodes.lsoa11cd is not null then 'hospital_record'
+            when addresses.lsoa11cd is not null then 'gp_registration'
+            else 'unknown'
+        end as residence_source
+    from first_episodes
+    left join {{ ref('int_gp_addresses') }} as addresses
+        on first_episodes.lsoa11cd is null
+        and first_episodes.person_id = addresses.person_id
+        and first_episodes.admission_date >= addresses.address_from
+        and (addresses.address_to is null or first_episodes.admission_date < addresses.address_to)
+)
+
+select
+    residence.episode_id,
+    residence.person_id,
+    residence.admission_date,
+    residence.discharge_date,
+    residence.admission_method,
+    residence.admission_source,
+    residence.patient_classification,
+    residence.primary_diagnosis_icd10,
+    residence.age_on_admission,
+    {{ age_band('residence.age_on_admission') }} as age_band,
+    {{ esp_age_band('residence.age_on_admission') }} as esp_age_band,
+    {{ sex_label('residence.sex_code') }} as sex,
+    {{ ethnicity_group('residence.ethnic_category') }} as ethnicity_group,
+    residence.residence_lsoa11cd,
+    residence.residence_source,
+    areas.imd_quintile,
+    areas.lad19cd,
+    areas.lad19nm,
+    areas.place_code,
+    areas.place_name
+from residence
+left join {{ ref('int_lsoas_with_areas') }} as areas
+    on residence.residence_lsoa11cd = areas.lsoa11cd
