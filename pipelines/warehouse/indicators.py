@@ -16,8 +16,9 @@ from pathlib import Path
 import yaml
 
 INDICATORS_DIR = Path("models") / "marts" / "indicators"
-# What the union models and the engine macro need of each indicator (the rest stays in meta)
-ENGINE_FIELDS = ("id", "value_type", "multiplier", "breakdowns")
+# What the union models, the engine macro and fct_indicator_periods need of each indicator (the
+# rest stays in meta)
+ENGINE_FIELDS = ("id", "value_type", "multiplier", "breakdowns", "period_type", "sources")
 # ... and those it needs only when set (independent_events: false - a person can have several)
 OPTIONAL_ENGINE_FIELDS = ("independent_events",)
 

@@ -182,7 +182,8 @@ def test_a_monthly_build_rebuilds_only_the_open_periods_and_full_refresh_all(bui
                           "group by 1")}
 
     built = by_period()
-    periods = sorted({period for _, period in built})
+    # the financial years (int_registered_population also holds calendar years: untouched here)
+    periods = sorted({period for _, period in built if "/" in period})
     oldest, latest = periods[0], periods[-1]
     # Damage both ends of the history, to see which periods an incremental build rewrites.
     with duckdb.connect(str(copy.duckdb_path)) as con:
@@ -195,7 +196,8 @@ def test_a_monthly_build_rebuilds_only_the_open_periods_and_full_refresh_all(bui
     for model in PER_PERIOD_MODELS:
         assert after[(model, latest)] == built[(model, latest)]  # open: rebuilt
         assert after[(model, oldest)][0] < built[(model, oldest)][0]  # closed: kept as it was
-        assert all(after[(model, p)] == built[(model, p)] for p in periods[1:-1])
+        assert all(after[key] == built[key] for key in built
+                   if key[0] == model and key[1] not in (oldest, latest))
 
     build_warehouse(copy, ["--select", *PER_PERIOD_MODELS, "--full-refresh"])
     assert by_period() == built

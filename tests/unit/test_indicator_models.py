@@ -19,8 +19,12 @@ def test_the_var_carries_what_the_unions_and_the_engine_need():
     indicators = indicator_vars(DBT_PROJECT_DIR)["indicators"]
     assert indicators["ind_a3_03_eol_ed_attendance"] == {
         "id": "A3-03", "value_type": "proportion", "multiplier": 100,
-        "breakdowns": ["all", "imd_quintile", "sex", "age_band", "ethnicity_group"]}
+        "breakdowns": ["all", "imd_quintile", "sex", "age_band", "ethnicity_group"],
+        "period_type": "financial_year",
+        "sources": ["civil_registration_deaths", "ecds_attendances", "gp_registrations"]}
     assert indicators["ind_a2_04_under75_mortality_cvd"]["value_type"] == "dsr"
+    assert indicators["ind_a2_04_under75_mortality_cvd"]["period_type"] == "calendar_years_pooled_3"
+    assert indicators["ind_a1_02_reception_obesity"]["period_type"] == "academic_year"
 
 
 def test_every_dbt_command_passes_the_indicators_and_keeps_the_callers_vars(tmp_path):
