@@ -55,7 +55,7 @@ def test_every_link_into_the_catalogue_or_the_methods_page_lands_on_an_anchor():
                "methods.md": {re.sub(r"[^\w -]", "", h).strip().lower().replace(" ", "-")
                               for h in headings}}
     assert {"value-types", "confidence-limits", "non-independent-events",
-            "inequality-measures"} <= anchors["methods.md"]
+            "inequality-measures", "time-periods", "provisional-periods"} <= anchors["methods.md"]
     for path in DBT_PROJECT_DIR.rglob("*"):
         if path.suffix in (".sql", ".yml", ".py") and "target" not in path.parts:
             for doc, target in re.findall(r"docs/(indicators\.md|methods\.md)#([\w-]+)",
@@ -70,3 +70,14 @@ def test_every_indicator_names_what_it_mirrors_and_lists_departures_as_sentences
         departures = meta.get("departures", [])
         assert isinstance(departures, list), model.name
         assert all(isinstance(item, str) and item.strip() for item in departures), model.name
+
+
+def test_every_period_type_is_a_type_of_the_periods_seed_and_has_words():
+    import csv
+
+    from pipelines.warehouse.indicators import PERIOD_TYPES
+
+    with (DBT_PROJECT_DIR / "seeds" / "reference" / "ref_reporting_periods.csv").open() as f:
+        seeded = {row["period_type"] for row in csv.DictReader(f)}
+    declared = {m.meta["period_type"] for m in indicator_models(DBT_PROJECT_DIR)}
+    assert declared <= set(PERIOD_TYPES) <= seeded
