@@ -12,7 +12,8 @@ same count). They come from metadata and from the figures, never from a hand-wri
 - partition: indicators whose meta names the same `partition_of` split one denominator (the five
   place-of-death shares): their numerators add up to it, and they share it;
 - months: a monthly series whose meta says `sums_to` adds up, over a financial year, to that
-  indicator's count;
+  indicator's count in the period of the same label (a financial year: other period types have
+  labels of their own, docs/methods.md#time-periods, so their periods are never totals of months);
 - same_count: two indicators' counts that are equal in every cell they share (one indicator's
   numerator is another's denominator, or two indicators share a cohort) are one count.
 """

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines.report.narrative import gap_unit
+from pipelines.warehouse.indicators import PERIOD_TYPES
 
 NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY = "#005EB8", "#425563", "#768692"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -74,6 +75,10 @@ def value_axis_title(meta: dict) -> str:
     return unit[0].upper() + unit[1:] if unit.startswith("%") else f"Rate {unit}"
 
 
+def period_axis_title(meta: dict) -> str:
+    return PERIOD_TYPES[meta["period_type"]]["axis"]
+
+
 def _error_bars(rows: pd.DataFrame) -> dict:
     return {"type": "data", "symmetric": False, "array": rows["upper_ci95"] - rows["value"],
             "arrayminus": rows["value"] - rows["lower_ci95"], "thickness": 1.2, "width": 4}
@@ -91,7 +96,7 @@ def trend_by_area(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go
             error_y=_error_bars(part),
             hovertemplate=f"{area}<br>%{{x}}: %{{y:.1f}}{meta['unit']}<extra></extra>",
         ))
-    return _layout(fig, title, value_axis_title(meta), source,
+    return _layout(fig, title, value_axis_title(meta), source, x_title=period_axis_title(meta),
                    suppressed=withheld(rows, "area_name", "period"))
 
 
@@ -109,7 +114,7 @@ def by_quintile(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.F
             hovertemplate=f"{label}<br>%{{x}}: %{{y:.1f}}{meta['unit']}<extra></extra>",
         ))
     fig.update_layout(barmode="group")
-    return _layout(fig, title, value_axis_title(meta), source,
+    return _layout(fig, title, value_axis_title(meta), source, x_title=period_axis_title(meta),
                    suppressed=[f"Q{p}" for p in withheld(rows, "breakdown_value", "period")])
 
 
@@ -155,7 +160,7 @@ def sii_trend(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Fig
         hovertemplate=f"%{{x}}: SII %{{y:+.1f}} {gap_unit(meta['unit'])}<extra></extra>"))
     fig.add_hline(y=0, line={"color": NHS_DARK_GREY, "width": 1})
     fig = _layout(fig, title, f"SII, most minus least deprived ({gap_unit(meta['unit'])})", source,
-                  suppressed=withheld(rows, "period"))
+                  x_title=period_axis_title(meta), suppressed=withheld(rows, "period"))
     fig.update_yaxes(rangemode="normal")
     return fig
 

@@ -38,10 +38,13 @@ def overview(pub: Published, layout: Layout, page: Page) -> str:
     return f"""
 <section aria-labelledby="how"><h2 id="how">How to read this pack</h2>
 <p>Each tile shows an indicator's latest value for the whole ICS, how it compares with the previous
-year and between the most and least deprived fifths of the population, which places differ from the
-ICS, and the NHS England <em>Making Data Count</em> icons: variation (common cause, or a special
-cause of improvement or concern) and, where a target exists, assurance. A change or gap is only
-described when the confidence intervals support it. Follow a tile's link for charts and tables.</p>
+period (the indicator's own: financial year, NCMP school year or three pooled calendar years) and
+between the most and least deprived fifths of the population, which places differ from the ICS,
+and the NHS England <em>Making Data Count</em> icons: variation (common cause, or a special cause
+of improvement or concern; none for overlapping pooled periods) and, where a target exists,
+assurance. A period marked provisional is not final: deaths in it may still be registered. A
+change or gap is only described when the confidence intervals support it. Follow a tile's link for
+charts and tables.</p>
 </section>
 {''.join(groups)}"""
 
@@ -56,7 +59,7 @@ def aim_page(pub: Published, layout: Layout, page: Page) -> str:
         "Where": "this page" if layout.home(m) == page else layout.home(m).title,
     } for m in mine])
     return (f"<section><h2>Aim {page.aim}</h2><p>{esc(page.intro)}</p>"
-            f"{table(summary, f'Indicators of aim {page.aim}, latest financial year', 1)}</section>"
+            f"{table(summary, f'Indicators of aim {page.aim}, latest period of each', 1)}</section>"
             + _charts_and_sections(pub, layout, page))
 
 
@@ -77,7 +80,7 @@ def _charts_and_sections(pub: Published, layout: Layout, page: Page) -> str:
 
 def _latest_value(pub: Published, meta: dict) -> str:
     ics = pub.indicator_values(meta["id"])
-    ics = ics[(ics["area_type"] == "ics") & (ics["breakdown"] == "all")].sort_values("period")
+    ics = ics[(ics["area_type"] == "ics") & (ics["breakdown"] == "all")].sort_values("period_end")
     return "no data" if ics.empty else \
         f"{narrative.fmt(ics['value'].iloc[-1], meta['unit'])} ({ics['period'].iloc[-1]})"
 

@@ -19,6 +19,8 @@ from pipelines.warehouse.connection import connect, table_exists
 POLICY = load_policy()
 
 UK_TIME = ZoneInfo("Europe/London")
+# how a provisional period is labelled wherever the pack shows it (docs/methods.md#provisional-periods)
+PROVISIONAL = " (provisional)"
 TABLES = ("indicator_values", "inequality_summary", "monthly_activity", "data_quality",
           "source_batches", "lsoa_deprivation")
 
@@ -36,10 +38,6 @@ class Published:
     built_at: datetime  # when dbt built the published layer, UK time
 
     @property
-    def latest_period(self) -> str:
-        return str(self.values["period"].max())
-
-    @property
     def data_period(self) -> str:
         if self.values.empty:
             return "no data"
@@ -48,6 +46,23 @@ class Published:
 
     def indicator_values(self, indicator_id: str) -> pd.DataFrame:
         return self.values[self.values["indicator_id"] == indicator_id]
+
+
+def label_provisional(values: pd.DataFrame,
+                      inequality: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rename each provisional period (published is_provisional: deaths in it may still be
+    registered) to say so, in the values and in their inequality summaries, so that every chart,
+    table and sentence of the pack shows it; the order of periods is unchanged."""
+    flagged = values["is_provisional"].fillna(False).astype(bool)
+    provisional = set(zip(values["indicator_id"][flagged], values["period"][flagged], strict=True))
+
+    def relabel(frame: pd.DataFrame) -> pd.DataFrame:
+        mark = [(i, p) in provisional for i, p in zip(frame["indicator_id"], frame["period"],
+                                                      strict=True)]
+        return frame.assign(period=frame["period"].where(~pd.Series(mark, index=frame.index, dtype=bool),
+                                                         frame["period"] + PROVISIONAL))
+
+    return relabel(values), relabel(inequality)
 
 
 def read_published(settings: Settings) -> Published:
@@ -61,11 +76,12 @@ def read_published(settings: Settings) -> Published:
         # the text ("A, B and C are above") would otherwise change between identical builds
         frames = {name: con.execute(f"select * from published.{name} order by all").df()
                   for name in TABLES}
+    values, inequality = label_provisional(frames["indicator_values"], frames["inequality_summary"])
     return Published(
         indicators=indicator_registry(manifest),
         series=series_registry(manifest),
-        values=frames["indicator_values"],
-        inequality=frames["inequality_summary"],
+        values=values,
+        inequality=inequality,
         monthly=frames["monthly_activity"],
         data_quality=frames["data_quality"],
         source_batches=frames["source_batches"],

@@ -67,8 +67,9 @@ def trust_panel(pub: Published, layout: Layout, run_id: str | None = None,
     dq = pub.data_quality
     weak = sorted(dq[(dq["completeness"] < 0.95) | (dq["validity"] < 0.95)]["source"].unique())
     caveats = [
-        "The latest financial year can still grow as late death registrations and hospital "
-        "records arrive.",
+        "The latest period can still grow as late death registrations and hospital records "
+        "arrive; periods of deaths-based indicators whose deaths may still be registered are "
+        "marked provisional.",
         f"{quarantined} delivered file(s) were quarantined and are not in these figures."
         if quarantined else "No delivered file was quarantined.",
         ("Completeness or validity fell below 95% in some months for: " + ", ".join(weak) + ".")

@@ -7,8 +7,9 @@ import pandas as pd
 
 from pipelines.report import figures, maps, narrative, spc
 from pipelines.report.html import assurance_icon, count, esc, figure, table, variation_icon
-from pipelines.report.published import POLICY, Published
+from pipelines.report.published import POLICY, PROVISIONAL, Published
 from pipelines.statistics.inequality import WITHHELD_REASONS
+from pipelines.warehouse.indicators import PERIOD_TYPES
 
 AREA_ORDER = {"ics": 0, "place": 1, "local_authority": 2}
 AREA_LABELS = {"ics": "ICS", "place": "Place", "local_authority": "Local authority"}
@@ -18,17 +19,26 @@ INTERVAL_METHODS = {"proportion": "Wilson score", "crude_rate": "exact Poisson (
 
 
 def source_line(meta: dict, period: str) -> str:
+    provisional = (f" Periods marked{PROVISIONAL} are not final: deaths in them may still be "
+                   "registered." if "civil_registration_deaths" in meta["sources"] else "")
     return (f"Source: {', '.join(meta['sources'])} (ICS linked extracts), {period}; published "
-            f"figures after disclosure control ({POLICY.in_words()}).")
+            f"figures after disclosure control ({POLICY.in_words()}).{provisional}")
 
 
 def ics_series(pub: Published, indicator_id: str) -> pd.DataFrame:
     rows = pub.indicator_values(indicator_id)
-    return rows[(rows["area_type"] == "ics") & (rows["breakdown"] == "all")].sort_values("period")
+    return rows[(rows["area_type"] == "ics") & (rows["breakdown"] == "all")].sort_values("period_end")
 
 
-def annual_variation(meta: dict, ics: pd.DataFrame) -> tuple[str, str | None]:
-    """MDC variation and assurance icons from an XmR chart of the ICS's published annual values."""
+# Rolling pooled periods share years, so their values are not independent points of an XmR chart.
+OVERLAPPING_PERIOD_TYPES = {"calendar_years_pooled_3"}
+
+
+def annual_variation(meta: dict, ics: pd.DataFrame) -> tuple[str | None, str | None]:
+    """MDC variation and assurance icons from an XmR chart of the ICS's published annual values
+    (none for overlapping pooled periods)."""
+    if meta["period_type"] in OVERLAPPING_PERIOD_TYPES:
+        return None, None
     points = ics["value"].dropna().tolist()
     if len(points) < 2:
         return "common_cause", None
@@ -38,10 +48,12 @@ def annual_variation(meta: dict, ics: pd.DataFrame) -> tuple[str, str | None]:
 
 
 def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str:
-    unit, latest = meta["unit"], pub.latest_period
+    unit = meta["unit"]
     rows = pub.indicator_values(meta["id"])
     overall = rows[rows["breakdown"] == "all"]
     ics = ics_series(pub, meta["id"])
+    # this indicator's own latest period: the period types differ between indicators
+    latest = ics["period"].iloc[-1] if len(ics) else ""
     periods = f"{ics['period'].min()} to {ics['period'].max()}" if len(ics) else "no periods"
     source = source_line(meta, periods)
     blocks = []
@@ -50,7 +62,8 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
     blocks.append(figure(
         figures.trend_by_area(overall[overall["area_type"].isin(["ics", "place"])], meta,
                               f"{meta['short_title']}: across the ICS it {change}", source),
-        f"Line chart of {meta['short_title']} by financial year for the ICS and its places, with "
+        f"Line chart of {meta['short_title']} by {PERIOD_TYPES[meta['period_type']]['axis'].lower()} "
+        "for the ICS and its places, with "
         "95% confidence intervals. The table below gives the latest values."))
 
     quintiles = rows[(rows["area_type"] == "ics") & (rows["breakdown"] == "imd_quintile")]
@@ -61,7 +74,7 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
         blocks.append(figure(
             figures.by_quintile(quintiles, meta, f"{meta['short_title']}, {latest}: {gap}", source),
             f"Bar chart of {meta['short_title']} by IMD 2019 quintile (1 = most deprived) for each "
-            f"year, with 95% confidence intervals. {latest}: {gap}."))
+            f"period, with 95% confidence intervals. {latest}: {gap}."))
 
     inequality = pub.inequality[(pub.inequality["indicator_id"] == meta["id"])
                                 & (pub.inequality["area_type"] == "ics")].sort_values("period")
@@ -69,7 +82,7 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
         trend = narrative.describe_sii_trend(inequality.iloc[0], inequality.iloc[-1], unit)
         blocks.append(figure(
             figures.sii_trend(inequality, meta, f"{meta['short_title']}: {trend}", source),
-            f"Slope index of inequality of {meta['short_title']} by year with 95% intervals: {trend}."))
+            f"Slope index of inequality of {meta['short_title']} by period with 95% intervals: {trend}."))
         blocks.append(inequality_table(inequality, unit))
 
     latest_areas = overall[(overall["period"] == latest) & (overall["area_type"] != "ics")]
@@ -178,6 +191,9 @@ def latest_table(rows: pd.DataFrame, meta: dict, latest: str) -> str:
                           f"{POLICY.in_words().capitalize()}.", text_columns=2)
 
 
+NO_VARIATION_ICON = '<span class="icons">Overlapping pooled periods: no variation icon</span>'
+
+
 def tile(pub: Published, meta: dict, page_of: dict[str, str]) -> str:
     unit = meta["unit"]
     ics = ics_series(pub, meta["id"])
@@ -201,9 +217,10 @@ def tile(pub: Published, meta: dict, page_of: dict[str, str]) -> str:
 <div class="tile"><h3><a href="{page_of[meta['id']]}#{esc(meta['id'])}">{esc(meta['id'])}
   {esc(meta['short_title'])}</a></h3>
   <p class="value">{narrative.fmt(last['value'], unit)}</p>
-  <p>ICS, {esc(last['period'])}. Since the previous year it {esc(previous)}.</p>
+  <p>ICS, {esc(last['period'])}. Since the previous period it {esc(previous)}.</p>
   <p>{esc(gap)}.</p>
   <p>Places: {esc(narrative.describe_vs_ics(areas, last['value'], unit))}.</p>
   {f"<p>Target {target['value']}{esc(unit)} ({esc(target['source'])}).</p>" if target else ""}
-  <div>{variation_icon(variation)}</div><div>{assurance_icon(assurance)}</div>
+  <div>{variation_icon(variation) if variation else NO_VARIATION_ICON}</div>
+  <div>{assurance_icon(assurance)}</div>
 </div>"""

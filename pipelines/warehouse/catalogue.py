@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipelines.config import DBT_PROJECT_DIR, PROJECT_ROOT
-from pipelines.warehouse.indicators import IndicatorModel, indicator_models
+from pipelines.warehouse.indicators import PERIOD_TYPES, IndicatorModel, indicator_models
 
 CATALOGUE = PROJECT_ROOT / "docs" / "indicators.md"
 
@@ -44,7 +44,8 @@ def _entry(model: IndicatorModel, project_dir: Path) -> list[str]:
         f"[how it is computed](methods.md#value-types)"
         + ("; repeat events per person: [limits for non-independent events]"
            "(methods.md#non-independent-events)" if meta.get("independent_events") is False else ""),
-        f"- **Period:** {meta['period_type'].replace('_', ' ')}; **breakdowns:** "
+        f"- **Period:** {PERIOD_TYPES[meta['period_type']]['words']} "
+        f"([time periods](methods.md#time-periods)); **breakdowns:** "
         f"{', '.join(meta['breakdowns'])}; **areas:** {', '.join(meta.get('area_types', []))}",
         f"- **Sources:** {', '.join(meta['sources'])}",
     ]

@@ -16,10 +16,19 @@ from pathlib import Path
 import yaml
 
 INDICATORS_DIR = Path("models") / "marts" / "indicators"
-# What the union models and the engine macro need of each indicator (the rest stays in meta)
-ENGINE_FIELDS = ("id", "value_type", "multiplier", "breakdowns")
+# What the union models, the engine macro and fct_indicator_periods need of each indicator (the
+# rest stays in meta)
+ENGINE_FIELDS = ("id", "value_type", "multiplier", "breakdowns", "period_type", "sources")
 # ... and those it needs only when set (independent_events: false - a person can have several)
 OPTIONAL_ENGINE_FIELDS = ("independent_events",)
+# Each meta.indicator.period_type (seed ref_reporting_periods, docs/methods.md#time-periods) in
+# words: for the catalogue, and as the board pack's axis title.
+PERIOD_TYPES = {
+    "financial_year": {"words": "financial year (1 April - 31 March)", "axis": "Financial year"},
+    "academic_year": {"words": "NCMP school year (1 September - 31 August)", "axis": "School year"},
+    "calendar_years_pooled_3": {"words": "three calendar years pooled (deaths registered in them)",
+                                "axis": "Calendar years (three pooled)"},
+}
 
 
 @dataclass(frozen=True)

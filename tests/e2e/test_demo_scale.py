@@ -14,6 +14,10 @@ from tests.conftest import land_and_summarise, settings_for
 from tests.dbt.test_build import registry
 
 YEARS = {"2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"}
+# the periods of each period type in six years from April 2019 (docs/methods.md#time-periods)
+PERIODS = {"financial_year": YEARS,
+           "academic_year": {f"{y}/{(y + 1) % 100:02d} school year" for y in range(2019, 2024)},
+           "calendar_years_pooled_3": {"2020-2022", "2021-2023", "2022-2024"}}
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +39,12 @@ def query(settings, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def test_every_indicator_is_in_the_marts_for_every_financial_year(demo):
+def test_every_indicator_is_in_the_marts_for_every_period_of_its_type(demo):
     indicators = registry(demo)
     rows = query(demo, "select indicator_id, period, breakdown from marts.fct_indicator_values "
                        "where area_type = 'ics' group by all")
     for indicator_id, meta in indicators.items():
-        assert {r[1] for r in rows if r[0] == indicator_id} == YEARS, indicator_id
+        assert {r[1] for r in rows if r[0] == indicator_id} == PERIODS[meta["period_type"]], indicator_id
         assert {r[2] for r in rows if r[0] == indicator_id} == set(meta["breakdowns"]), indicator_id
 
 

@@ -19,8 +19,12 @@ def test_the_var_carries_what_the_unions_and_the_engine_need():
     indicators = indicator_vars(DBT_PROJECT_DIR)["indicators"]
     assert indicators["ind_a3_03_eol_ed_attendance"] == {
         "id": "A3-03", "value_type": "proportion", "multiplier": 100,
-        "breakdowns": ["all", "imd_quintile", "sex", "age_band", "ethnicity_group"]}
+        "breakdowns": ["all", "imd_quintile", "sex", "age_band", "ethnicity_group"],
+        "period_type": "financial_year",
+        "sources": ["civil_registration_deaths", "ecds_attendances", "gp_registrations"]}
     assert indicators["ind_a2_04_under75_mortality_cvd"]["value_type"] == "dsr"
+    assert indicators["ind_a2_04_under75_mortality_cvd"]["period_type"] == "calendar_years_pooled_3"
+    assert indicators["ind_a1_02_reception_obesity"]["period_type"] == "academic_year"
 
 
 def test_every_dbt_command_passes_the_indicators_and_keeps_the_callers_vars(tmp_path):
@@ -51,7 +55,8 @@ def test_every_link_into_the_catalogue_or_the_methods_page_lands_on_an_anchor():
                "methods.md": {re.sub(r"[^\w -]", "", h).strip().lower().replace(" ", "-")
                               for h in headings}}
     assert {"value-types", "confidence-limits", "non-independent-events", "inequality-measures",
-            "emergency-admissions", "diagnosis-positions"} <= anchors["methods.md"]
+            "emergency-admissions", "diagnosis-positions", "time-periods",
+            "provisional-periods"} <= anchors["methods.md"]
     for path in DBT_PROJECT_DIR.rglob("*"):
         if path.suffix in (".sql", ".yml", ".py") and "target" not in path.parts:
             for doc, target in re.findall(r"docs/(indicators\.md|methods\.md)#([\w-]+)",
@@ -66,3 +71,14 @@ def test_every_indicator_names_what_it_mirrors_and_lists_departures_as_sentences
         departures = meta.get("departures", [])
         assert isinstance(departures, list), model.name
         assert all(isinstance(item, str) and item.strip() for item in departures), model.name
+
+
+def test_every_period_type_is_a_type_of_the_periods_seed_and_has_words():
+    import csv
+
+    from pipelines.warehouse.indicators import PERIOD_TYPES
+
+    with (DBT_PROJECT_DIR / "seeds" / "reference" / "ref_reporting_periods.csv").open() as f:
+        seeded = {row["period_type"] for row in csv.DictReader(f)}
+    declared = {m.meta["period_type"] for m in indicator_models(DBT_PROJECT_DIR)}
+    assert declared <= set(PERIOD_TYPES) <= seeded

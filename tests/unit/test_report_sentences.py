@@ -90,3 +90,14 @@ def test_a_withheld_sii_says_why():
     assert withheld_reason({"sii_withheld": None, "suppression": "quintile_suppressed"}) \
         == "small numbers in a quintile"
     assert withheld_reason({"sii_withheld": None, "suppression": None}) == ""
+
+
+def test_a_provisional_period_says_so_in_values_and_inequality_alike():
+    from pipelines.report.published import label_provisional
+
+    values = pd.DataFrame({"indicator_id": ["A", "A", "B"], "period": ["2021-2023", "2022-2024", "2022-2024"],
+                           "is_provisional": [False, True, False]})
+    inequality = pd.DataFrame({"indicator_id": ["A", "B"], "period": ["2022-2024", "2022-2024"]})
+    labelled, summary = label_provisional(values, inequality)
+    assert labelled["period"].tolist() == ["2021-2023", "2022-2024 (provisional)", "2022-2024"]
+    assert summary["period"].tolist() == ["2022-2024 (provisional)", "2022-2024"]

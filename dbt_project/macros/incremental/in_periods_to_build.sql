@@ -1,13 +1,15 @@
 {% macro in_periods_to_build(period_column) -%}
 {#- A filter for an incremental per-period model (unique_key 'period', delete+insert): on an
-    incremental run, only the latest var('open_periods') reporting periods and any period the
-    model does not hold yet; on a first or full-refresh build, every period. -#}
+    incremental run, only the latest var('open_periods') reporting periods of each period type
+    and any period the model does not hold yet; on a first or full-refresh build, every period. -#}
 {%- if is_incremental() -%}
     {{ period_column }} in (
         select period
         from (
-            select period, row_number() over (order by period_start desc) as recency
-            from {{ ref('int_reporting_periods') }}
+            select
+                period,
+                row_number() over (partition by period_type order by period_start desc) as recency
+            from {{ ref('int_periods') }}
         ) as periods
         where recency <= {{ var('open_periods') }}
             or period not in (select distinct period from {{ this }})

@@ -1,6 +1,7 @@
 {#- A1-02 and A1-03: children of one NCMP school year ('R' Reception, '6' Year 6) measured with
     BMI at or above the 95th centile (UK90; the category when no centile), of children measured,
-    by financial year of measurement and the child's residence. -#}
+    by NCMP school year of measurement (1 September - 31 August: period type academic_year)
+    and the child's residence. -#}
 {% macro child_obesity_rows(school_year) -%}
 {% call indicator_rows() %}
     select
@@ -14,7 +15,7 @@
             as numerator,
         1 as denominator
     from {{ ref('stg_ncmp__measurements') }} as children
-    inner join {{ ref('int_reporting_periods') }} as periods
+    inner join {{ reporting_periods('academic_year') }} as periods
         on children.measurement_date between periods.period_start and periods.period_end
     left join {{ ref('int_lsoas_with_areas') }} as areas
         on children.lsoa11cd = areas.lsoa11cd

@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period',
           on_schema_change='fail') }}
--- depends_on: {{ ref('int_reporting_periods') }}
+-- depends_on: {{ ref('int_periods') }}
 -- What primary care had recorded about each registered person at the end of each reporting year
 -- (the snapshot date of the prevalence and coverage indicators, docs/methods.md#time-periods): latest smoking status in
 -- five years, latest BMI and blood pressure in twelve months, registers that day (int_register_spells:

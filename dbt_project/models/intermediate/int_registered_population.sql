@@ -1,19 +1,30 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period',
           on_schema_change='fail') }}
--- People registered with an ICS practice and alive on each reporting period's reference dates:
--- mid-year (1 October, six months into the financial year: the population at risk for rates)
--- and year end (31 March: the snapshot for prevalence and coverage indicators). Address, and so
+-- People registered with an ICS practice and alive on each reporting period's reference dates.
+-- Financial years: mid-year (1 October, six months into the year: the population at risk for
+-- rates) and year end (31 March: the snapshot for prevalence and coverage indicators). Calendar
+-- years: mid-year (1 July), the population at risk of the pooled calendar-year rates
+-- (docs/methods.md#time-periods), as ONS mid-year estimates are for them. Address, and so
 -- deprivation and area, is the one on the registration open that day (docs/methods.md#breakdowns).
 -- Incremental by period: a monthly refresh rebuilds only the open periods (macro
 -- in_periods_to_build, var open_periods).
-with reference_dates as (
-    select period, period_start, period_end, 'mid_year' as snapshot, mid_year_date as on_date
-    from {{ ref('int_reporting_periods') }}
-    where {{ in_periods_to_build('period') }}
+with periods as (
+    select period, period_type, period_start, period_end, mid_year_date
+    from {{ ref('int_periods') }}
+    where period_type in ('financial_year', 'calendar_year') and {{ in_periods_to_build('period') }}
+),
+
+reference_dates as (
+    select
+        period, period_start, period_end,
+        case period_type when 'financial_year' then 'mid_year' else 'calendar_mid_year' end
+            as snapshot,
+        mid_year_date as on_date
+    from periods
     union all
     select period, period_start, period_end, 'year_end', period_end
-    from {{ ref('int_reporting_periods') }}
-    where {{ in_periods_to_build('period') }}
+    from periods
+    where period_type = 'financial_year'
 ),
 
 open_registrations as (
