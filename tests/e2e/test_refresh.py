@@ -1,18 +1,23 @@
 """The real refresh flow, end to end, on a small generated dataset under a real Prefect API.
 
-Steps run in order on one warehouse: first refresh → the same again → a malformed delivery.
+Steps run in order on one warehouse: a first refresh with every month but the last → the next
+month's deliveries → the same again → a malformed delivery. (Two refreshes in one fixture: each
+is a full dbt build and board pack, the slowest steps of the suite.)
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
+from benchmarks.refresh_month import file_rows, raw_rows
 from pipelines.ops import ledger, runs
 from pipelines.ops.data_quality import source_months
 from pipelines.ops.ledger import BatchStatus
@@ -22,9 +27,22 @@ from tests.browser import visit
 pytestmark = pytest.mark.e2e
 
 
+@dataclass
+class NextMonth:
+    """What the fixture saw between the first refresh and the next month's."""
+    delivered: int  # files in the small extracts
+    held_back: list[Path]
+    raw_rows_before: int
+    first_pack: str
+    latest_month_before: str
+    first_state: object
+
+
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory, small_extracts, prefect_server):
-    """PH_* paths for this module, the small extracts landed, and the first refresh run."""
+    """PH_* paths for this module; a first refresh with every month but the last, then the last
+    month delivered and refreshed. Yields the settings, the last run's state and what was seen
+    in between."""
     from pipelines.config import load_settings
     from pipelines.flows.refresh import refresh
 
@@ -36,9 +54,26 @@ def pipeline(tmp_path_factory, small_extracts, prefect_server):
         for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR"):
             mp.delenv(name, raising=False)
         settings = load_settings()
-        shutil.copytree(small_extracts, settings.landing_dir)
+        files = sorted(small_extracts.glob("*/*.*"))
+        last = max(p.stem.rsplit("_", 1)[-1] for p in files)
+        held_back = [p for p in files if p.stem.endswith(f"_{last}")]
+        for path in files:
+            if path not in held_back:
+                (settings.landing_dir / path.parent.name).mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, settings.landing_dir / path.parent.name / path.name)
+        first_state = refresh(return_state=True)
+        seen = NextMonth(len(files), held_back, raw_rows(settings.duckdb_path),
+                         (settings.reports_dir / "index.html").read_text(),
+                         latest_month(settings), first_state)
+        for path in held_back:
+            shutil.copy(path, settings.landing_dir / path.parent.name / path.name)
         state = refresh(return_state=True)
-        yield settings, state
+        yield settings, state, seen
+
+
+def latest_month(settings) -> str:
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        return con.execute("select max(period) from published.monthly_activity").fetchone()[0]
 
 
 class _References(HTMLParser):
@@ -95,7 +130,8 @@ def expected_a3_03_from_files(landing) -> pd.DataFrame:
 
 
 def test_refresh_completes_and_writes_the_board_pack(pipeline):
-    settings, state = pipeline
+    settings, state, seen = pipeline
+    assert seen.first_state.is_completed(), seen.first_state.message
     assert state.is_completed(), state.message
     index = settings.reports_dir / "index.html"
     assert index.exists()
@@ -104,8 +140,25 @@ def test_refresh_completes_and_writes_the_board_pack(pipeline):
     assert external_references(page) == []  # nothing for the browser to fetch from a network
 
 
+def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(pipeline):
+    """The next month's deliveries after a full refresh: only their rows are added, the pack is
+    refreshed, and the run history shows what each run loaded."""
+    settings, _, seen = pipeline
+    last = seen.held_back[0].stem.rsplit("_", 1)[-1]
+    assert seen.latest_month_before < f"{last[:4]}-{last[4:]}"
+    assert raw_rows(settings.duckdb_path) - seen.raw_rows_before == sum(
+        file_rows(p) for p in seen.held_back)
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        recorded = [(run.files_loaded, run.status) for run in reversed(runs.runs(con))]
+    assert recorded[:2] == [(seen.delivered - len(seen.held_back), RunStatus.COMPLETED),
+                            (len(seen.held_back), RunStatus.COMPLETED)]
+    assert latest_month(settings) == f"{last[:4]}-{last[4:]}"  # the published series reach it
+    assert (settings.reports_dir / "index.html").read_text() != seen.first_pack
+    assert not (settings.reports_dir / "board-pack.pdf").exists()  # PH_BOARD_PACK_PDF=0 is obeyed
+
+
 def test_the_page_renders_in_chromium_offline_without_errors(pipeline, tmp_path):
-    settings, _ = pipeline
+    settings, _, _ = pipeline
     page = visit(settings.reports_dir / "end-of-life.html", tmp_path)
     assert page.dom.count('class="main-svg"') >= 2  # plotly drew the charts
     assert page.requests == []
@@ -114,7 +167,7 @@ def test_the_page_renders_in_chromium_offline_without_errors(pipeline, tmp_path)
 
 
 def test_the_dbt_docs_page_is_written_beside_the_pack_and_works_offline(pipeline, tmp_path):
-    settings, _ = pipeline
+    settings, _, _ = pipeline
     docs = settings.reports_dir / "model-docs.html"
     assert 'href="model-docs.html"' in (settings.reports_dir / "index.html").read_text()
     page = visit(docs, tmp_path)
@@ -123,7 +176,7 @@ def test_the_dbt_docs_page_is_written_beside_the_pack_and_works_offline(pipeline
 
 
 def test_indicator_matches_a_count_made_from_the_files(pipeline):
-    settings, _ = pipeline
+    settings, _, _ = pipeline
     expected = expected_a3_03_from_files(settings.landing_dir)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         got = con.execute(
@@ -141,7 +194,7 @@ def test_a_board_figure_traces_back_to_its_delivered_files(pipeline):
     """The pack names its run; ops.run_batches lists the batches that run published from; the
     indicator's sources (registry) pick out its files in the ledger, and every staging row behind
     the figure came from one of them."""
-    settings, _ = pipeline
+    settings, _, _ = pipeline
     page = (settings.reports_dir / "index.html").read_text()
     run_id = re.search(r"by run ([0-9a-f-]{36})", page).group(1)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
@@ -172,7 +225,7 @@ def test_the_run_publishes_a_markdown_summary_artifact(pipeline):
         ArtifactFilterKey,
     )
 
-    _, state = pipeline
+    _, state, _ = pipeline
     # this run's artifact: other tests' refreshes publish theirs on the same session server
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
@@ -186,7 +239,7 @@ def test_the_run_publishes_a_markdown_summary_artifact(pipeline):
 def test_a_second_refresh_changes_nothing(pipeline):
     from pipelines.flows.refresh import refresh
 
-    settings, _ = pipeline
+    settings, _, _ = pipeline
     before = warehouse_tables(settings)
     pack = settings.reports_dir / "index.html"
     written = pack.stat().st_mtime_ns
@@ -202,7 +255,7 @@ def test_a_second_refresh_changes_nothing(pipeline):
 def test_a_malformed_extract_is_quarantined_and_changes_no_table(pipeline, capsys):
     from pipelines.cli import main
 
-    settings, _ = pipeline
+    settings, _, _ = pipeline
     before = warehouse_tables(settings)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         ledger_before = len(ledger.rows(con))
@@ -233,7 +286,7 @@ def test_a_malformed_extract_is_quarantined_and_changes_no_table(pipeline, capsy
 def test_the_data_quality_summary_covers_every_source(pipeline):
     from pipelines.contracts.model import load_contracts
 
-    settings, _ = pipeline
+    settings, _, _ = pipeline
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         months = source_months(con)
     duplicates = {source: sum(m.duplicate_rows for m in months if m.source == source)
