@@ -42,15 +42,20 @@ PHE_VALUE_TYPE = {"proportion": 2, "crude_rate": 1, "dsr": 1, "ratio": 1}
 # Why an SII is withheld (column sii_withheld; docs/methods.md#inequality-measures)
 QUINTILE_MISSING = "quintile_missing"            # a quintile has no residents in the area
 QUINTILE_UNVALUED = "quintile_unvalued"          # a quintile's value or limits are withheld
-QUINTILE_SMALL = "quintile_small"                # a quintile holds too few of the area's people
+QUINTILE_SMALL = "quintile_small"                # a quintile holds too little of the denominator
 TRANSFORM_UNDEFINED = "transform_undefined"      # a quintile at 0 (or 100%): no log or logit
+LIMIT_FLOORED = "limit_floored"                  # a quintile's limit at 0 (or 100%): no standard error
 WITHHELD_REASONS = {
     QUINTILE_MISSING: "a deprivation quintile has no residents in the area",
     QUINTILE_UNVALUED: "a deprivation quintile has no value (withheld for small numbers)",
-    QUINTILE_SMALL: "a national deprivation quintile holds too small a share of the area's "
-                    "population for a stable slope",
+    QUINTILE_SMALL: "a national deprivation quintile holds too small a share of the "
+                    "indicator's denominator in the area (its people, resident-years or "
+                    "decedents) for a stable slope",
     TRANSFORM_UNDEFINED: "a deprivation quintile has no events (or only events), so the log or "
                          "logit of its value is undefined",
+    LIMIT_FLOORED: "a deprivation quintile's lower confidence limit is floored at 0 although it "
+                   "has events (repeat events clustered in a few people), so the standard error "
+                   "of its log value, taken from its limits as PHE does, is undefined",
 }
 
 
@@ -172,9 +177,11 @@ def inequality_summary(values, repetitions: int = 10_000, min_quintile_share: fl
     (events, people) and of the denominator (population).
 
     The SII and RII are withheld, with the reason in sii_withheld (WITHHELD_REASONS), unless all
-    five quintiles are valued, each holds at least `min_quintile_share` of the area's population
-    (national quintiles can be very unevenly spread within a small area, and a slope through a
-    near-empty quintile is unstable), and the log or logit of every quintile's value is defined.
+    five quintiles are valued, each holds at least `min_quintile_share` of the indicator's
+    denominator summed over the area's five quintiles (people, resident-years, decedents...:
+    national quintiles can be very unevenly spread within a small area, and a slope through a
+    near-empty quintile is unstable), and the log or logit of every quintile's value and of its
+    95% limits is defined (the limits give its standard error).
 
     `values` is marts.fct_indicator_values as a pandas frame; returns a frame of SUMMARY_COLUMNS.
     """
@@ -228,13 +235,23 @@ def _withheld(quintiles: list[dict | None], value_type: str, min_share: float) -
         return QUINTILE_MISSING
     if any(_number(c, f) is None for c in quintiles for f in ("value", "lower_ci95", "upper_ci95")):
         return QUINTILE_UNVALUED
-    population = sum(float(c["denominator"]) for c in quintiles)
-    if any(float(c["denominator"]) < min_share * population for c in quintiles):
+    # the share of the indicator's denominator (not necessarily of the area's population)
+    total = sum(float(c["denominator"]) for c in quintiles)
+    if any(float(c["denominator"]) < min_share * total for c in quintiles):
         return QUINTILE_SMALL
     whole = float(quintiles[0]["multiplier"])  # 100% of a proportion
-    if any(c["lower_ci95"] <= 0 or (value_type == "proportion" and c["upper_ci95"] >= whole)
-           for c in quintiles):
+
+    def at_edge(value: float, upper_edge: bool) -> bool:  # no log (logit) at 0 (or 100%)
+        return value <= 0 or (upper_edge and value_type == "proportion" and value >= whole)
+
+    if any(at_edge(c["value"], True) for c in quintiles):
         return TRANSFORM_UNDEFINED
+    # A quintile with events whose lower limit is still 0: repeat events clustered in a few people
+    # (limits for non-independent events are floored at 0, macro nonindependent_count_lower).
+    # PHE's standard error is the width of the limits on the log scale, infinite here; the upper
+    # half alone would understate it (such limits are far from symmetric on the log scale).
+    if any(at_edge(c["lower_ci95"], False) or at_edge(c["upper_ci95"], True) for c in quintiles):
+        return LIMIT_FLOORED
     return None
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.config import dbt_vars
 from pipelines.synthetic.calibration import financial_year_label
 from pipelines.synthetic.codes import code
 from pipelines.synthetic.conditions import REGISTERS
@@ -23,8 +24,6 @@ REGISTER_CLUSTERS = {"hypertension": "HYP_COD", "diabetes": "DM_COD", "copd": "C
                      "learning_disability": "LD_COD"}
 SMOKING_CLUSTERS = {"current": "LSMOK_COD", "ex": "EXSMOK_COD", "never": "NSMOK_COD"}
 FRAILTY_CLUSTERS = {1: "MILDFRAIL_COD", 2: "MODFRAIL_COD", 3: "SEVFRAIL_COD"}
-RESOLUTION_CLUSTERS = {"hypertension": "HYPRES_COD", "smi": "MHREM_COD",
-                       "palliative": "PALCARENI_COD"}
 # The six SMI physical health checks as the demo codes them (var smi_health_check_components):
 # BMI, blood pressure and pulse, cholesterol, HbA1c, alcohol; smoking is the person's status.
 SMI_CHECKS = {"bmi": ["BMIVAL_COD"], "blood_pressure": ["BP_COD", "PLSRATE_COD"],
@@ -87,8 +86,11 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
     events.add(rows, palliative[rows], code("PALCARE_COD"))
     acp = rows[rng.random(rows.size) < 0.6]
     events.add(acp, palliative[acp] + rng.integers(0, 21, acp.size), code("PALCARE_COD", 1))
-    # A few register entries are later resolved (QOF resolution codes take people off registers).
-    for register, cluster in RESOLUTION_CLUSTERS.items():
+    # A few register entries are later resolved (QOF resolution codes take people off registers):
+    # each register's resolution cluster is the one the marts read (var register_resolutions).
+    resolutions = dbt_vars()["register_resolutions"]
+    for register in g["register_resolved"]:
+        cluster = resolutions[{**REGISTER_CLUSTERS, "palliative": "PALCARE_COD"}[register]]
         entered = (palliative if register == "palliative"
                    else people[f"{register}_date"].to_numpy().astype("datetime64[D]"))
         rows = np.flatnonzero(~np.isnat(entered)

@@ -225,3 +225,37 @@ def test_nonindependent_limits_with_one_event_each_are_phes_rate_limits(ph_env):
         for ours, theirs in (("lower95", "lower95_0cl"), ("upper95", "upper95_0cl"),
                              ("lower998", "lower99_8cl"), ("upper998", "upper99_8cl")):
             assert float(got.loc[i, ours]) == pytest.approx(row[theirs], rel=1e-9), (i, ours)
+
+
+def test_published_nonindependent_limits_widen_the_published_counts_poisson_limits(ph_env):
+    """Published limits for repeat events (macro published_nonindependent_limit, used by
+    disclosure_controlled): P + k * (P_limit - P) on the published count P, where k = sqrt(V / O)
+    is recovered from the exact upper 95% limit and given to one decimal, never below 1
+    (docs/disclosure.md); the lower limit is floored at 0."""
+    # exact count O, sum of squares V, published count P
+    cases = [(3, 5, 5), (3, 3, 5), (20, 60, 20), (12, 12, 10), (50, 51, 50), (3, 9, 5),
+             (120, 400, 120)]
+    values = ", ".join(f"({i}, {o}, {v}, {p})" for i, (o, v, p) in enumerate(cases))
+    sides = ", ".join(
+        f"{{{{ published_nonindependent_limit('{side}', 'p', 'o', 'value', 'upper95', {c}) }}}}"
+        f" as published_{side}{name}, {{{{ poisson_{side}('p', {c}) }}}} as poisson_{side}{name}"
+        for side in ("lower", "upper") for name, c in (("95", 0.95), ("998", 0.998)))
+    got = dbt_show(ph_env, f"""
+        with exact as (
+            select *, o * 100.0 / 40 as value,
+                {{{{ nonindependent_count_upper('o', 'v', 0.95) }}}} * 100.0 / 40 as upper95
+            from (values {values}) as t(i, o, v, p)
+        )
+        select i, o, v, p, {sides} from exact order by i""")
+    ks = []
+    for _, row in got.iterrows():
+        k = max(1.0, round((row["v"] / row["o"]) ** 0.5, 1))
+        ks.append(k)
+        for side in ("lower", "upper"):
+            for level in ("95", "998"):
+                p, limit = float(row["p"]), float(row[f"poisson_{side}{level}"])
+                expected = max(0.0, p + k * (limit - p))
+                assert float(row[f"published_{side}{level}"]) == pytest.approx(
+                    expected, rel=1e-12, abs=1e-12), (row["i"], side, level)
+    assert ks == [1.3, 1.0, 1.7, 1.0, 1.0, 1.7, 1.8]
+    assert float(got.loc[5, "published_lower95"]) == 0.0  # floored: 5 + 1.7 * (1.62 - 5) < 0

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from pipelines.statistics.inequality import (
+    LIMIT_FLOORED,
     QUINTILE_MISSING,
     QUINTILE_SMALL,
     TRANSFORM_UNDEFINED,
@@ -150,3 +151,19 @@ def test_sii_withheld_with_its_reason_for_a_near_empty_quintile_or_an_undefined_
     assert pd.notna(kept["sii"])
     no_events = inequality_summary(_cells([40, 30, 25, 20, 0]), repetitions=500).iloc[0]
     assert pd.isna(no_events["sii"]) and no_events["sii_withheld"] == TRANSFORM_UNDEFINED
+
+
+def test_a_repeat_event_quintile_with_events_and_a_floored_lower_limit_is_not_said_to_have_none():
+    """Non-independent events (A3-04, CH-01): 3 ED attendances, all one decedent's, of 2 decedents
+    give 150 per 100 with limits 0 (floored) to 649.46 (the A3-04 unit test). The quintile has
+    events, so the reason is the floored limit, not transform_undefined; a quintile at 0 is."""
+    cells = _cells([40, 30, 25, 20, 10], value_type="crude_rate")
+    floored = cells["breakdown_value"] == "5"
+    cells.loc[floored, ["numerator", "denominator", "value", "lower_ci95", "upper_ci95"]] = \
+        [3, 2, 150.0, 0.0, 649.4604988958714]
+    summary = inequality_summary(cells, repetitions=500).iloc[0]
+    assert pd.isna(summary["sii"]) and summary["sii_withheld"] == LIMIT_FLOORED
+    assert summary["q5_value"] == 150.0
+    cells.loc[floored, ["numerator", "value", "lower_ci95"]] = [0, 0.0, 0.0]
+    none = inequality_summary(cells, repetitions=500).iloc[0]
+    assert none["sii_withheld"] == TRANSFORM_UNDEFINED

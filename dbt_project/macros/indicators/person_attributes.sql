@@ -5,6 +5,14 @@
     cast(floor({{ dbt.datediff(birth_month, on_date, 'month') }} / 12.0) as integer)
 {%- endmacro -%}
 
+{%- macro age_from_birth_year_month(birth_year, birth_month_number, on_date) -%}
+    {#- Whole years from a year and month of birth held apart (the social care extracts); a missing
+        month is taken as July, mid-year. The same age as age_in_years for the same month. -#}
+    cast(extract(year from {{ on_date }}) - {{ birth_year }}
+        - case when coalesce({{ birth_month_number }}, 7) > extract(month from {{ on_date }})
+               then 1 else 0 end as integer)
+{%- endmacro -%}
+
 {%- macro sex_label(sex_code) -%}
     case cast({{ sex_code }} as {{ dbt.type_string() }})
         when '1' then 'Male' when '2' then 'Female' else 'Unknown' end

@@ -41,9 +41,8 @@ clients as (
 
 select
     clients.*,
-    cast(extract(year from clients.period_end) - clients.birth_year
-        - case when coalesce(clients.birth_month_number, 7) > extract(month from clients.period_end)
-               then 1 else 0 end as integer) as age,
+    {{ age_from_birth_year_month('clients.birth_year', 'clients.birth_month_number',
+                                 'clients.period_end') }} as age,
     persons.sex,
     persons.ethnicity_group,
     persons.imd_quintile, persons.lad19cd, persons.lad19nm, persons.place_code, persons.place_name

@@ -4,10 +4,11 @@
 --   * a new request: a request whose outcome was ST-Max, from a client aged 18+ who had no
 --     long-term support open that day; the episode must start within var
 --     st_max_request_window_days of it;
---   * ST-Max service rows a day or less apart are one episode (its end is the latest end; its
+--   * ST-Max service rows a day or less apart (or overlapping) are one episode (its end is the latest end; its
 --     outcome, the outcome of the row that ends last); open episodes have no sequel yet;
 --   * the sequel is the highest-ranked service (seed ref_st_max_sequels: long-term support first)
---     starting within var st_max_sequel_window_days of the episode's end, else the episode's own
+--     open after the episode's end that started during the episode or within var
+--     st_max_sequel_window_days of its end, else the episode's own
 --     outcome mapped by the same seed; an outcome the seed does not list leaves the sequel unknown.
 with events as (
     select * from {{ ref('stg_social_care__events') }}
@@ -25,9 +26,8 @@ new_requests as (
     from events as requests
     where requests.event_type = 'Request'
         and requests.event_outcome = 'Progress to Reablement/ST-Max'
-        and extract(year from requests.event_start_date) - requests.birth_year
-            - case when coalesce(requests.birth_month_number, 7)
-                        > extract(month from requests.event_start_date) then 1 else 0 end >= 18
+        and {{ age_from_birth_year_month('requests.birth_year', 'requests.birth_month_number',
+                                         'requests.event_start_date') }} >= 18
         and not exists (
             select 1 from long_term_support
             where long_term_support.client_id = requests.client_id
@@ -41,8 +41,11 @@ st_max_rows as (
     select
         client_id, person_id, birth_year, birth_month_number, event_start_date, event_outcome,
         coalesce(event_end_date, date '9999-12-31') as event_end_date,
-        lag(coalesce(event_end_date, date '9999-12-31')) over (
-            partition by client_id order by event_start_date, event_end_date) as previous_end_date
+        -- the latest end of the rows before, not just the previous row's: a row nested in an
+        -- earlier, longer one ends before the episode does
+        max(coalesce(event_end_date, date '9999-12-31')) over (
+            partition by client_id order by event_start_date, event_end_date
+            rows between unbounded preceding and 1 preceding) as previous_end_date
     from events
     where event_type = 'Service' and service_type = 'Short Term Support: ST-Max'
 ),
@@ -91,7 +94,10 @@ sequel_services as (
     inner join events as services
         on services.client_id = episodes.client_id
         and services.event_type = 'Service'
-        and services.event_start_date >= episodes.episode_end_date
+        -- as NHS England's code: a service that started during the episode and is still open
+        -- after it ends (e.g. long-term support begun before reablement finished) is a sequel too
+        and services.event_start_date >= episodes.episode_start_date
+        and coalesce(services.event_end_date, date '9999-12-31') > episodes.episode_end_date
         and services.event_start_date <= {{ dbt.dateadd(
             'day', var('st_max_sequel_window_days'), 'episodes.episode_end_date') }}
     inner join {{ ref('ref_st_max_sequels') }} as sequels

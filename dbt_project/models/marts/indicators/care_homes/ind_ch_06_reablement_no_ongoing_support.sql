@@ -9,7 +9,8 @@
         periods.period, periods.period_start, periods.period_end,
         persons.lad19cd, persons.lad19nm, persons.place_code, persons.place_name, persons.imd_quintile,
         persons.sex,
-        {{ age_band('extract(year from episodes.episode_end_date) - episodes.birth_year') }} as age_band,
+        {{ age_band(age_from_birth_year_month('episodes.birth_year', 'episodes.birth_month_number',
+                                              'episodes.episode_end_date')) }} as age_band,
         persons.ethnicity_group,
         case when episodes.in_numerator then 1 else 0 end as numerator,
         1 as denominator
