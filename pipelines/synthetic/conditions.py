@@ -111,13 +111,17 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
     bmi = np.where(obese, 30 + rng.gamma(2.0, 2.5, n), rng.normal(25, 2.6, n).clip(16, 29.9))
     out["bmi"] = np.where(age >= 18, np.round(bmi, 1), np.nan)
 
-    # Hypertension from its own stream (spawned: the main stream's draws are not used up).
-    onset, diagnosed = _hypertension_dates(rng.spawn(1)[0], out, c, end)
-    out["hypertension_onset"], out["hypertension_date"] = onset, diagnosed
     for register in REGISTERS:
-        if register != "hypertension":
-            has = rng.random(n) < _prevalence(c[register], age, quintile)
-            out[f"{register}_date"] = _diagnosis_dates(rng, has, birth, start, end)
+        if register == "hypertension":
+            # Its own (spawned) stream; the main stream advances exactly as the drawn-once model
+            # did, so every later draw - other registers, deaths, activity - is unchanged by it.
+            rng.random(n)
+            _diagnosis_dates(rng, np.zeros(n, bool), birth, start, end)
+            out["hypertension_onset"], out[f"{register}_date"] = _hypertension_dates(
+                rng.spawn(1)[0], out, c, end)
+            continue
+        has = rng.random(n) < _prevalence(c[register], age, quintile)
+        out[f"{register}_date"] = _diagnosis_dates(rng, has, birth, start, end)
 
     # Frailty category for people 65+: 0 fit, 1 mild, 2 moderate, 3 severe.
     frailty = np.zeros(n, dtype=int)
