@@ -2,9 +2,10 @@
 
 Drawn once, at the start of the period (or at birth), from age-banded prevalences with deprivation
 multipliers (calibration.yml ``conditions``). Diagnoses are mostly historical; about one in ten is
-made during the period, so registers grow. Hypertension is drawn as the true condition, diagnosed or
-not, from the expected-prevalence model that A2-09 divides by, and only a share by quintile is
-diagnosed: the demo's under-diagnosis is known (column ``hypertension_true``).
+made during the period, so registers grow. Hypertension instead ages with the person: true
+hypertension, diagnosed or not, follows the expected-prevalence model that A2-09 divides by at every
+age, and only a share by quintile is diagnosed, soon after onset: the demo's under-diagnosis is
+known and steady as the population ages (column ``hypertension_onset``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def _prevalence(spec: dict, age: np.ndarray, quintile: np.ndarray) -> np.ndarray
     return np.clip(base * np.array(spec["imd_multiplier"])[quintile - 1], 0, 0.95)
 
 
-# NHS ethnic category -> the groups of the indicators' breakdowns (dbt macro ethnicity_group).
+# NHS ethnic category -> the groups of the indicators' breakdowns: a copy of the dbt macro
+# ethnicity_group (its home), kept in step by tests/unit/test_synthetic.py.
 ETHNICITY_GROUPS = {**dict.fromkeys("ABC", "White"), **dict.fromkeys("DEFG", "Mixed"),
                     **dict.fromkeys("HJKL", "Asian"), **dict.fromkeys("MNP", "Black"),
                     **dict.fromkeys("RS", "Other")}
@@ -47,11 +49,39 @@ def true_hypertension_probability(people: pd.DataFrame, age: np.ndarray) -> np.n
     for row in baseline.itertuples():
         band = (sex == row.sex) & (years >= row.age_lower) & (years <= row.age_upper)
         p[band] = row.expected_prevalence
-    quintile = [ratio.get(("imd_quintile", str(q)), 1.0) for q in people["imd_quintile"]]
-    ethnicity = [ratio.get(("ethnicity_group", ETHNICITY_GROUPS.get(e, "Not stated")), 1.0)
-                 for e in people["ethnic_category"]]
-    odds = p / (1 - p) * np.array(quintile) * np.array(ethnicity)
+    levels = {f: {lv: r for (f2, lv), r in ratio.items() if f2 == f}
+              for f in ("imd_quintile", "ethnicity_group")}
+    quintile = people["imd_quintile"].astype(str).map(levels["imd_quintile"]).fillna(1.0)
+    group = people["ethnic_category"].map(ETHNICITY_GROUPS).fillna("Not stated")
+    ethnicity = group.map(levels["ethnicity_group"]).fillna(1.0)
+    odds = p / (1 - p) * quintile.to_numpy() * ethnicity.to_numpy()
     return odds / (1 + odds)
+
+
+def _hypertension_dates(rng, people: pd.DataFrame, c: dict, end) -> tuple[np.ndarray, np.ndarray]:
+    """Onset of true hypertension and date of diagnosis (NaT if not by ``end``).
+
+    One uniform draw u per person: truly hypertensive from the first birthday at which the model's
+    probability (rising with age) exceeds u, so prevalence at every age is the model's and new cases
+    arise as people age. Ages count from the first of the birth month, as A2-09's do (the day is
+    suppressed in the extracts). A second draw against the quintile's diagnosed share decides who is
+    ever diagnosed; they are coded within ``hypertension_diagnosis_lag_days`` of onset, so the
+    register / expected ratio stays near that share every year."""
+    n = len(people)
+    u, diagnosable = rng.random(n), rng.random(n)
+    lag = rng.integers(0, c["hypertension_diagnosis_lag_days"] + 1, n).astype("timedelta64[D]")
+    seed = pd.read_csv(REFERENCE_SEEDS_DIR / "ref_expected_prevalence.csv")
+    ages = sorted(seed.loc[seed["condition"] == "hypertension", "age_lower"].unique())
+    onset_age = np.full(n, -1)
+    for a in ages:  # the probability only changes where an age band starts
+        reached = (onset_age < 0) & (true_hypertension_probability(people, np.full(n, float(a))) > u)
+        onset_age[reached] = a
+    birth_month = people["birth_date"].to_numpy().astype("datetime64[M]")
+    onset = (birth_month + np.maximum(onset_age, 0) * 12).astype("datetime64[D]")
+    onset = np.where((onset_age >= 0) & (onset < end), onset, np.datetime64("NaT"))
+    share = np.array(c["hypertension_diagnosed_share"])[people["imd_quintile"].to_numpy() - 1]
+    diagnosed = np.where(diagnosable < share, onset + lag, np.datetime64("NaT"))
+    return onset, np.where(diagnosed < end, diagnosed, np.datetime64("NaT"))
 
 
 def _diagnosis_dates(rng, has: np.ndarray, birth: np.ndarray, start, end) -> np.ndarray:
@@ -82,15 +112,15 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
     out["bmi"] = np.where(age >= 18, np.round(bmi, 1), np.nan)
 
     for register in REGISTERS:
-        draw = rng.random(n)
         if register == "hypertension":
-            # One draw decides both: true with the model's probability; diagnosed, among the true,
-            # with the quintile's diagnosed share.
-            truth = true_hypertension_probability(out, age)
-            out["hypertension_true"] = draw < truth
-            has = draw < truth * np.array(c["hypertension_diagnosed_share"])[quintile - 1]
-        else:
-            has = draw < _prevalence(c[register], age, quintile)
+            # Its own (spawned) stream; the main stream advances exactly as the drawn-once model
+            # did, so every later draw - other registers, deaths, activity - is unchanged by it.
+            rng.random(n)
+            _diagnosis_dates(rng, np.zeros(n, bool), birth, start, end)
+            out["hypertension_onset"], out[f"{register}_date"] = _hypertension_dates(
+                rng.spawn(1)[0], out, c, end)
+            continue
+        has = rng.random(n) < _prevalence(c[register], age, quintile)
         out[f"{register}_date"] = _diagnosis_dates(rng, has, birth, start, end)
 
     # Frailty category for people 65+: 0 fit, 1 mild, 2 moderate, 3 severe.

@@ -156,7 +156,56 @@ def test_true_hypertension_follows_the_expected_prevalence_model_and_a_share_is_
         "imd_quintile": np.repeat([1, 2, 3, 4, 5], n // 5), "ethnic_category": "A",
         "learning_disability_date": np.datetime64("NaT")})
     out = assign_conditions(rng, crowd, cal, start, end)
-    diagnosed = ~out["hypertension_date"].isna()
-    share = diagnosed[out["hypertension_true"]].groupby(out["imd_quintile"]).mean()
+    true, diagnosed = out["hypertension_onset"].notna(), out["hypertension_date"].notna()
+    share = diagnosed[true].groupby(out["imd_quintile"]).mean()
     assert share.to_numpy() == pytest.approx(cal["conditions"]["hypertension_diagnosed_share"], abs=0.01)
-    assert not (diagnosed & ~out["hypertension_true"]).any()
+    assert not (diagnosed & ~true).any()
+    lag = (out["hypertension_date"] - out["hypertension_onset"]).dt.days
+    assert lag.min() >= 0 and lag.max() <= cal["conditions"]["hypertension_diagnosis_lag_days"]
+
+
+def test_hypertension_register_over_expected_stays_at_the_diagnosed_share_as_people_age():
+    """Issue 16: true hypertension ages with the person, so A2-09's ratio (register / the model's
+    expected count, ages at each 31 March) reads the calibrated share in every year, without drift."""
+    from pipelines.synthetic.calibration import load_calibration
+    from pipelines.synthetic.conditions import assign_conditions, true_hypertension_probability
+
+    cal = load_calibration()
+    target = np.array(cal["conditions"]["hypertension_diagnosed_share"])
+    n = 100_000
+    rng = np.random.default_rng(5)
+    start, end = np.datetime64("2019-04-01"), np.datetime64("2025-04-01")
+    crowd = pd.DataFrame({
+        "birth_date": start - rng.integers(0, 95 * 365, n).astype("timedelta64[D]"),
+        "sex": rng.choice(["1", "2"], n), "imd_quintile": rng.integers(1, 6, n),
+        "ethnic_category": rng.choice(list("AHMRZ"), n),
+        "learning_disability_date": np.datetime64("NaT")})
+    out = assign_conditions(rng, crowd, cal, start, end)
+    birth_month = out["birth_date"].to_numpy().astype("datetime64[M]")
+    ratios = []
+    for year in range(2020, 2026):
+        census = np.datetime64(f"{year}-03-31")
+        age = np.floor((census.astype("datetime64[M]") - birth_month).astype(int) / 12)
+        expected = pd.Series(true_hypertension_probability(out, age)).groupby(out["imd_quintile"]).sum()
+        register = (out["hypertension_date"] <= census).groupby(out["imd_quintile"]).sum()
+        ratios.append((register / expected).to_numpy())
+    ratios = np.array(ratios)  # year x quintile
+    assert ratios == pytest.approx(np.tile(target, (6, 1)), abs=0.02)
+    assert np.abs(ratios[-1] - ratios[0]).max() < 0.01  # no drift as the crowd ages
+
+
+def test_the_generator_groups_ethnic_categories_as_the_dbt_macro_does():
+    """conditions.ETHNICITY_GROUPS copies the dbt macro ethnicity_group (the demo's truth must use
+    the indicators' groups); the macro is the home, and this keeps the copy in step with it."""
+    import re
+
+    from pipelines.config import DBT_PROJECT_DIR
+    from pipelines.synthetic.conditions import ETHNICITY_GROUPS
+
+    macro = (DBT_PROJECT_DIR / "macros/indicators/person_attributes.sql").read_text()
+    begin = macro.index("macro ethnicity_group")
+    body = macro[begin:macro.index("endmacro", begin)]
+    groups = {code: group for codes, group in re.findall(r"in \(([^)]*)\) then '(\w+)'", body)
+              for code in re.findall(r"'(\w+)'", codes)}
+    assert groups == ETHNICITY_GROUPS
+    assert "else 'Not stated'" in body
