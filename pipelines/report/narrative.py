@@ -37,7 +37,7 @@ def _separate(a: pd.Series, b: pd.Series, low: str = "lower_ci95", high: str = "
 def describe_change(first: pd.Series, last: pd.Series, unit: str) -> str:
     """Two periods of one series; claims a change only when the 95% CIs do not overlap."""
     if pd.isna(first["value"]) or pd.isna(last["value"]):
-        return "values are suppressed for small numbers in one of the periods compared"
+        return "cannot be compared: its value is suppressed for small numbers in one of the periods"
     a, b = fmt(first["value"], unit), fmt(last["value"], unit)
     direction = _separate(first, last)
     if direction:

@@ -24,6 +24,9 @@ def test_a_fall_is_claimed_only_when_intervals_separate():
         == "fell from 50.0% in 2019/20 to 35.0% in 2021/22"
     overlapping = describe_change(_row("2019/20", 50, 44, 56), _row("2021/22", 46, 40, 52), "%")
     assert "no clear change" in overlapping and "fell" not in overlapping
+    suppressed = describe_change(_row("2019/20", None, None, None), _row("2021/22", 46, 40, 52), "%")
+    # read after "Since the previous period it" and "across the ICS it"
+    assert suppressed.startswith("cannot be compared: ") and "rose" not in suppressed
 
 
 def test_gap_between_fifths():
