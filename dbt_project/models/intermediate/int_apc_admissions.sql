@@ -1,6 +1,6 @@
 -- Hospital admissions (provider spells): the first episode of each spell, any admission method,
 -- with the residence the indicators place it by. Residence is the LSOA on the record; when that is
--- missing, the GP-registered address on the admission date (int_gp_addresses; INDICATORS §0.5,
+-- missing, the GP-registered address on the admission date (int_gp_addresses,
 -- docs/methods.md#breakdowns); residence_source says which.
 with first_episodes as (
     select * from {{ ref('stg_apc__episodes') }}

@@ -1,25 +1,10 @@
 -- Every registered death with its residence, deprivation, ICS area and place of death. Residence
--- comes from the death record; when that is missing, from the latest GP registration started by
--- the date of death (docs/methods.md#breakdowns); residence_source says which. Deaths that could not be
+-- comes from the death record; when that is missing, from the GP-registered address that held on
+-- the date of death (int_gp_addresses, the same rule as hospital admissions:
+-- docs/methods.md#breakdowns); residence_source says which. Deaths that could not be
 -- linked to a person (no person_id) are kept: they count in registration-based indicators.
 with deaths as (
     select * from {{ ref('stg_civil_registration__deaths') }}
-),
-
-gp_address as (
-    select
-        deaths.person_id,
-        deaths.date_of_death,
-        registrations.lsoa11cd,
-        row_number() over (
-            partition by deaths.person_id, deaths.date_of_death
-            order by registrations.registration_start_date desc, registrations.practice_code desc
-        ) as recency
-    from deaths
-    inner join {{ ref('stg_gp__registrations') }} as registrations
-        on deaths.person_id = registrations.person_id
-        and registrations.registration_start_date <= deaths.date_of_death
-        and registrations.lsoa11cd is not null
 )
 
 select
@@ -47,10 +32,11 @@ select
     areas.place_code,
     areas.place_name
 from deaths
-left join gp_address
-    on deaths.person_id = gp_address.person_id
-    and deaths.date_of_death = gp_address.date_of_death
-    and gp_address.recency = 1
+left join {{ ref('int_gp_addresses') }} as gp_address
+    on deaths.lsoa11cd is null
+    and deaths.person_id = gp_address.person_id
+    and deaths.date_of_death >= gp_address.address_from
+    and (gp_address.address_to is null or deaths.date_of_death < gp_address.address_to)
 left join {{ ref('int_persons') }} as persons
     on deaths.person_id = persons.person_id
 left join {{ ref('ref_place_of_death_types') }} as places

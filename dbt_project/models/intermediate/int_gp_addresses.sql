@@ -1,8 +1,8 @@
 -- Each person's registered address over time (GP registrations): an address holds from the start
 -- of its registration until the next registration with an address starts (address_to, exclusive;
--- NULL for the latest; two registrations starting the same day: the higher practice code, as in
--- int_deaths_with_residence). Hospital events whose record has no LSOA take the address that held
--- on the event date (docs/methods.md#breakdowns).
+-- NULL for the latest; two registrations starting the same day: the higher practice code).
+-- Hospital admissions and deaths whose record has no LSOA take the address that held on the event
+-- date (docs/methods.md#breakdowns).
 with addresses as (
     select
         person_id,
