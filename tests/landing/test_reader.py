@@ -140,6 +140,24 @@ def test_not_the_declared_format(tmp_path):
         read_landed_file(path, ecds)
 
 
+ARROW_TYPES = {"BIGINT": pa.int64(), "VARCHAR": pa.string(), "DATE": pa.date32(),
+               "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_()}
+
+
+def test_a_parquet_column_empty_all_month_and_typed_null_is_not_drift(tmp_path):
+    """Writers type a column with no value at all as null (e.g. a diagnosis position nobody
+    used that month): it fits any contract type; its nullability is the contract's business."""
+    apc = load_contracts()["apc_episodes"]
+    columns = {c.name: pa.array([None], ARROW_TYPES[c.type]) for c in apc.columns}
+    columns["Secondary_Diagnosis_19"] = pa.array([None], pa.null())
+    path = tmp_path / "apc_episodes_202001.parquet"
+    pq.write_table(pa.table(columns), path)
+    with duckdb.connect() as con:
+        assert _schema(con, path, apc)[0].types["Secondary_Diagnosis_19"] == '"NULL"'
+    landed = read_landed_file(path, apc)  # not refused as drift
+    assert len(landed) == 1 and landed["Secondary_Diagnosis_19"].isna().all()
+
+
 def test_parquet_with_a_changed_type_is_drift(tmp_path):
     ecds = load_contracts()["ecds_attendances"]
     columns = {c.name: pa.array(["1"], pa.string()) for c in ecds.columns}
