@@ -51,8 +51,11 @@ def place_of_death_sql(pod_code: str, establishment_type: str) -> str:
 
 
 def emergency_admission_sql(admission_method: str) -> str:
-    """SQL: an emergency admission method (var emergency_admission_methods)."""
-    return f"{admission_method} in ({sql_list(dbt_vars()['emergency_admission_methods'])})"
+    """SQL: a new emergency admission, as macro emergency_admission says: an emergency admission
+    method (var emergency_admission_methods) that is not a transfer (var transfer_admission_methods)."""
+    variables = dbt_vars()
+    return (f"({admission_method} in ({sql_list(variables['emergency_admission_methods'])}) and "
+            f"{admission_method} not in ({sql_list(variables['transfer_admission_methods'])}))")
 
 
 def unplanned_ed_sql(department_type: str, attendance_category: str) -> str:

@@ -40,8 +40,9 @@ def test_place_of_death_groups_come_from_the_seed():
 
 
 def test_emergency_admission_and_unplanned_ed_come_from_the_dbt_vars():
-    assert _evaluate(emergency_admission_sql("method"), method=["21", "2A", "2D", "11", "81"]) == [
-        True, True, True, False, False]
+    assert _evaluate(emergency_admission_sql("method"),
+                     method=["21", "2A", "2D", "11", "81", "2B"]) == [
+        True, True, True, False, False, False]  # 2B: a transfer, the same emergency
     assert _evaluate(unplanned_ed_sql("dept", "cat"), dept=["01", "04", "01", "05"],
                      cat=["1", "2", "3", "1"]) == [True, True, False, False]
 
