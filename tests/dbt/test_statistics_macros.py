@@ -13,6 +13,23 @@ from pipelines.config import DBT_PROJECT_DIR
 PHE = Path(__file__).parent.parent / "fixtures" / "phe_methods"
 
 
+@pytest.fixture(scope="module")
+def dbt_env(tmp_path_factory):
+    """PH_* paths shared by the module's tests, so that dbt parses the project once and re-uses
+    its manifest (partial parsing) for every `dbt show` after the first."""
+    from pipelines.config import load_settings
+
+    root = tmp_path_factory.mktemp("statistics")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PH_DATA_DIR", str(root / "data"))
+        mp.setenv("PH_REPORTS_DIR", str(root / "reports"))
+        for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR"):
+            mp.delenv(name, raising=False)
+        settings = load_settings()
+        settings.ensure_dirs()
+        yield settings
+
+
 def dbt_show(settings, sql: str) -> pd.DataFrame:
     from dbt.cli.main import dbtRunner
 
@@ -40,10 +57,10 @@ def wilson_sql(rows: pd.DataFrame, x: str, n: str) -> str:
         from (values {values}) as t(i, x, n) order by i"""
 
 
-def test_wilson_matches_phe_proportion_table(ph_env):
+def test_wilson_matches_phe_proportion_table(dbt_env):
     expected = pd.read_csv(PHE / "testdata_Proportion__testdata_Prop.csv").dropna(
         subset=["Numerator", "Denominator"])
-    got = dbt_show(ph_env, wilson_sql(expected.reset_index(drop=True), "Numerator",
+    got = dbt_show(dbt_env, wilson_sql(expected.reset_index(drop=True), "Numerator",
                                       "Denominator"))
     for i, row in expected.reset_index(drop=True).iterrows():
         m = row["multiplier"]
@@ -53,21 +70,21 @@ def test_wilson_matches_phe_proportion_table(ph_env):
             assert float(got.loc[i, ours]) * m == pytest.approx(row[theirs], rel=1e-9), (i, ours)
 
 
-def test_wilson_matches_phe_byars_wilson_table(ph_env):
+def test_wilson_matches_phe_byars_wilson_table(dbt_env):
     table = pd.read_csv(PHE / "testdata_Byars_Wilson__testdata_B_W.csv")
     expected = table[table["method"] == "Wilson"].reset_index(drop=True)
-    got = dbt_show(ph_env, wilson_sql(expected, "x", "n"))
+    got = dbt_show(dbt_env, wilson_sql(expected, "x", "n"))
     for i, row in expected.iterrows():
         level = "95" if row["confidence"] == "95%" else "998"
         assert float(got.loc[i, f"lower{level}"]) == pytest.approx(row["lowercl"], rel=1e-9)
         assert float(got.loc[i, f"upper{level}"]) == pytest.approx(row["uppercl"], rel=1e-9)
 
 
-def test_byar_limits_match_phe_byars_wilson_table(ph_env):
+def test_byar_limits_match_phe_byars_wilson_table(dbt_env):
     table = pd.read_csv(PHE / "testdata_Byars_Wilson__testdata_B_W.csv")
     expected = table[table["method"] == "Byars"].reset_index(drop=True)
     values = ", ".join(f"({i}, {int(r['x'])})" for i, r in expected.iterrows())
-    got = dbt_show(ph_env, f"""
+    got = dbt_show(dbt_env, f"""
         select i,
             {{{{ byar_lower('x', 0.95) }}}} as lower95, {{{{ byar_upper('x', 0.95) }}}} as upper95,
             {{{{ byar_lower('x', 0.998) }}}} as lower998, {{{{ byar_upper('x', 0.998) }}}} as upper998
@@ -79,11 +96,11 @@ def test_byar_limits_match_phe_byars_wilson_table(ph_env):
             assert float(got.loc[i, f"lower{level}"]) == pytest.approx(row["lowercl"], rel=1e-9)
 
 
-def test_crude_rates_match_phe_rate_table_exact_below_ten_byar_above(ph_env):
+def test_crude_rates_match_phe_rate_table_exact_below_ten_byar_above(dbt_env):
     expected = pd.read_csv(PHE / "testdata_Rate__testdata_Rate.csv").iloc[:16]
     values = ", ".join(f"({i}, {int(r['Numerator'])}, {r['Denominator']}, {r['multiplier']})"
                        for i, r in expected.iterrows())
-    got = dbt_show(ph_env, f"""
+    got = dbt_show(dbt_env, f"""
         select i,
             cast(x as double) * m / n as value,
             {{{{ poisson_lower('x', 0.95) }}}} * m / n as lower95,
@@ -98,7 +115,7 @@ def test_crude_rates_match_phe_rate_table_exact_below_ten_byar_above(ph_env):
             assert float(got.loc[i, ours]) == pytest.approx(row[theirs], rel=1e-9), (i, ours)
 
 
-def test_dsr_with_dobson_limits_matches_phe_dsr_table(ph_env):
+def test_dsr_with_dobson_limits_matches_phe_dsr_table(dbt_env):
     """ESP2013 weights from the project's own seed; NA (no value) below 10 events. (PHE's input
     labels the 55-59 band '55-69'; PHE adds the weights by position, we by label.)"""
     counts = pd.read_csv(PHE / "testdata_DSR_ISR__testdata_multiarea.csv")
@@ -108,7 +125,7 @@ def test_dsr_with_dobson_limits_matches_phe_dsr_table(ph_env):
     values = ", ".join(f"('{r['area']}', {'null' if pd.isna(r['count']) else r['count']}, "
                        f"{r['pop']}, {weights[r['ageband'].replace('55-69', '55-59')]})"
                        for _, r in counts.iterrows())
-    got = dbt_show(ph_env, f"""
+    got = dbt_show(dbt_env, f"""
         with age_specific as (
             select area, multiplier, numerator, denominator, standard_population
             from (values {values}) as t(area, numerator, denominator, standard_population)
@@ -145,7 +162,7 @@ def _nonindependent_input() -> pd.DataFrame:
                         s=sum(f * f * people[f"f{f}"] for f in range(1, 5)))
 
 
-def test_dsr_for_nonindependent_events_matches_phe_dsr_table(ph_env):
+def test_dsr_for_nonindependent_events_matches_phe_dsr_table(dbt_env):
     """calculate_dsr(independent_events = FALSE): PHE's rows 9-12 (per 100,000). PHE stores them
     rounded to 8 decimals, so they are compared to that rounding (5e-9, about 1e-12 relative)."""
     counts = _nonindependent_input()
@@ -154,7 +171,7 @@ def test_dsr_for_nonindependent_events_matches_phe_dsr_table(ph_env):
     weights = dict(zip(esp["age_band"], esp["esp2013_population"], strict=True))
     values = ", ".join(f"('{r['area']}', {r['x']}, {r['s']}, {r['pop']}, "
                        f"{weights[r['ageband']]})" for _, r in counts.iterrows())
-    got = dbt_show(ph_env, f"""
+    got = dbt_show(dbt_env, f"""
         with age_specific as (
             select *, 100000.0 as multiplier
             from (values {values}) as t(area, numerator, squares, denominator, standard_population)
@@ -175,13 +192,13 @@ def test_dsr_for_nonindependent_events_matches_phe_dsr_table(ph_env):
                     row["area"], column)
 
 
-def test_nonindependent_crude_rate_limits_are_the_dsr_with_the_areas_own_population(ph_env):
+def test_nonindependent_crude_rate_limits_are_the_dsr_with_the_areas_own_population(dbt_env):
     """The crude-rate equivalent: a crude rate is the DSR whose standard population is the area's
     own, so its non-independent limits must be that DSR's (to 1e-15 relative)."""
     counts = _nonindependent_input()
     values = ", ".join(f"('{r['area']}', {r['x']}, {r['s']}, {r['pop']})"
                        for _, r in counts.iterrows())
-    got = dbt_show(ph_env, f"""
+    got = dbt_show(dbt_env, f"""
         with age_specific as (
             select *, denominator as standard_population, 100000.0 as multiplier
             from (values {values}) as t(area, numerator, squares, denominator)
@@ -209,12 +226,12 @@ def test_nonindependent_crude_rate_limits_are_the_dsr_with_the_areas_own_populat
     assert float(big["crude_upper95"]) > 895 * 1.0e5 / 8970 + 1.96 * (895 ** 0.5) * 1e5 / 8970
 
 
-def test_nonindependent_limits_with_one_event_each_are_phes_rate_limits(ph_env):
+def test_nonindependent_limits_with_one_event_each_are_phes_rate_limits(dbt_env):
     """With one event per person (squares = events) the limits are phe_rate's, exact below 10."""
     expected = pd.read_csv(PHE / "testdata_Rate__testdata_Rate.csv").iloc[:16]
     values = ", ".join(f"({i}, {int(r['Numerator'])}, {r['Denominator']}, {r['multiplier']})"
                        for i, r in expected.iterrows())
-    got = dbt_show(ph_env, f"""
+    got = dbt_show(dbt_env, f"""
         select i,
             {{{{ nonindependent_count_lower('x', 'x', 0.95) }}}} * m / n as lower95,
             {{{{ nonindependent_count_upper('x', 'x', 0.95) }}}} * m / n as upper95,
@@ -227,7 +244,7 @@ def test_nonindependent_limits_with_one_event_each_are_phes_rate_limits(ph_env):
             assert float(got.loc[i, ours]) == pytest.approx(row[theirs], rel=1e-9), (i, ours)
 
 
-def test_published_nonindependent_limits_widen_the_published_counts_poisson_limits(ph_env):
+def test_published_nonindependent_limits_widen_the_published_counts_poisson_limits(dbt_env):
     """Published limits for repeat events (macro published_nonindependent_limit, used by
     disclosure_controlled): P + k * (P_limit - P) on the published count P, where k = sqrt(V / O)
     is recovered from the exact upper 95% limit and given to one decimal, never below 1
@@ -240,7 +257,7 @@ def test_published_nonindependent_limits_widen_the_published_counts_poisson_limi
         f"{{{{ published_nonindependent_limit('{side}', 'p', 'o', 'value', 'upper95', {c}) }}}}"
         f" as published_{side}{name}, {{{{ poisson_{side}('p', {c}) }}}} as poisson_{side}{name}"
         for side in ("lower", "upper") for name, c in (("95", 0.95), ("998", 0.998)))
-    got = dbt_show(ph_env, f"""
+    got = dbt_show(dbt_env, f"""
         with exact as (
             select *, o * 100.0 / 40 as value,
                 {{{{ nonindependent_count_upper('o', 'v', 0.95) }}}} * 100.0 / 40 as upper95
