@@ -17,11 +17,8 @@ residence as (
             else 'unknown'
         end as residence_source
     from first_episodes
-    left join {{ ref('int_gp_addresses') }} as addresses
-        on first_episodes.lsoa11cd is null
-        and first_episodes.person_id = addresses.person_id
-        and first_episodes.admission_date >= addresses.address_from
-        and (addresses.address_to is null or first_episodes.admission_date < addresses.address_to)
+    {{ left_join_gp_address('first_episodes', 'first_episodes.admission_date',
+                            'first_episodes.lsoa11cd', 'addresses') }}
 )
 
 select

@@ -32,11 +32,7 @@ select
     areas.place_code,
     areas.place_name
 from deaths
-left join {{ ref('int_gp_addresses') }} as gp_address
-    on deaths.lsoa11cd is null
-    and deaths.person_id = gp_address.person_id
-    and deaths.date_of_death >= gp_address.address_from
-    and (gp_address.address_to is null or deaths.date_of_death < gp_address.address_to)
+{{ left_join_gp_address('deaths', 'deaths.date_of_death', 'deaths.lsoa11cd', 'gp_address') }}
 left join {{ ref('int_persons') }} as persons
     on deaths.person_id = persons.person_id
 left join {{ ref('ref_place_of_death_types') }} as places
