@@ -19,8 +19,9 @@ INDICATORS_DIR = Path("models") / "marts" / "indicators"
 # What the union models, the engine macro and fct_indicator_periods need of each indicator (the
 # rest stays in meta)
 ENGINE_FIELDS = ("id", "value_type", "multiplier", "breakdowns", "period_type", "sources")
-# ... and those it needs only when set (independent_events: false - a person can have several)
-OPTIONAL_ENGINE_FIELDS = ("independent_events",)
+# ... and those it needs only when set (independent_events: false - a person can have several;
+# deaths_by: registration_date - deaths counted by when they were registered, not when they happened)
+OPTIONAL_ENGINE_FIELDS = ("independent_events", "deaths_by")
 # Each meta.indicator.period_type (seed ref_reporting_periods, docs/methods.md#time-periods) in
 # words: for the catalogue, and as the board pack's axis title.
 PERIOD_TYPES = {

@@ -1,13 +1,19 @@
 -- One row per indicator and period of fct_indicator_values: its period type (from the periods
 -- seed, so that it says what the figures are, not what the YAML claims; a test compares the two)
--- and whether it is provisional. A period of an indicator whose sources include the deaths
--- extract is provisional while that extract covers less than var
--- death_registration_allowance_days after the period's end: deaths that happened in it may still
--- be registered (docs/methods.md#provisional-periods).
+-- and whether it is provisional (docs/methods.md#provisional-periods). A period of an indicator
+-- whose sources include the deaths extract is provisional while that extract covers:
+-- - for deaths counted by date of death, less than var death_registration_allowance_days after
+--   the period's end: deaths that happened in it may still be registered;
+-- - for deaths counted by registration date (meta deaths_by: registration_date), less than the
+--   the period itself: its registrations are all in once an extract is taken after its last day.
 {%- set indicators = var('indicators', {}) %}
-{%- set deaths_based = [] %}
+{%- set by_death_date, by_registration = [], [] %}
 {%- for name, indicator in indicators | dictsort if 'civil_registration_deaths' in indicator.sources %}
-    {%- do deaths_based.append(indicator.id) %}
+    {%- if indicator.get('deaths_by') == 'registration_date' %}
+        {%- do by_registration.append(indicator.id) %}
+    {%- else %}
+        {%- do by_death_date.append(indicator.id) %}
+    {%- endif %}
 {%- endfor %}
 with periods as (
     select distinct indicator_id, period, period_start, period_end
@@ -29,14 +35,19 @@ select
     end as declared_period_type,
     periods.period_start,
     periods.period_end,
-    {%- if deaths_based %}
-    periods.indicator_id in ('{{ deaths_based | join("', '") }}')
-        and coalesce(deaths_extract.covered_to
-                     < {{ dbt.dateadd('day', var('death_registration_allowance_days'), 'periods.period_end') }},
-                     true)
-    {%- else %}
-    false
-    {%- endif %} as is_provisional
+    case
+        {%- if by_death_date %}
+        when periods.indicator_id in ('{{ by_death_date | join("', '") }}')
+            then coalesce(deaths_extract.covered_to
+                          < {{ dbt.dateadd('day', var('death_registration_allowance_days'), 'periods.period_end') }},
+                          true)
+        {%- endif %}
+        {%- if by_registration %}
+        when periods.indicator_id in ('{{ by_registration | join("', '") }}')
+            then coalesce(deaths_extract.covered_to <= periods.period_end, true)
+        {%- endif %}
+        else false
+    end as is_provisional
 from periods
 left join {{ ref('ref_reporting_periods') }} as types
     on periods.period = types.period
