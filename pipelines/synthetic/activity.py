@@ -13,14 +13,16 @@ from pipelines.synthetic.population import DAYS_PER_YEAR
 def monthly_events(rng, people: pd.DataFrame, death: np.ndarray, start, end, *,
                    rate_by_age: dict, imd_multiplier: list, year_multiplier: dict,
                    month_multiplier: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(person row, day) of each event for the people alive each month; none after death."""
+    """(person row, day) of each event for the people living in the area each month: none before
+    they arrive (or are born), none after they die or leave (``death`` is that exit day)."""
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    arrived = people["arrived"].to_numpy().astype("datetime64[D]")
     imd = np.array(imd_multiplier)[people["imd_quintile"].to_numpy() - 1]
     rows, days = [], []
     for month in month_starts(start, end):
         first = month.astype("datetime64[D]")
         length = ((month + 1).astype("datetime64[D]") - first).astype(int)
-        idx = np.flatnonzero((birth < first + length) & (np.isnat(death) | (death >= first)))
+        idx = np.flatnonzero((arrived < first + length) & (np.isnat(death) | (death >= first)))
         age = np.clip((first - birth[idx]).astype(int) / DAYS_PER_YEAR, 0, None)
         year, mon = int(str(month)[:4]), int(str(month)[5:7])
         fy = financial_year_label(np.array([year]), np.array([mon]))[0]
@@ -28,7 +30,7 @@ def monthly_events(rng, people: pd.DataFrame, death: np.ndarray, start, end, *,
                 * (month_multiplier[mon] if month_multiplier else 1.0))
         person = np.repeat(idx, rng.poisson(rate))
         day = first + rng.integers(0, length, person.size).astype("timedelta64[D]")
-        keep = np.isnat(death[person]) | (day <= death[person])
+        keep = (np.isnat(death[person]) | (day <= death[person])) & (day >= arrived[person])
         rows.append(person[keep])
         days.append(day[keep])
     return np.concatenate(rows), np.concatenate(days)

@@ -1,11 +1,13 @@
-"""Risk factors, long-term conditions, frailty and care-home residence for each synthetic person.
+"""Risk factors, long-term conditions and frailty over each synthetic person's life.
 
-Drawn once, at the start of the period (or at birth), from age-banded prevalences with deprivation
-multipliers (calibration.yml ``conditions``). Diagnoses are mostly historical; about one in ten is
-made during the period, so registers grow. Hypertension instead ages with the person: true
-hypertension, diagnosed or not, follows the expected-prevalence model that A2-09 divides by at every
-age, and only a share by quintile is diagnosed, soon after onset: the demo's under-diagnosis is
-known and steady as the population ages (column ``hypertension_onset``).
+Conditions age with the person: each register has a prevalence curve by age and deprivation
+quintile (calibration.yml ``conditions``), and one draw per person decides the age at which the
+rising curve makes them a case (and, where the curve falls again, the age they remit). So
+prevalence at every age is the curve's, people are diagnosed as they reach it, and history before
+the period arrives as a back-load. Hypertension follows its own expected-prevalence model, with
+only a share by quintile diagnosed (column ``hypertension_onset`` is the true onset). Frailty is a
+latent score that rises with age. Smoking starts here and changes in dynamics.py; care-home
+residents at the start are drawn here, and later moves in are dynamics.py's.
 """
 
 from __future__ import annotations
@@ -84,18 +86,97 @@ def _hypertension_dates(rng, people: pd.DataFrame, c: dict, end) -> tuple[np.nda
     return onset, np.where(diagnosed < end, diagnosed, np.datetime64("NaT"))
 
 
-def _diagnosis_dates(rng, has: np.ndarray, birth: np.ndarray, start, end) -> np.ndarray:
-    """Mostly before the start (up to 15 years, never before birth); 10% during the period."""
-    n = has.size
-    before = start - (rng.exponential(6, n) * DAYS_PER_YEAR).astype("timedelta64[D]")
-    during = start + rng.integers(0, (end - start).astype(int), n).astype("timedelta64[D]")
-    when = np.where(rng.random(n) < 0.1, during, before)
-    when = np.maximum(when, birth + np.timedelta64(365, "D"))
-    return np.where(has & (when < end), when, np.datetime64("NaT"))
+def _prevalence_curve(spec: dict, quintile: int, ages: np.ndarray) -> np.ndarray:
+    """The register's prevalence at each age for one deprivation quintile: linear between the
+    ages the table gives (0 before the first), flat after the last, times the quintile's ratio."""
+    knots = sorted(int(k) for k in spec["by_age"])
+    values = [spec["by_age"][str(k)] if str(k) in spec["by_age"] else spec["by_age"][k]
+              for k in knots]
+    curve = np.interp(ages, knots, values, left=0.0)
+    curve[ages < knots[0]] = 0.0
+    return np.clip(curve * spec["imd_multiplier"][quintile - 1], 0, 0.95)
+
+
+AGE_GRID = np.arange(0, 106, 0.25)  # years: onset and remission ages are found on this grid
+
+
+def _threshold_ages(curve: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First grid age at which prevalence exceeds u (onset), and the first age after the curve's
+    peak at which it falls back to u or below (remission); NaN where it never happens.
+
+    One draw per person, compared with the prevalence at every age: as people age, those whose
+    draw the rising curve passes become cases, so prevalence at each age is the curve's (before
+    mortality selection) and new cases arise as the population ages. Where the curve falls again
+    (childhood asthma), the cases it leaves behind remit."""
+    rising = np.maximum.accumulate(curve)
+    onset_at = np.searchsorted(rising, u, side="right")  # first index with rising > u
+    onset = np.where(onset_at < AGE_GRID.size, AGE_GRID[np.minimum(onset_at, AGE_GRID.size - 1)],
+                     np.nan)
+    peak = int(np.argmax(curve))
+    falling = -curve[peak:]  # non-decreasing where the curve only falls after its peak
+    falling = np.maximum.accumulate(falling)
+    after = np.searchsorted(falling, -u, side="left")  # first index with curve <= u
+    remission = np.where(after < falling.size,
+                         AGE_GRID[peak + np.minimum(after, falling.size - 1)], np.nan)
+    remission = np.where(np.isnan(onset) | (remission <= onset), np.nan, remission)
+    return onset, remission
+
+
+def _register_dates(rng, people: pd.DataFrame, spec: dict, end) -> tuple[np.ndarray, np.ndarray]:
+    """Date of diagnosis and of remission (NaT if none by ``end``) for one register."""
+    n = len(people)
+    u = rng.random(n)
+    lag = rng.integers(0, spec.get("diagnosis_lag_days", 90) + 1, n)
+    quintile = people["imd_quintile"].to_numpy()
+    onset, remission = np.full(n, np.nan), np.full(n, np.nan)
+    for q in range(1, 6):
+        members = quintile == q
+        onset[members], remission[members] = _threshold_ages(
+            _prevalence_curve(spec, q, AGE_GRID), u[members])
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+
+    def when(age_years):
+        days = np.where(np.isnan(age_years), 0, age_years * DAYS_PER_YEAR).astype(int)
+        day = birth + np.maximum(days, 365).astype("timedelta64[D]")  # never in the first year
+        return np.where(np.isnan(age_years), np.datetime64("NaT"), day)
+
+    diagnosed = when(onset) + lag.astype("timedelta64[D]")
+    remitted = when(remission)
+    diagnosed = np.where(diagnosed < end, diagnosed, np.datetime64("NaT"))
+    remitted = np.where(~np.isnat(diagnosed) & (remitted < end) & (remitted > diagnosed),
+                        remitted, np.datetime64("NaT"))
+    return diagnosed.astype("datetime64[D]"), remitted.astype("datetime64[D]")
+
+
+def frailty_level(birth: np.ndarray, frailty_z: np.ndarray, on, spec: dict) -> np.ndarray:
+    """Electronic frailty index category on a date (0 fit, 1 mild, 2 moderate, 3 severe; 0
+    under 65): a latent score that rises with age, the person's place in their age's spread fixed
+    (``frailty_z``), so people grow frailer as they age while each age keeps the category shares
+    of calibration.yml ``conditions.frailty`` (log-normal, fitted to the eFI shares by age)."""
+    age = (np.asarray(on, "datetime64[D]") - birth.astype("datetime64[D]")).astype(int) / DAYS_PER_YEAR
+    log_score = (np.log(spec["score_at_70"]) + spec["log_score_per_year"] * (age - 70)
+                 + spec["spread"] * frailty_z)
+    level = np.searchsorted(np.log(spec["thresholds"]), log_score, side="right")
+    return np.where(age >= 65, level, 0)
+
+
+def smoking_at(rng, people: pd.DataFrame, c: dict, start) -> np.ndarray:
+    """Smoking status when each person's smoking history starts in the period: at the start (or
+    on arrival) for adults, at 18 for children; the transitions after it are dynamics.py's."""
+    n = len(people)
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    since = np.maximum(people["arrived"].to_numpy().astype("datetime64[D]"), start)
+    age = np.maximum((since - birth).astype(int) / DAYS_PER_YEAR, 18)
+    quintile = people["imd_quintile"].to_numpy()
+    smoker = rng.random(n) < _prevalence(c["current_smoker"], age, quintile)
+    ex = ~smoker & (rng.random(n) < c["ex_smoker_share_of_non_smokers"] * (age > 18.5))
+    return np.where(smoker, "current", np.where(ex, "ex", "never")).astype(object)
 
 
 def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.DataFrame:
-    """Columns added: smoking_status, bmi, <register>_date, frailty, care_home_from, care_home_type."""
+    """Columns added: smoking_status (when the history starts; None under 18 then), bmi,
+    <register>_date and <register>_remitted, frailty_z, frailty (at the start), care_home_from and
+    care_home_type (residents at the start; dynamics.py adds those who move in later)."""
     c = cal["conditions"]
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     age = np.clip((start - birth).astype(int) / DAYS_PER_YEAR, 0, None)
@@ -103,45 +184,31 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
     n = len(people)
     out = people.copy()
 
-    smoker = rng.random(n) < _prevalence(c["current_smoker"], age, quintile)
-    ex = ~smoker & (age >= 18) & (rng.random(n) < c["ex_smoker_share_of_non_smokers"])
-    out["smoking_status"] = np.where(age < 18, None, np.where(smoker, "current",
-                                                              np.where(ex, "ex", "never")))
+    out["smoking_status"] = smoking_at(rng, out, c, start)
     obese = rng.random(n) < _prevalence(c["obese"], age, quintile)
     bmi = np.where(obese, 30 + rng.gamma(2.0, 2.5, n), rng.normal(25, 2.6, n).clip(16, 29.9))
     out["bmi"] = np.where(age >= 18, np.round(bmi, 1), np.nan)
 
     for register in REGISTERS:
         if register == "hypertension":
-            # Its own (spawned) stream; the main stream advances exactly as the drawn-once model
-            # did, so every later draw - other registers, deaths, activity - is unchanged by it.
-            rng.random(n)
-            _diagnosis_dates(rng, np.zeros(n, bool), birth, start, end)
-            out["hypertension_onset"], out[f"{register}_date"] = _hypertension_dates(
+            out["hypertension_onset"], out["hypertension_date"] = _hypertension_dates(
                 rng.spawn(1)[0], out, c, end)
+            out["hypertension_remitted"] = np.datetime64("NaT")
             continue
-        has = rng.random(n) < _prevalence(c[register], age, quintile)
-        out[f"{register}_date"] = _diagnosis_dates(rng, has, birth, start, end)
+        out[f"{register}_date"], out[f"{register}_remitted"] = _register_dates(
+            rng, out, c[register], end)
 
-    # Frailty category for people 65+: 0 fit, 1 mild, 2 moderate, 3 severe.
-    frailty = np.zeros(n, dtype=int)
-    lowers = np.array(sorted(int(k) for k in c["frailty_categories"]))
-    for i, low in enumerate(lowers):
-        high = lowers[i + 1] if i + 1 < len(lowers) else 200
-        band = (age >= low) & (age < high)
-        frailty[band] = rng.choice(4, int(band.sum()), p=c["frailty_categories"][str(low)])
-    out["frailty"] = frailty
+    out["frailty_z"] = rng.standard_normal(n)
+    out["frailty"] = frailty_level(birth, out["frailty_z"].to_numpy(), start, c["frailty"])
 
     home = c["care_home"]
-    dementia = ~np.isnat(out["dementia_date"].to_numpy())
+    dementia = out["dementia_date"].to_numpy() <= start
     p_home = np.where(age >= 65, by_age(home["by_age"], np.maximum(age, 65)), 0.0)
     p_home = np.clip(p_home * np.where(dementia, home["dementia_multiplier"], 1.0), 0, 0.9)
-    # Residents at the start, plus moves into a care home during the period at a similar hazard.
-    resident = rng.random(n) < p_home
-    mover = ~resident & (rng.random(n) < p_home * home["mover_rate"])
-    moved = start + rng.integers(0, (end - start).astype(int), n).astype("timedelta64[D]")
-    out["care_home_from"] = np.where(resident, start - np.timedelta64(400, "D"),
-                                     np.where(mover, moved, np.datetime64("NaT")))
-    out["care_home_type"] = np.where(resident | mover, np.where(
+    resident = (rng.random(n) < p_home) & (out["arrived"].to_numpy() <= start)
+    since = start - (rng.random(n) * home["mean_stay_years"] * DAYS_PER_YEAR).astype(
+        "timedelta64[D]")
+    out["care_home_from"] = np.where(resident, since, np.datetime64("NaT")).astype("datetime64[D]")
+    out["care_home_type"] = np.where(resident, np.where(
         rng.random(n) < home["nursing_share"], "nursing", "residential"), None)
     return out

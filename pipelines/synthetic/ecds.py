@@ -1,4 +1,5 @@
-"""Emergency-care attendances: a background rate for everyone, plus end-of-life attendances."""
+"""Emergency-care attendances: a background rate for everyone living in the area, plus the
+attendances of people's last 90 days (deaths.decedent_profiles)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.synthetic.activity import monthly_events
-from pipelines.synthetic.calibration import financial_year_label, shares
+from pipelines.synthetic.calibration import shares
 from pipelines.synthetic.population import DAYS_PER_YEAR
 
 # SNOMED CT codes of the ECDS fields (data_contracts/ecds_attendances.yml).
@@ -24,32 +25,23 @@ def _background(rng, people, death, cal, start, end) -> tuple[np.ndarray, np.nda
                           month_multiplier=ec["month_multiplier"])
 
 
-def _end_of_life(rng, people, death, cal, start) -> tuple[np.ndarray, np.ndarray]:
-    """Extra attendances in the 90 days before death, at a rate that varies by place and year."""
-    ec = cal["emergency_care"]
-    idx = np.flatnonzero(~np.isnat(death))
-    died = death[idx]
-    years = died.astype("datetime64[Y]").astype(int) + 1970
-    months = died.astype("datetime64[M]").astype(int) % 12 + 1
-    fy = financial_year_label(years, months)
-    place = people["place_code"].to_numpy()[idx]
-    table = ec["end_of_life_probability"]
-    p = np.array([table[pl][y] for pl, y in zip(place, fy, strict=True)])
-    episode = rng.random(idx.size) < p
-    idx, died = idx[episode], died[episode]
-    extra = 1 + rng.poisson(ec["end_of_life_extra_attendances_mean"] - 1, idx.size)
-    person = np.repeat(idx, extra)
+def _end_of_life(rng, profiles: pd.DataFrame, start) -> tuple[np.ndarray, np.ndarray]:
+    """The attendances of each decedent's last 90 days (deaths.decedent_profiles' count, which
+    their trajectory, register, plan and place's programme set): nearer death is likelier."""
+    person = np.repeat(profiles["row"].to_numpy(), profiles["ed_last_90"].to_numpy())
+    died = np.repeat(profiles["date_of_death"].to_numpy().astype("datetime64[D]"),
+                     profiles["ed_last_90"].to_numpy())
     before = np.floor(90 * rng.beta(1, 1.8, person.size)).astype(int)
-    day = np.repeat(died, extra) - before.astype("timedelta64[D]")
+    day = died - before.astype("timedelta64[D]")
     keep = day >= start
     return person[keep], day[keep]
 
 
-def ecds_extract(rng, people, death, cal, start, end) -> pd.DataFrame:
+def ecds_extract(rng, people, death, profiles, cal, start, end) -> pd.DataFrame:
     """ECDS rows (data_contracts/ecds_attendances.yml), one per attendance, in arrival order."""
     ec = cal["emergency_care"]
     bg_person, bg_day = _background(rng, people, death, cal, start, end)
-    eol_person, eol_day = _end_of_life(rng, people, death, cal, start)
+    eol_person, eol_day = _end_of_life(rng, profiles, start)
     person = np.concatenate([bg_person, eol_person])
     day = np.concatenate([bg_day, eol_day])
     n = person.size

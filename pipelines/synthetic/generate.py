@@ -16,15 +16,18 @@ from pipelines.config import SYNTHETIC_MARKER
 from pipelines.synthetic.apc import apc_extract
 from pipelines.synthetic.calibration import load_calibration
 from pipelines.synthetic.children import births_extract, ncmp_extract
-from pipelines.synthetic.conditions import assign_conditions
-from pipelines.synthetic.deaths import deaths_extract, decedent_profiles, simulate_deaths
+from pipelines.synthetic.deaths import deaths_extract
 from pipelines.synthetic.delivery import write_monthly
 from pipelines.synthetic.ecds import ecds_extract
-from pipelines.synthetic.end_of_life import epaccs_extract, palliative_register_dates
+from pipelines.synthetic.end_of_life import (
+    advance_care_plan_dates,
+    epaccs_extract,
+    palliative_register_dates,
+)
 from pipelines.synthetic.geography import ics_lsoas
 from pipelines.synthetic.gp import registration_versions
 from pipelines.synthetic.gp_events import gp_events_extract
-from pipelines.synthetic.population import build_population
+from pipelines.synthetic.lives import simulate_people
 from pipelines.synthetic.quirks import SourceRoles, delivery_months, inject
 from pipelines.synthetic.social_care import care_home_reference, social_care_extract
 
@@ -95,29 +98,33 @@ def generate(
     rates = {k: 0.0 for k in cal["data_quality"]} if clean else cal["data_quality"]
     rng = np.random.default_rng(seed)
     lsoas = ics_lsoas()
-    people = build_population(rng, lsoas, cal, persons, first_day, end_day)
-    people = assign_conditions(rng, people, cal, first_day, end_day)
-    death = simulate_deaths(rng, people, cal, first_day, end_day)
-    profiles = decedent_profiles(rng, people, death, cal)
-    palliative = palliative_register_dates(rng, people, death, profiles, end_day)
+    people, lives, profiles = simulate_people(rng, lsoas, cal, persons, first_day, end_day)
+    exit_day = lives.exit  # activity stops at death or on leaving the area
+    palliative = palliative_register_dates(people, profiles)
+    plan = advance_care_plan_dates(people, profiles)
 
     # Each extract is made, damaged as its feed would be, written and released before the next:
     # holding them all at once would double the peak memory at full-ICS size.
     extracts = {
-        "gp_registrations": lambda: registration_versions(rng, people, death, cal, first_day,
+        "gp_registrations": lambda: registration_versions(rng, people, lives, cal, first_day,
                                                           end_day),
-        "gp_events": lambda: gp_events_extract(rng, people, death, palliative, cal, first_day,
+        "gp_events": lambda: gp_events_extract(rng, people, lives, palliative, plan, cal, first_day,
                                                end_day),
-        "civil_registration_deaths": lambda: deaths_extract(rng, people, profiles, cal, end_day),
-        "ecds_attendances": lambda: ecds_extract(rng, people, death, cal, first_day, end_day),
-        "apc_episodes": lambda: apc_extract(rng, people, death, profiles, cal, first_day, end_day),
-        "asc_cld_events": lambda: social_care_extract(rng, people, death, cal, first_day, end_day),
+        "civil_registration_deaths": lambda: deaths_extract(rng, people, lives, profiles, cal,
+                                                            end_day),
+        "ecds_attendances": lambda: ecds_extract(rng, people, exit_day, profiles, cal, first_day,
+                                                 end_day),
+        "apc_episodes": lambda: apc_extract(rng, people, exit_day, profiles, cal, first_day,
+                                            end_day),
+        "asc_cld_events": lambda: social_care_extract(rng, people, exit_day, cal, first_day,
+                                                      end_day),
         "care_home_reference": lambda: _monthly_snapshots(
             care_home_reference(rng, people, lsoas, cal), first_day, end_day),
         "epaccs_records": lambda: epaccs_extract(rng, people, profiles, palliative, cal, end_day),
         "msds_births": lambda: births_extract(rng, people, cal, first_day, end_day),
-        "ncmp_measurements": lambda: ncmp_extract(rng, people, death, cal, first_day, end_day),
+        "ncmp_measurements": lambda: ncmp_extract(rng, people, exit_day, cal, first_day, end_day),
     }
+    death = lives.death
     deaths_by_person = pd.Series(death, index=people["person_id"]).dropna()
     files, rows = {}, {}
     for source, make in extracts.items():

@@ -16,8 +16,9 @@ import pyarrow.compute as pc
 from pipelines.config import dbt_vars
 from pipelines.synthetic.calibration import financial_year_label
 from pipelines.synthetic.codes import code
-from pipelines.synthetic.conditions import REGISTERS
+from pipelines.synthetic.conditions import REGISTERS, frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
+from pipelines.synthetic.residence import latest_change
 
 REGISTER_CLUSTERS = {"hypertension": "HYP_COD", "diabetes": "DM_COD", "copd": "COPD_COD",
                      "asthma": "AST_COD", "smi": "MH_COD", "dementia": "DEM_COD",
@@ -67,14 +68,24 @@ def _uniform_dates(rng, n, first, last) -> np.ndarray:
     return first + (rng.random(n) * span).astype(int)
 
 
-def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: np.ndarray,
-                      cal: dict, start, end) -> pd.DataFrame:
+def _smoking_on(people: pd.DataFrame, changes: pd.DataFrame, dates) -> np.ndarray:
+    """Each person's smoking status on ``dates`` (one date per person): the status their history
+    started with, changed by dynamics.py's transitions."""
+    rows = np.arange(len(people))
+    changes = changes.sort_values(["row", "date"], kind="stable", ignore_index=True)
+    changed_to, changed = latest_change(changes, rows, dates, "status")
+    return np.where(changed, changed_to, people["smoking_status"].to_numpy())
+
+
+def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
+                      plan: np.ndarray, cal: dict, start, end) -> pd.DataFrame:
     g = cal["gp_events"]
     events = _Events()
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    arrived = people["arrived"].to_numpy().astype("datetime64[D]")
+    death = lives.exit  # no record after death or after leaving the area
     quintile = people["imd_quintile"].to_numpy()
-    smoking = people["smoking_status"].to_numpy()
-    frailty = people["frailty"].to_numpy()
+    frailty_z = people["frailty_z"].to_numpy()
     has_ltc = np.zeros(len(people), bool)
     for register in REGISTERS:
         diagnosed = people[f"{register}_date"].to_numpy().astype("datetime64[D]")
@@ -84,8 +95,8 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
     hypertensive = ~np.isnat(people["hypertension_date"].to_numpy())
     rows = np.flatnonzero(~np.isnat(palliative))
     events.add(rows, palliative[rows], code("PALCARE_COD"))
-    acp = rows[rng.random(rows.size) < 0.6]
-    events.add(acp, palliative[acp] + rng.integers(0, 21, acp.size), code("PALCARE_COD", 1))
+    acp = np.flatnonzero(~np.isnat(plan))  # advance care plans (deaths.decedent_profiles)
+    events.add(acp, plan[acp], code("PALCARE_COD", 1))
     # A few register entries are later resolved (QOF resolution codes take people off registers):
     # each register's resolution cluster is the one the marts read (var register_resolutions).
     resolutions = dbt_vars()["register_resolutions"]
@@ -96,6 +107,13 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
         rows = np.flatnonzero(~np.isnat(entered)
                               & (rng.random(len(people)) < g["register_resolved"][register]))
         events.add(rows, entered[rows] + rng.integers(30, 3 * 365, rows.size), code(cluster))
+    # Conditions that remit as people age (childhood asthma): resolved on the day they remit.
+    for register in REGISTERS:
+        remitted = people[f"{register}_remitted"].to_numpy().astype("datetime64[D]")
+        cluster = resolutions.get(REGISTER_CLUSTERS[register])
+        rows = np.flatnonzero(~np.isnat(remitted))
+        if cluster and rows.size:
+            events.add(rows, remitted[rows], code(cluster))
     home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")
     home_type = people["care_home_type"].to_numpy()
     for kind, cluster in (("nursing", "NURSHOME_COD"), ("residential", "RESIDHOME_COD")):
@@ -110,17 +128,20 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
         if first >= last:
             continue
         fy = financial_year_label(np.array([year]), np.array([4]))[0]
-        alive = (birth < first) & (np.isnat(death) | (death > first))
+        here = np.maximum(arrived, first)  # the year's records start on arrival
+        alive = (arrived < last) & (np.isnat(death) | (death > here))
         age = (first - birth).astype(int) / DAYS_PER_YEAR
+        frailty = frailty_level(birth, frailty_z, first, cal["conditions"]["frailty"])
+        smoking = _smoking_on(people, lives.smoking, np.full(len(people), first + 182))
         adult = alive & (age >= 18)
         older = alive & (age >= 65)
         resident = alive & ~np.isnat(home_from) & (home_from <= first)
         until = np.where(np.isnat(death), last, np.minimum(death, last))
 
-        def emit(mask, snomed, values=None, unit=None, when=None, first=first, until=until):
+        def emit(mask, snomed, values=None, unit=None, when=None, here=here, until=until):
             """Record `snomed` for the people in `mask`, on `when` or a random day this year."""
             rows = np.flatnonzero(mask)
-            dates = when[rows] if when is not None else _uniform_dates(rng, rows.size, first,
+            dates = when[rows] if when is not None else _uniform_dates(rng, rows.size, here[rows],
                                                                         until[rows])
             events.add(rows, dates, snomed, None if values is None else values[rows], unit)
 
@@ -147,7 +168,7 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
             systolic = np.where(hypertensive, np.where(controlled, rng.normal(132, 8, len(people)),
                                                        rng.normal(152, 10, len(people))),
                                 rng.normal(124, 12, len(people))).round()
-            when = _uniform_dates(rng, len(people), first, until)
+            when = _uniform_dates(rng, len(people), here, until)
             emit(take, code("BP_COD", 1), systolic, "mm[Hg]", when)
             emit(take, code("BP_COD", 2), (systolic * 0.6 + rng.normal(0, 5, len(people))).round(),
                  "mm[Hg]", when)
@@ -160,6 +181,7 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
         eligible = alive & ((np.datetime64(f"{year + 1}-03-31") - birth).astype(int)
                             / DAYS_PER_YEAR >= 65)
         vaccinated = eligible & chance(np.clip(p_flu + 0.08 * resident, 0, 0.98)) & (flu_day < until)
+        vaccinated &= flu_day >= here
         elsewhere = chance(flu["given_elsewhere_share"])  # pharmacy: coded by the other provider
         emit(vaccinated & ~elsewhere, code("SFLUGP1_COD"), when=flu_day)
         emit(vaccinated & elsewhere, code("SFLUOHP1_COD"), when=flu_day)
@@ -191,7 +213,7 @@ def gp_events_extract(rng, people: pd.DataFrame, death: np.ndarray, palliative: 
         # SMI register: a full annual health check (all six on one day) or some checks only.
         smi = adult & (people["smi_date"].to_numpy() < last)
         full = smi & chance(g["smi_health_check"]["all_six"])
-        check_day = _uniform_dates(rng, len(people), first, until)
+        check_day = _uniform_dates(rng, len(people), here, until)
         for clusters in [*SMI_CHECKS.values(), None]:
             done = full | (smi & chance(g["smi_health_check"]["each_otherwise"]))
             if clusters is None:  # the smoking check records the person's status

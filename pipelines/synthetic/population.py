@@ -1,8 +1,12 @@
 """Synthetic people: placed on real LSOAs by population and age, with sex, ethnicity and practice.
 
-The people alive at the start are drawn LSOA by broad age group (0-15, 16-59, 60+) in proportion to
-the IoD2019 denominators, then given a single year of age from the England age profile within
-their group. Babies born during the period join the list at birth.
+Three kinds of people join the registered population:
+- those registered at the start, drawn LSOA by broad age group (0-15, 16-59, 60+) in proportion to
+  the IoD2019 denominators, then given a single year of age from the England age profile;
+- babies born during the period, who join at birth;
+- people moving into the area during the period (``arrived``), young adults most, students into
+  Nottingham City's student areas every autumn. Their number is the out-migration expected from
+  the people here (``dynamics.py`` draws who leaves), so the list neither drains nor floods.
 """
 
 from __future__ import annotations
@@ -45,10 +49,57 @@ def _person_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.array([f"{x:016x}" for x in raw], dtype=object)
 
 
+def student_areas(lsoas: pd.DataFrame, rule: dict) -> np.ndarray:
+    """Row positions of the LSOAs students move into: those of the named place where most
+    residents were of working age in mid-2015 (the halls and shared houses of the universities)."""
+    total = lsoas[[g for g, _, _ in BROAD_GROUPS]].sum(axis=1)
+    share = lsoas["pop_16_59_mid2015"] / total
+    return np.flatnonzero(((lsoas["place_code"] == rule["place"])
+                           & (share >= rule["min_working_age_share"])).to_numpy())
+
+
+def expected_out_migrants(ages: np.ndarray, rate_by_age: dict, years: float) -> float:
+    """People expected to leave the area in ``years`` at the out-migration rates."""
+    return float(by_age(rate_by_age, ages).sum() * years)
+
+
+def _incomers(rng, lsoas: pd.DataFrame, cal: dict, start_ages: np.ndarray, start, end):
+    """(LSOA row, arrival day, age on arrival) of the people moving into the area."""
+    mig = cal["migration"]
+    days = int((end - start).astype(int))
+    years = days / DAYS_PER_YEAR
+    pop = lsoas[[g for g, _, _ in BROAD_GROUPS]].to_numpy(dtype=float).sum(axis=1)
+    students = student_areas(lsoas, mig["students"])
+    # Students: each autumn, a cohort aged 18-19 into the student areas (September/October).
+    residents = start_ages.size * pop[students].sum() / pop.sum()  # in this sample
+    n_students = rng.poisson(mig["students"]["per_1000_students_area_residents"] / 1000
+                             * residents * years) if students.size else 0
+    autumns = [np.datetime64(f"{y}-09-15") for y in range(int(str(start)[:4]), int(str(end)[:4]) + 1)]
+    autumns = [a for a in autumns if start <= a < end] or [start]
+    s_day = np.array(autumns)[rng.integers(0, len(autumns), n_students)] \
+        + rng.integers(-14, 30, n_students).astype("timedelta64[D]")
+    s_day = np.clip(s_day, start, end - 1)
+    s_lsoa = students[rng.integers(0, max(students.size, 1), n_students)] if n_students else \
+        np.zeros(0, int)
+    s_age = 18 + rng.random(n_students) * 1.5
+    # Everyone else: as many as are expected to leave (less the students' own leaving, counted
+    # in the out-migration rates), with the out-migrants' age profile, placed by population.
+    n_others = rng.poisson(max(expected_out_migrants(start_ages, mig["out_rate_by_age"], years)
+                               * mig["in_to_out_ratio"] - n_students, 0))
+    ages, weights = np.arange(100), by_age(mig["out_rate_by_age"], np.arange(100))
+    profile = _single_year_weights(cal["population"]["age_profile_england_2019"]) * weights
+    o_age = rng.choice(ages, n_others, p=profile / profile.sum()) + rng.random(n_others)
+    o_lsoa = rng.choice(len(lsoas), n_others, p=pop / pop.sum())
+    o_day = start + rng.integers(0, days, n_others).astype("timedelta64[D]")
+    return (np.concatenate([s_lsoa, o_lsoa]), np.concatenate([s_day, o_day]),
+            np.concatenate([s_age, o_age]))
+
+
 def build_population(
     rng: np.random.Generator, lsoas: pd.DataFrame, cal: dict, persons: int,
     start: np.datetime64, end: np.datetime64,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The people, and the usual practice of each LSOA row (where people who move register)."""
     pop_cal = cal["population"]
     weights_by_age = _single_year_weights(pop_cal["age_profile_england_2019"])
 
@@ -75,11 +126,18 @@ def build_population(
     born = start + rng.integers(0, (end - start).astype(int), n_births).astype("timedelta64[D]")
     born_reg = born + rng.integers(0, 43, n_births).astype("timedelta64[D]")
 
+    in_lsoa, in_day, in_age = _incomers(rng, lsoas, cal, age + 0.5, start, end)
+    in_birth = in_day - (in_age * DAYS_PER_YEAR).astype(int).astype("timedelta64[D]")
+    in_reg = np.minimum(in_day + rng.integers(0, 60, in_day.size).astype("timedelta64[D]"), end - 1)
+
+    kind = np.repeat(["resident", "born", "incomer"], [persons, n_births, in_day.size])
     people = pd.DataFrame({
-        "lsoa_idx": np.concatenate([lsoa_idx, birth_lsoa]),
-        "birth_date": np.concatenate([birth, born]),
-        "registration_start": np.concatenate([reg_start, np.minimum(born_reg, end - 1)]),
-        "born_in_period": np.concatenate([np.zeros(persons, bool), np.ones(n_births, bool)]),
+        "lsoa_idx": np.concatenate([lsoa_idx, birth_lsoa, in_lsoa]),
+        "birth_date": np.concatenate([birth, born, in_birth]),
+        "registration_start": np.concatenate([reg_start, np.minimum(born_reg, end - 1), in_reg]),
+        "born_in_period": kind == "born",
+        # the day the person joins the area's registered population (presence starts)
+        "arrived": np.concatenate([np.full(persons, start), born, in_day]).astype("datetime64[D]"),
     })
     n = len(people)
     people["person_id"] = _person_ids(rng, n)
@@ -102,7 +160,7 @@ def build_population(
         mask = elsewhere & (lads == lad)
         practice[mask] = rng.choice(codes, size=int(mask.sum()))
     people["practice_code"] = practice
-    return people
+    return people, home
 
 
 def _ethnicity(rng: np.random.Generator, places: np.ndarray, cal: dict) -> np.ndarray:
