@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.synthetic.population import DAYS_PER_YEAR
+from pipelines.synthetic.recording import recorded_ethnicity
 
 # BMI centile bands used for population monitoring (UK90): category → (low, high) centile.
 CENTILE_BANDS = {"underweight": (0.1, 2.0), "healthy": (2.0, 85.0), "overweight": (85.0, 95.0),
@@ -86,7 +87,8 @@ def ncmp_extract(rng, people: pd.DataFrame, death: np.ndarray, cal: dict, start,
                 "bmi_category": category,
                 "child_lsoa11": people["lsoa11"].to_numpy()[rows],
                 "school_urn": rng.integers(100000, 149999, rows.size),
-                "ethnic_category": people["ethnic_category"].to_numpy()[rows],
+                "ethnic_category": recorded_ethnicity(
+                    rng, people["ethnic_category"].to_numpy()[rows], cal["recording"]),
                 "sex": people["sex"].to_numpy()[rows],
                 "source_system": "NCMP",
             }))

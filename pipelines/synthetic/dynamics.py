@@ -92,22 +92,31 @@ def _covid_person_ratio(c: dict, people: pd.DataFrame) -> np.ndarray:
             * group.map(c["ethnicity_ratio"]).fillna(1.0).to_numpy(float))
 
 
-def _new_homes(rng, lsoa_now, moving, lsoas, same_district_share, students, student_age):
-    """The LSOA row each mover moves to: mostly within the same district, students within the
-    student areas, otherwise anywhere by population."""
-    pop = lsoas[["pop_0_15_mid2015", "pop_16_59_mid2015", "pop_60plus_mid2015"]].to_numpy(
-        dtype=float).sum(axis=1)
-    lad = lsoas["lad19cd"].to_numpy()
-    dest = rng.choice(len(lsoas), moving.size, p=pop / pop.sum())
-    local = rng.random(moving.size) < same_district_share
-    for district in np.unique(lad[lsoa_now[moving[local]]]):
-        rows = np.flatnonzero(local & (lad[lsoa_now[moving]] == district))
-        choices = np.flatnonzero(lad == district)
-        dest[rows] = rng.choice(choices, rows.size, p=pop[choices] / pop[choices].sum())
-    if students.size:
-        studying = np.isin(lsoa_now[moving], students) & student_age
-        dest[studying] = students[rng.integers(0, students.size, int(studying.sum()))]
-    return dest
+class _Homes:
+    """Where movers move to: mostly within the same district, students within the student areas,
+    otherwise anywhere, each LSOA by its population (look-ups built once)."""
+
+    def __init__(self, lsoas: pd.DataFrame, students: np.ndarray):
+        pop = lsoas[["pop_0_15_mid2015", "pop_16_59_mid2015", "pop_60plus_mid2015"]].to_numpy(
+            dtype=float).sum(axis=1)
+        self.weights = pop / pop.sum()
+        self.district = pd.factorize(lsoas["lad19cd"])[0]
+        self.in_district = [np.flatnonzero(self.district == d) for d in range(self.district.max() + 1)]
+        self.district_weights = [pop[rows] / pop[rows].sum() for rows in self.in_district]
+        self.students = students
+
+    def destinations(self, rng, current: np.ndarray, same_district_share: float,
+                     student_age: np.ndarray) -> np.ndarray:
+        dest = rng.choice(self.weights.size, current.size, p=self.weights)
+        local = rng.random(current.size) < same_district_share
+        district = self.district[current]
+        for d in np.unique(district[local]):
+            rows = np.flatnonzero(local & (district == d))
+            dest[rows] = rng.choice(self.in_district[d], rows.size, p=self.district_weights[d])
+        if self.students.size:
+            studying = np.isin(current, self.students) & student_age
+            dest[studying] = self.students[rng.integers(0, self.students.size, int(studying.sum()))]
+        return dest
 
 
 def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.ndarray,
@@ -122,7 +131,8 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
     frailty_z = people["frailty_z"].to_numpy()
     home_from = people["care_home_from"].to_numpy().astype("datetime64[D]").copy()
     quintile = people["imd_quintile"].to_numpy()
-    lad = lsoas["lad19cd"].to_numpy()
+    homes = _Homes(lsoas, students)
+    lad = homes.district
     codes, places = lsoas["lsoa11cd"].to_numpy(), lsoas["place_code"].to_numpy()
 
     # Per-person constants and per-age tables, so the monthly loop only indexes arrays.
@@ -159,7 +169,9 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
         calendar_month = int(str(month)[5:7])
         label = str(month)
         resident = home_from[idx] <= first
-        frailty = frailty_level(birth[idx], frailty_z[idx], first, frail)
+        frailty = np.zeros(idx.size, int)
+        old = np.flatnonzero(age >= 65)
+        frailty[old] = frailty_level(birth[idx[old]], frailty_z[idx[old]], first, frail)
 
         # Death: other causes and COVID-19 compete; a death is COVID-19's at its share of the
         # hazard. Rates improve by a stated share a year.
@@ -190,15 +202,12 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
         moving = np.flatnonzero(staying & ~resident & (rng.random(idx.size) < move_rate[whole] / 12))
         if moving.size:
             rows = idx[moving]
-            dest = _new_homes(rng, lsoa_now, rows, lsoas, mv["same_district_share"], students,
-                              (age[moving] >= 18) & (age[moving] < 24))
+            dest = homes.destinations(rng, lsoa_now[rows], mv["same_district_share"],
+                                      (age[moving] >= 18) & (age[moving] < 24))
             new_practice = (lad[dest] != lad[lsoa_now[rows]]) & (
                 rng.random(rows.size) < mv["practice_change_share_across_districts"])
             when = first + (rng.random(rows.size) * days).astype(int)
-            moves.append(pd.DataFrame({"row": rows, "date": when, "lsoa11": codes[dest],
-                                       "place_code": places[dest],
-                                       "practice_code": np.where(new_practice,
-                                                                 usual_practice[dest], None)}))
+            moves.append((rows, when, dest, new_practice))
             lsoa_now[rows] = dest
 
         # Moving into a care home: older, frailer people and people with dementia.
@@ -219,14 +228,19 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
         if change.any():
             rows = idx[change]
             status[rows] = np.where(now[change] == 1, 2, 1)
-            smoking.append(pd.DataFrame({
-                "row": rows, "date": first + (rng.random(rows.size) * days).astype(int),
-                "status": SMOKING[status[rows]]}))
+            smoking.append((rows, first + (rng.random(rows.size) * days).astype(int), status[rows]))
 
-    def frame(parts, columns):
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    def joined(parts, k):
+        return np.concatenate([part[k] for part in parts]) if parts else np.zeros(0, int)
 
+    dest = joined(moves, 2)
+    move_frame = pd.DataFrame({
+        "row": joined(moves, 0), "date": joined(moves, 1).astype("datetime64[D]"),
+        "lsoa11": codes[dest], "place_code": places[dest],
+        "practice_code": np.where(joined(moves, 3).astype(bool), usual_practice[dest], None)})
+    smoking_frame = pd.DataFrame({"row": joined(smoking, 0),
+                                  "date": joined(smoking, 1).astype("datetime64[D]"),
+                                  "status": SMOKING[joined(smoking, 2)]})
     return Lives(death=death, covid=covid, left=left, care_home_from=home_from,
-                 moves=frame(moves, ["row", "date", "lsoa11", "place_code", "practice_code"]).sort_values(
-                     ["row", "date"], kind="stable", ignore_index=True),
-                 smoking=frame(smoking, ["row", "date", "status"]))
+                 moves=move_frame.sort_values(["row", "date"], kind="stable", ignore_index=True),
+                 smoking=smoking_frame)

@@ -9,6 +9,7 @@ import pandas as pd
 from pipelines.synthetic.activity import monthly_events
 from pipelines.synthetic.calibration import shares
 from pipelines.synthetic.population import DAYS_PER_YEAR
+from pipelines.synthetic.recording import recorded_lsoa
 
 # SNOMED CT codes of the ECDS fields (data_contracts/ecds_attendances.yml).
 ARRIVAL_AMBULANCE, ARRIVAL_OWN = 1048031000000100, 1048071000000103
@@ -37,7 +38,7 @@ def _end_of_life(rng, profiles: pd.DataFrame, start) -> tuple[np.ndarray, np.nda
     return person[keep], day[keep]
 
 
-def ecds_extract(rng, people, death, profiles, cal, start, end) -> pd.DataFrame:
+def ecds_extract(rng, people, death, profiles, moves, cal, start, end) -> pd.DataFrame:
     """ECDS rows (data_contracts/ecds_attendances.yml), one per attendance, in arrival order."""
     ec = cal["emergency_care"]
     bg_person, bg_day = _background(rng, people, death, cal, start, end)
@@ -74,7 +75,7 @@ def ecds_extract(rng, people, death, profiles, cal, start, end) -> pd.DataFrame:
 
     person_id = people["person_id"].to_numpy()[person].copy()
     person_id[rng.random(n) < ec["share_person_id_unmatched"]] = None
-    lsoa = people["lsoa11"].to_numpy()[person].copy()
+    lsoa = recorded_lsoa(rng, people, moves, person, day, cal["recording"])
     lsoa[rng.random(n) < ec["share_lsoa_missing"]] = None
     return pd.DataFrame({
         "EC_Ident": np.arange(1, n + 1, dtype=np.int64) + 100_000_000,

@@ -10,6 +10,7 @@ from pipelines.synthetic.conditions import assign_conditions
 from pipelines.synthetic.deaths import decedent_profiles
 from pipelines.synthetic.dynamics import Lives, simulate
 from pipelines.synthetic.population import build_population, student_areas
+from pipelines.synthetic.recording import live_over_the_border
 
 
 def simulate_people(rng, lsoas: pd.DataFrame, cal: dict, persons: int, start, end
@@ -18,6 +19,7 @@ def simulate_people(rng, lsoas: pd.DataFrame, cal: dict, persons: int, start, en
     ``end_of_life.look_ahead_months`` so that registers before the end hold people who die soon
     after it; nothing after ``end`` is delivered."""
     people, usual_practice = build_population(rng, lsoas, cal, persons, start, end)
+    people = live_over_the_border(rng, people, cal["recording"]["out_of_area_share"])
     horizon = (end.astype("datetime64[M]") + cal["end_of_life"]["look_ahead_months"]).astype(
         "datetime64[D]")
     people = assign_conditions(rng, people, cal, start, horizon)

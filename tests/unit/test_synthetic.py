@@ -154,7 +154,7 @@ def test_true_hypertension_follows_the_expected_prevalence_model_and_a_share_is_
     crowd = pd.DataFrame({
         "birth_date": start - np.timedelta64(365 * 70, "D"), "sex": "2",
         "imd_quintile": np.repeat([1, 2, 3, 4, 5], n // 5), "ethnic_category": "A",
-        "learning_disability_date": np.datetime64("NaT")})
+        "arrived": start})
     out = assign_conditions(rng, crowd, cal, start, end)
     true, diagnosed = out["hypertension_onset"].notna(), out["hypertension_date"].notna()
     share = diagnosed[true].groupby(out["imd_quintile"]).mean()
@@ -178,8 +178,7 @@ def test_hypertension_register_over_expected_stays_at_the_diagnosed_share_as_peo
     crowd = pd.DataFrame({
         "birth_date": start - rng.integers(0, 95 * 365, n).astype("timedelta64[D]"),
         "sex": rng.choice(["1", "2"], n), "imd_quintile": rng.integers(1, 6, n),
-        "ethnic_category": rng.choice(list("AHMRZ"), n),
-        "learning_disability_date": np.datetime64("NaT")})
+        "ethnic_category": rng.choice(list("AHMRZ"), n), "arrived": start})
     out = assign_conditions(rng, crowd, cal, start, end)
     birth_month = out["birth_date"].to_numpy().astype("datetime64[M]")
     ratios = []
