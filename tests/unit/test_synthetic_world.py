@@ -1,15 +1,16 @@
 """The demo generator's world (pipelines/synthetic/world) is its own: no generator module reads the
 indicators' dbt seeds or vars, and where the two homes must agree (the real LSOAs, the hypertension
-model A2-09 divides by) they do."""
+model A2-09 divides by) they do. The off-list codes of real feeds' mess stay off every list."""
 
 import ast
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from pipelines.config import REFERENCE_SEEDS_DIR
-from pipelines.synthetic.codes import cluster_codes
+from pipelines.synthetic.codes import cluster_codes, code_off_list, world_codes
 from pipelines.synthetic.geography import ics_lsoas
 from pipelines.synthetic.world import WORLD_DIR
 
@@ -99,3 +100,26 @@ def test_every_cluster_the_generator_names_has_codes_in_its_own_table():
     assert len(named) > 20, "the scan found no cluster names"
     assert sorted(named - set(cluster_codes())) == []
 
+
+def test_off_list_codes_are_on_no_list_and_replace_a_small_share_of_their_concept():
+    seed = set(pd.read_csv(REFERENCE_SEEDS_DIR / "ref_clinical_codes.csv")["code"])
+    snomed, off_list = world_codes()["snomed"], world_codes()["off_list"]
+    written = {concept["code"] for concept in snomed.values()}
+    for concept, mess in off_list.items():
+        assert mess["code"] not in seed | written, concept
+        assert 0 < mess["share"] <= 0.03, concept
+
+    smoker, other = snomed["smoker"]["code"], snomed["ex_smoker"]["code"]
+    codes = np.array([smoker] * 50_000 + [other] * 50_000)
+    out = code_off_list(np.random.default_rng(1), codes)
+    assert (out[50_000:] == other).all()
+    share = (out[:50_000] == off_list["smoker"]["code"]).mean()
+    assert share == pytest.approx(off_list["smoker"]["share"], abs=0.003)
+    assert set(out[:50_000]) == {smoker, off_list["smoker"]["code"]}
+
+
+def test_off_list_draws_leave_the_generator_stream_and_its_later_children_as_they_were():
+    rng, twin = np.random.default_rng(7), np.random.default_rng(7)
+    code_off_list(rng, np.full(1_000, world_codes()["snomed"]["smoker"]["code"]))
+    assert rng.random() == twin.random()
+    assert rng.spawn(1)[0].random() == twin.spawn(1)[0].random()
