@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.config import REFERENCE_SEEDS_DIR
 from pipelines.synthetic.calibration import by_age
 from pipelines.synthetic.population import DAYS_PER_YEAR
+from pipelines.synthetic.world import WORLD_DIR
 
 REGISTERS = ("hypertension", "diabetes", "copd", "asthma", "smi", "dementia", "learning_disability")
 
@@ -37,12 +37,11 @@ ETHNICITY_GROUPS = {**dict.fromkeys("ABC", "White"), **dict.fromkeys("DEFG", "Mi
 
 def true_hypertension_probability(people: pd.DataFrame, age: np.ndarray) -> np.ndarray:
     """Each person's chance of having hypertension, diagnosed or not: the model of A2-09's expected
-    prevalence (seeds ref_expected_prevalence, ref_expected_prevalence_odds), read from the seeds so
-    that the demo's truth and the indicator's expectation are one model (0 under 18)."""
-    baseline = pd.read_csv(REFERENCE_SEEDS_DIR / "ref_expected_prevalence.csv")
-    baseline = baseline[baseline["condition"] == "hypertension"]
-    ratios = pd.read_csv(REFERENCE_SEEDS_DIR / "ref_expected_prevalence_odds.csv", dtype={"level": str})
-    ratios = ratios[ratios["condition"] == "hypertension"]
+    prevalence, in the generator's own copy (world/hypertension_*.csv, checked against the
+    indicator's seeds by tests/unit/test_synthetic_world.py), so the demo's truth and the
+    indicator's expectation are one model (0 under 18)."""
+    baseline = pd.read_csv(WORLD_DIR / "hypertension_prevalence.csv")
+    ratios = pd.read_csv(WORLD_DIR / "hypertension_odds_ratios.csv", dtype={"level": str})
     ratio = {(f, lv): r for f, lv, r in zip(ratios["factor"], ratios["level"], ratios["odds_ratio"],
                                              strict=True)}
     sex = np.where(people["sex"].to_numpy() == "2", "Female", "Male")
@@ -72,8 +71,7 @@ def _hypertension_dates(rng, people: pd.DataFrame, c: dict, end) -> tuple[np.nda
     n = len(people)
     u, diagnosable = rng.random(n), rng.random(n)
     lag = rng.integers(0, c["hypertension_diagnosis_lag_days"] + 1, n).astype("timedelta64[D]")
-    seed = pd.read_csv(REFERENCE_SEEDS_DIR / "ref_expected_prevalence.csv")
-    ages = sorted(seed.loc[seed["condition"] == "hypertension", "age_lower"].unique())
+    ages = sorted(pd.read_csv(WORLD_DIR / "hypertension_prevalence.csv")["age_lower"].unique())
     onset_age = np.full(n, -1)
     for a in ages:  # the probability only changes where an age band starts
         reached = (onset_age < 0) & (true_hypertension_probability(people, np.full(n, float(a))) > u)

@@ -13,9 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.config import dbt_vars
 from pipelines.synthetic.calibration import financial_year_label
-from pipelines.synthetic.codes import code
+from pipelines.synthetic.codes import code, code_off_list, register_resolutions
 from pipelines.synthetic.conditions import REGISTERS, frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.residence import latest_change
@@ -98,8 +97,8 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
     acp = np.flatnonzero(~np.isnat(plan))  # advance care plans (deaths.decedent_profiles)
     events.add(acp, plan[acp], code("PALCARE_COD", 1))
     # A few register entries are later resolved (QOF resolution codes take people off registers):
-    # each register's resolution cluster is the one the marts read (var register_resolutions).
-    resolutions = dbt_vars()["register_resolutions"]
+    # each register's resolution code is the generator's own (world/codes.yml `resolved_by`).
+    resolutions = register_resolutions()
     for register in g["register_resolved"]:
         cluster = resolutions[{**REGISTER_CLUSTERS, "palliative": "PALCARE_COD"}[register]]
         entered = (palliative if register == "palliative"
@@ -233,13 +232,15 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
     rows = found["row"].to_numpy()
     recorded = found["date"].to_numpy() + lag.astype("timedelta64[D]")
     keep = recorded < end
+    # Practices' off-list codes (world/codes.yml off_list), from a stream of their own.
+    snomed = code_off_list(rng, found["snomed_code"].to_numpy()[keep])
     return pd.DataFrame({
         "event_id": _event_ids(len(found))[keep].reset_index(drop=True),
         "person_id": people["person_id"].to_numpy()[rows[keep]],
         "practice_code": pd.Categorical(people["practice_code"].to_numpy()[rows[keep]]),
         "clinical_effective_date": found["date"].to_numpy()[keep],
         "recorded_date": recorded[keep],
-        "snomed_code": found["snomed_code"].to_numpy()[keep],
+        "snomed_code": snomed,
         "value_numeric": found["value_numeric"].to_numpy()[keep],
         "value_unit": found["value_unit"].to_numpy()[keep],
         "source_system": "GP_EXTRACT",

@@ -1,0 +1,33 @@
+"""Rebuild the demo generator's LSOA table, pipelines/synthetic/world/lsoas.csv, from a folder of
+the upstream reference files (the same downloads scripts/refresh_reference_seeds.py reads):
+
+    python scripts/build_synthetic_world.py <folder with the downloaded reference files>
+
+The generator keeps its own copy, apart from the dbt seeds, so that the demo world and the
+indicators are two independent homes (tests/unit/test_synthetic_world.py checks they agree).
+Provenance and licences: pipelines/synthetic/world/README.md.
+"""
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+WORLD = Path(__file__).resolve().parent.parent / "pipelines" / "synthetic" / "world"
+COLUMNS = ["lsoa11cd", "lad19cd", "imd_quintile", "pop_0_15_mid2015", "pop_16_59_mid2015",
+           "pop_60plus_mid2015", "place_code"]
+
+
+def main(reference_dir: Path) -> None:
+    places = pd.read_csv(WORLD / "places.csv", dtype=str)
+    geo = pd.read_csv(reference_dir / "lsoa11_geography_lookup_england.csv", dtype=str,
+                      usecols=["lsoa11cd", "lad19cd"])
+    imd = pd.read_csv(reference_dir / "imd2019_lsoa11_england.csv", dtype=str)
+    lsoas = (geo.merge(places[["lad19cd", "place_code"]], on="lad19cd", validate="many_to_one")
+             .merge(imd.drop(columns="lad19cd"), on="lsoa11cd", how="left", validate="one_to_one"))
+    assert len(lsoas) == 679 and lsoas[COLUMNS].notna().all().all(), len(lsoas)
+    lsoas[COLUMNS].sort_values("lsoa11cd").to_csv(WORLD / "lsoas.csv", index=False)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
