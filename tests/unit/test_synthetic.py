@@ -127,7 +127,11 @@ def test_people_live_on_the_real_ics_lsoas_in_proportion_to_population(tmp_path)
     first = pd.read_csv(tmp_path / "gp_registrations" / "gp_registrations_201904.csv")
     ics = pd.read_csv(REFERENCE_SEEDS_DIR / "ref_lsoa11_geography.csv")
     imd = pd.read_csv(REFERENCE_SEEDS_DIR / "ref_imd2019_lsoa11.csv")
-    assert set(first["lsoa11"].dropna()) <= set(ics["lsoa11cd"])
+    inside = first["lsoa11"].isin(ics["lsoa11cd"])
+    # A few registered people live over the border: real English LSOAs outside the ICS.
+    assert 0.005 < 1 - inside.mean() < 0.03
+    assert set(first.loc[~inside, "lsoa11"].dropna()) <= set(imd["lsoa11cd"])
+    first = first[inside]
     assert first["lsoa11"].nunique() == 679
     population = ics.merge(imd, on="lsoa11cd").set_index("lsoa11cd")["pop_total_mid2015"]
     people = first["lsoa11"].value_counts().reindex(population.index)
