@@ -12,9 +12,12 @@ from pipelines.synthetic.population import DAYS_PER_YEAR
 
 def monthly_events(rng, people: pd.DataFrame, death: np.ndarray, start, end, *,
                    rate_by_age: dict, imd_multiplier: list, year_multiplier: dict,
-                   month_multiplier: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   month_multiplier: dict | None = None,
+                   person_ratio=None) -> tuple[np.ndarray, np.ndarray]:
     """(person row, day) of each event for the people living in the area each month: none before
-    they arrive (or are born), none after they die or leave (``death`` is that exit day)."""
+    they arrive (or are born), none after they die or leave (``death`` is that exit day).
+    ``person_ratio(rows, day)``, if given, gives each person's ratio for their state that month;
+    it is normalised within five-year age bands, so it moves who has the events, not how many."""
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     arrived = people["arrived"].to_numpy().astype("datetime64[D]")
     imd = np.array(imd_multiplier)[people["imd_quintile"].to_numpy() - 1]
@@ -28,6 +31,12 @@ def monthly_events(rng, people: pd.DataFrame, death: np.ndarray, start, end, *,
         fy = financial_year_label(np.array([year]), np.array([mon]))[0]
         rate = (by_age(rate_by_age, age) * imd[idx] / 12 * year_multiplier[fy]
                 * (month_multiplier[mon] if month_multiplier else 1.0))
+        if person_ratio is not None:
+            ratio = person_ratio(idx, first)
+            band = np.minimum(age // 5, 20).astype(int)
+            mean = np.bincount(band, ratio, minlength=21) / np.maximum(
+                np.bincount(band, minlength=21), 1)
+            rate = rate * ratio / mean[band]
         person = np.repeat(idx, rng.poisson(rate))
         day = first + rng.integers(0, length, person.size).astype("timedelta64[D]")
         keep = (np.isnat(death[person]) | (day <= death[person])) & (day >= arrived[person])

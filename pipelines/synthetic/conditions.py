@@ -84,15 +84,17 @@ def _hypertension_dates(rng, people: pd.DataFrame, c: dict, end) -> tuple[np.nda
     return onset, np.where(diagnosed < end, diagnosed, np.datetime64("NaT"))
 
 
-def _prevalence_curve(spec: dict, quintile: int, ages: np.ndarray) -> np.ndarray:
-    """The register's prevalence at each age for one deprivation quintile: linear between the
-    ages the table gives (0 before the first), flat after the last, times the quintile's ratio."""
+def _prevalence_curve(spec: dict, quintile: int, sex: str, ages: np.ndarray) -> np.ndarray:
+    """The register's prevalence at each age for one deprivation quintile and sex: linear between
+    the ages the table gives (0 before the first), flat after the last, times the quintile's and
+    the sex's ratios."""
     knots = sorted(int(k) for k in spec["by_age"])
     values = [spec["by_age"][str(k)] if str(k) in spec["by_age"] else spec["by_age"][k]
               for k in knots]
     curve = np.interp(ages, knots, values, left=0.0)
     curve[ages < knots[0]] = 0.0
-    return np.clip(curve * spec["imd_multiplier"][quintile - 1], 0, 0.95)
+    ratio = spec["imd_multiplier"][quintile - 1] * spec.get("sex_ratio", {}).get(sex, 1.0)
+    return np.clip(curve * ratio, 0, 0.95)
 
 
 AGE_GRID = np.arange(0, 106, 0.25)  # years: onset and remission ages are found on this grid
@@ -125,12 +127,13 @@ def _register_dates(rng, people: pd.DataFrame, spec: dict, end) -> tuple[np.ndar
     n = len(people)
     u = rng.random(n)
     lag = rng.integers(0, spec.get("diagnosis_lag_days", 90) + 1, n)
-    quintile = people["imd_quintile"].to_numpy()
+    quintile, sex = people["imd_quintile"].to_numpy(), people["sex"].to_numpy()
     onset, remission = np.full(n, np.nan), np.full(n, np.nan)
     for q in range(1, 6):
-        members = quintile == q
-        onset[members], remission[members] = _threshold_ages(
-            _prevalence_curve(spec, q, AGE_GRID), u[members])
+        for s in ("1", "2"):
+            members = (quintile == q) & (sex == s)
+            onset[members], remission[members] = _threshold_ages(
+                _prevalence_curve(spec, q, s, AGE_GRID), u[members])
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
 
     def when(age_years):
@@ -172,7 +175,7 @@ def smoking_at(rng, people: pd.DataFrame, c: dict, start) -> np.ndarray:
 
 
 def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.DataFrame:
-    """Columns added: smoking_status (when the history starts; None under 18 then), bmi,
+    """Columns added: smoking_status (when the history starts), bmi (adult, at the start),
     <register>_date and <register>_remitted, frailty_z, frailty (at the start), care_home_from and
     care_home_type (residents at the start; dynamics.py adds those who move in later)."""
     c = cal["conditions"]
@@ -183,9 +186,10 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
     out = people.copy()
 
     out["smoking_status"] = smoking_at(rng, out, c, start)
-    obese = rng.random(n) < _prevalence(c["obese"], age, quintile)
+    # Adult BMI at the start (children: the BMI they reach at 18); gp_events adds the drift.
+    obese = rng.random(n) < _prevalence(c["obese"], np.maximum(age, 18), quintile)
     bmi = np.where(obese, 30 + rng.gamma(2.0, 2.5, n), rng.normal(25, 2.6, n).clip(16, 29.9))
-    out["bmi"] = np.where(age >= 18, np.round(bmi, 1), np.nan)
+    out["bmi"] = np.round(bmi, 1)
 
     for register in REGISTERS:
         if register == "hypertension":
@@ -197,6 +201,8 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
             rng, out, c[register], end)
 
     out["frailty_z"] = rng.standard_normal(n)
+    # A lasting inclination to take up vaccination (gp_events' flu campaign uses it).
+    out["vaccine_propensity"] = rng.standard_normal(n)
     out["frailty"] = frailty_level(birth, out["frailty_z"].to_numpy(), start, c["frailty"])
 
     home = c["care_home"]

@@ -8,6 +8,7 @@ import pandas as pd
 
 from pipelines.synthetic.activity import monthly_events
 from pipelines.synthetic.calibration import shares
+from pipelines.synthetic.conditions import frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_lsoa
 
@@ -17,13 +18,31 @@ ACUITY = [1064891000000107, 1064911000000105, 1064901000000108, 1077241000000103
 DISCHARGED_HOME, ADMITTED, TRANSFERRED, DIED = 306689006, 1066361000000104, 19712007, 305398007
 
 
+def _state_ratio(people: pd.DataFrame, cal: dict):
+    """Each person's ED ratio for their state on a day: care home, frailty, registers."""
+    spec = cal["emergency_care"]["state_ratio"]
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    frailty_z = people["frailty_z"].to_numpy()
+    home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")
+    diagnosed = [people[f"{r}_date"].to_numpy().astype("datetime64[D]") for r in spec["registers"]]
+
+    def ratio(rows, day):
+        registers = sum((d[rows] <= day).astype(int) for d in diagnosed)
+        frailty = frailty_level(birth[rows], frailty_z[rows], day, cal["conditions"]["frailty"])
+        return (np.where(home_from[rows] <= day, spec["care_home"], 1.0)
+                * np.array(spec["frailty"])[frailty] * (1 + spec["per_register"] * registers))
+    return ratio
+
+
 def _background(rng, people, death, cal, start, end) -> tuple[np.ndarray, np.ndarray]:
-    """(person row, arrival day) of attendances at the background, age- and deprivation-graded rate."""
+    """(person row, arrival day) of attendances at the background rate: by age, deprivation,
+    season and year, shared out by the person's state."""
     ec = cal["emergency_care"]
     return monthly_events(rng, people, death, start, end, rate_by_age=ec["annual_rate_by_age"],
                           imd_multiplier=ec["imd_multiplier"],
                           year_multiplier=ec["year_multiplier"],
-                          month_multiplier=ec["month_multiplier"])
+                          month_multiplier=ec["month_multiplier"],
+                          person_ratio=_state_ratio(people, cal))
 
 
 def _end_of_life(rng, profiles: pd.DataFrame, start) -> tuple[np.ndarray, np.ndarray]:

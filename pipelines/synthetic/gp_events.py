@@ -154,7 +154,10 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
             emit(recorded & (smoking == status), code(cluster))
         emit(adult & (smoking == "current") & chance(g["smoking_cessation_offer_to_smokers"]),
              code("SMOKINGINT_COD"))
-        bmi = people["bmi"].to_numpy() + rng.normal(0, 0.5, len(people))
+        # Adults under 65 put on weight slowly over the years (calibration.yml conditions).
+        drift = cal["conditions"]["bmi_drift_per_year"] * (first - start).astype(int) / DAYS_PER_YEAR
+        bmi = (people["bmi"].to_numpy() + np.where(age < 65, drift, 0.0)
+               + rng.normal(0, 0.5, len(people)))
         emit(adult & chance(np.where(has_ltc, g["bmi_record"]["with_long_term_condition"],
                                      g["bmi_record"]["adult"])),
              code("BMIVAL_COD"), np.round(bmi, 1), "kg/m2")
@@ -172,14 +175,18 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
             emit(take, code("BP_COD", 2), (systolic * 0.6 + rng.normal(0, 5, len(people))).round(),
                  "mm[Hg]", when)
         flu = g["flu_vaccination_65plus"]
-        p_flu = flu["by_year"].get(fy, 0.75) + np.array(flu["imd_offset"])[quintile - 1]
+        log_odds = (flu["campaign_log_odds"].get(fy, np.mean(list(flu["campaign_log_odds"].values())))
+                    + flu["propensity_spread"] * people["vaccine_propensity"].to_numpy()
+                    + np.array(flu["imd_log_odds"])[quintile - 1]
+                    + np.where(resident, flu["care_home_log_odds"], 0.0))
+        p_flu = 1 / (1 + np.exp(-log_odds))
         # The flu season's vaccinations fall from September to December.
         flu_day = _uniform_dates(rng, len(people), first + np.timedelta64(153, "D"),
                                  first + np.timedelta64(260, "D"))
         # Eligible: aged 65 or over on 31 March at the end of the season (UKHSA; indicator A2-13).
         eligible = alive & ((np.datetime64(f"{year + 1}-03-31") - birth).astype(int)
                             / DAYS_PER_YEAR >= 65)
-        vaccinated = eligible & chance(np.clip(p_flu + 0.08 * resident, 0, 0.98)) & (flu_day < until)
+        vaccinated = eligible & chance(p_flu) & (flu_day < until)
         vaccinated &= flu_day >= here
         elsewhere = chance(flu["given_elsewhere_share"])  # pharmacy: coded by the other provider
         emit(vaccinated & ~elsewhere, code("SFLUGP1_COD"), when=flu_day)
