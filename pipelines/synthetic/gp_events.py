@@ -17,7 +17,7 @@ from pipelines.synthetic.calibration import financial_year_label
 from pipelines.synthetic.codes import code, code_off_list, register_resolutions
 from pipelines.synthetic.conditions import REGISTERS, frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
-from pipelines.synthetic.residence import latest_change
+from pipelines.synthetic.residence import latest_change, practice_on
 
 REGISTER_CLUSTERS = {"hypertension": "HYP_COD", "diabetes": "DM_COD", "copd": "COPD_COD",
                      "asthma": "AST_COD", "smi": "MH_COD", "dementia": "DEM_COD",
@@ -244,7 +244,9 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
     return pd.DataFrame({
         "event_id": _event_ids(len(found))[keep].reset_index(drop=True),
         "person_id": people["person_id"].to_numpy()[rows[keep]],
-        "practice_code": pd.Categorical(people["practice_code"].to_numpy()[rows[keep]]),
+        # the practice the person was registered with on the day (moves change it)
+        "practice_code": pd.Categorical(practice_on(people, lives.moves, rows[keep],
+                                                    found["date"].to_numpy()[keep])),
         "clinical_effective_date": found["date"].to_numpy()[keep],
         "recorded_date": recorded[keep],
         "snomed_code": snomed,
