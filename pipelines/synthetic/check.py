@@ -5,9 +5,10 @@ financial year they cover, against the targets in calibration.yml (``targets``).
 A target is a level (``value`` ± ``tolerance``, or bounds ``min``/``max``; ``by_year`` gives years
 their own value; years in ``except`` are shown, not judged), a stability rule (``year_to_year``:
 the change between consecutive years, skipping the years it excepts, within ``max_change`` of the
-intended ``trend``), or both. Measures defined over several years (``pooled: true``) are judged
-once, over all the years. Every figure is computed with DuckDB over the delivered files, tidied as
-an analyst would (check_files.py), and classified with the generator's own codes.
+intended ``trend``), or both. A ``pooled`` target is judged once, on all the years pooled (each
+year is shown); a measure may exist only pooled (suicides by age). Every figure is computed with
+DuckDB over the delivered files, tidied as an analyst would (check_files.py), and classified with
+the generator's own codes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.synthetic.calibration import load_calibration
-from pipelines.synthetic.check_files import load_files
+from pipelines.synthetic.check_files import ALL_YEARS, load_files
 from pipelines.synthetic.codes import (
     cluster_codes,
     emergency_admission_sql,
@@ -27,8 +28,6 @@ from pipelines.synthetic.codes import (
     place_of_death_sql,
     unplanned_ed_sql,
 )
-
-ALL_YEARS = "all years"
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,11 @@ class Check:
 # --- measures: each returns {financial year (or ALL_YEARS): value} ---------------------------
 
 def _by_year(con, sql: str) -> dict[str, float | None]:
-    """Run a query returning (year, value) rows; every year of the files appears."""
+    """Run a query returning (year, value) rows; every year of the files appears (and all of
+    them pooled, if the query gives that)."""
     values = dict(con.execute(sql).fetchall())
-    return {year: values.get(year) for (year,) in con.execute("select year from years").fetchall()}
+    years = [year for (year,) in con.execute("select year from years").fetchall()]
+    return {year: values.get(year) for year in years + ([ALL_YEARS] * (ALL_YEARS in values))}
 
 
 def _codes(clusters: list[str]) -> str:
@@ -105,13 +106,14 @@ def crude_death_rate_per_1000(con, spec) -> dict:
 
 
 def under75_mortality_ratio_q1_q5(con, spec) -> dict:
-    """Directly age-standardised (ESP2013) under-75 mortality, most / least deprived fifth."""
+    """Directly age-standardised (ESP2013) under-75 mortality, most / least deprived fifth, each
+    year and all years pooled."""
     return _by_year(con, """
         with pop as (select year, imd_quintile as q, least(floor(age_mid / 5) * 5, 90) as band,
-                            sum(py) as py from person_years where age_mid < 75 group by all),
+                            sum(py) as py from person_years_pooled where age_mid < 75 group by all),
         dth as (select year, imd_quintile as q, least(floor(age / 5) * 5, 90) as band,
                        count(*) as n
-                from deaths join years on registered between first_day and last_day
+                from deaths join periods on registered between first_day and last_day
                 join lsoas using (lsoa11) where age < 75 group by all),
         dsr as (select year, q, sum(coalesce(n, 0) / py * weight) / sum(weight) as rate
                 from pop join esp on pop.band = esp.age_lower left join dth using (year, q, band)
@@ -289,12 +291,15 @@ def register_prevalence(con, spec) -> dict:
 
 
 def _ncmp_obesity(school_year: str, by_quintile: bool = False) -> Callable:
+    """Share obese by school year, or its ratio most / least deprived fifth (each year and all
+    years pooled)."""
     obese = "(bmi_category in ('obese', 'severely obese'))::int"
 
     def measure(con, spec) -> dict:
         value = (f"avg({obese}) filter (where imd_quintile = 1) / "
                  f"avg({obese}) filter (where imd_quintile = 5)") if by_quintile else f"avg({obese})"
-        return _by_year(con, f"""select year, {value} from ncmp join years
+        return _by_year(con, f"""select year, {value} from ncmp
+            join {'periods' if by_quintile else 'years'}
             on measurement_date between first_day and last_day
             left join lsoas on child_lsoa11 = lsoas.lsoa11
             where school_year = '{school_year}' group by 1""")
@@ -406,7 +411,7 @@ def _level(name: str, spec: dict, values: dict) -> list[Check]:
     """The value each year against the target (a target with only a stability rule: shown)."""
     checks = []
     for year, value in values.items():
-        judged = year not in spec.get("except", [])
+        judged = year not in spec.get("except", []) and (year == ALL_YEARS or not spec.get("pooled"))
         if value is None and not judged:
             continue  # e.g. the change since a year, in that year
         target = spec.get("by_year", {}).get(year, spec.get("value"))
@@ -470,8 +475,8 @@ def _cell(value: float | None, change: bool) -> str:
 
 
 def format_checks(checks: list[Check]) -> str:
-    """Rows: targets; columns: years. ``*`` marks a value out of its target, ``( )`` a year the
-    target excepts (shown, not judged)."""
+    """Rows: targets (and their year-to-year changes); columns: years. ``*`` marks a value out of
+    its target, ``( )`` one shown but not judged."""
     years = list(dict.fromkeys(c.year for c in checks if c.year != ALL_YEARS))
     if any(c.year == ALL_YEARS for c in checks):
         years.append(ALL_YEARS)
@@ -480,7 +485,8 @@ def format_checks(checks: list[Check]) -> str:
         rows.setdefault(c.name, []).append(c)
     width = max(len(n) for n in rows) + 2
     lines = [f"{'measure':{width}}{'target':>16}" + "".join(f"{y:>11}" for y in years)]
-    legend = "* outside the target; ( ) a year the target excepts, not judged"
+    legend = ("* outside the target; ( ) shown, not judged: a year the target excepts, or one "
+              "year of a target judged on all years pooled")
     for name, row in rows.items():
         cells = {c.year: c for c in row}
         change = name.endswith(" change")

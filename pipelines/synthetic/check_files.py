@@ -16,6 +16,7 @@ from pipelines.synthetic.generate import SOURCES
 from pipelines.synthetic.geography import ics_lsoas
 
 ESP2013_FILE = Path(__file__).with_name("world") / "esp2013.csv"
+ALL_YEARS = "all years"  # the period of every year in the files, for measures pooled over them
 
 
 def _files(out: Path, source: str, union_by_name: bool = False) -> str:
@@ -97,4 +98,9 @@ def load_files(out: Path) -> duckdb.DuckDBPyConnection:
                    as age_mid  -- born after the midpoint: counted as age 0
         from people, years
         where registered_from <= last_day and coalesce(registered_to, last_day + 1) > first_day""")
+    # The same with every year pooled too (year ALL_YEARS), for the measures that need it.
+    con.execute(f"""create table periods as select * from years
+                    union all select '{ALL_YEARS}', min(first_day), max(last_day) from years""")
+    con.execute(f"""create view person_years_pooled as select * from person_years
+                    union all select * replace ('{ALL_YEARS}' as year) from person_years""")
     return con
