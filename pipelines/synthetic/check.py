@@ -40,7 +40,7 @@ class Check:
     low: float | None  # bounds; None: none that side (both None: shown, nothing to judge)
     high: float | None
     source: str
-    judged: bool = True  # False: a year the target excepts, shown for information
+    judged: bool = True  # False: shown for information (an excepted year, a year of a pooled one)
     target: float | None = None  # the value aimed at, when the bounds are target ± tolerance
 
     @property
@@ -95,13 +95,19 @@ def _age_on(day: str) -> str:
 
 
 def crude_death_rate_per_1000(con, spec) -> dict:
-    """Deaths registered in the year per 1,000 person-years registered (ages ``ages`` if given)."""
-    low, high = spec.get("ages") or (0, None)
-    band = f"between {low} and {high if high is not None else 200}"
+    """Deaths registered in the year per 1,000 person-years registered (at ages ``ages``
+    [lowest, highest or null], if given; age at death, and at the middle of the year)."""
+    def in_band(age: str) -> str:  # all ages: every death, with or without a recorded age
+        if not spec.get("ages"):
+            return "true"
+        low, high = spec["ages"]
+        return f"{age} between {low} and {high if high is not None else 200}"
+
     return _by_year(con, f"""
         with d as (select year, count(*) as n from deaths join years
-                   on registered between first_day and last_day where age {band} group by 1),
-        p as (select year, sum(py) as py from person_years where age_mid {band} group by 1)
+                   on registered between first_day and last_day where {in_band('age')}
+                   group by 1),
+        p as (select year, sum(py) as py from person_years where {in_band('age_mid')} group by 1)
         select year, coalesce(n, 0) / py * 1000 from p left join d using (year)""")
 
 
