@@ -28,8 +28,8 @@ def demo_data(
     clean: bool = False,
     check: bool = False,
 ) -> bool:
-    """Write the extracts; with ``check``, compare their main rates with the calibration targets.
-    Returns False when a checked rate is outside its tolerance."""
+    """Write the extracts; with ``check``, compare their measures with the calibration targets in
+    every financial year. Returns False when any year of any target is out."""
     settings = load_settings()
     target = Path(out_dir).resolve() if out_dir else settings.landing_dir
     try:
@@ -43,5 +43,6 @@ def demo_data(
     if not check:
         return True
     checks = calibration_check(target)
-    print("Calibration check (rates computed from the files):\n" + format_checks(checks))
+    print("Calibration check: each target against the value computed from the files, per "
+          "financial year\n" + format_checks(checks))
     return all(c.ok for c in checks)

@@ -1,200 +1,164 @@
-"""Calibration check: the main rates computed straight from the generated files, against the
-targets and tolerances in calibration.yml (``targets``). Used by ``pophealth demo-data --check``.
+"""Calibration check: the demo's measures computed straight from the generated files, for every
+financial year they cover, against the targets in calibration.yml (``targets``). Used by
+``pophealth demo-data --check``; it fails when any year of any target is out.
 
-Every figure is computed with DuckDB over the delivered files (not from generator internals), after
-the same clean-up an analyst would do: latest copy of re-submitted records, linked people only.
+A target is a level (``value`` ± ``tolerance``, or bounds ``min``/``max``; ``by_year`` gives years
+their own value; years in ``except`` are shown, not judged), a stability rule (``year_to_year``:
+the change between consecutive years, skipping the years it excepts, within ``max_change`` of the
+intended ``trend``), or both. A ``pooled`` target is judged once, on all the years pooled (each
+year is shown); a measure may exist only pooled (suicides by age). Every figure is computed with
+DuckDB (check_measures.py) over the delivered files, tidied as an analyst would (check_files.py),
+and classified with the generator's own codes.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
-from pipelines.config import REFERENCE_SEEDS_DIR, dbt_vars
 from pipelines.synthetic.calibration import load_calibration
-from pipelines.synthetic.codes import (
-    cluster_codes,
-    code,
-    emergency_admission_sql,
-    icd10_group_sql,
-    place_of_death_sql,
-    unplanned_ed_sql,
-)
-from pipelines.synthetic.generate import SOURCES
+from pipelines.synthetic.check_files import ALL_YEARS, load_files
+from pipelines.synthetic.check_measures import MEASURES
 
 
 @dataclass(frozen=True)
 class Check:
+    """One target judged in one year (``year`` ALL_YEARS: over all of them)."""
+
     name: str
-    value: float
-    target: float
-    tolerance: float
+    year: str
+    value: float | None
+    low: float | None  # bounds; None: none that side (both None: shown, nothing to judge)
+    high: float | None
     source: str
+    judged: bool = True  # False: shown for information (an excepted year, a year of a pooled one)
+    target: float | None = None  # the value aimed at, when the bounds are target ± tolerance
 
     @property
     def ok(self) -> bool:
-        return abs(self.value - self.target) <= self.tolerance
+        if not self.judged:
+            return True
+        if self.value is None or math.isnan(self.value):
+            return False
+        return ((self.low is None or self.value >= self.low - 1e-12)
+                and (self.high is None or self.value <= self.high + 1e-12))
 
 
-def _tables(con: duckdb.DuckDBPyConnection, out: Path) -> None:
-    def csv(source):
-        return f"read_csv('{out / source}/*.csv', union_by_name = true, header = true)"
-
-    con.execute(f"create view imd as select lsoa11cd as lsoa11, imd_quintile from "
-                f"read_csv('{REFERENCE_SEEDS_DIR / 'ref_imd2019_lsoa11.csv'}')")
-    con.execute(f"create view geo as select g.lsoa11cd, p.place_code from "
-                f"read_csv('{REFERENCE_SEEDS_DIR / 'ref_lsoa11_geography.csv'}') g join "
-                f"read_csv('{REFERENCE_SEEDS_DIR / 'ref_ics_places.csv'}') p using (lad19cd)")
-    con.execute(f"create table gp as select * from {csv('gp_registrations')}")
-    con.execute("""create table people as
-        select person_id, any_value(birth_year_month) as birth, any_value(lsoa11) as lsoa11
-        from gp where extract_date = (select min(extract_date) from gp) group by person_id""")
-    con.execute(f"""create table deaths as
-        select distinct person_id, REG_DATE_OF_DEATH as died, DEC_AGEC as age,
-               LSOA_OF_RESIDENCE_CODE as lsoa11,
-               {place_of_death_sql('POD_CODE', 'POD_ESTABLISHMENT_TYPE')} as place
-        from {csv('civil_registration_deaths')}""")
-    # Re-submitted copies differ only in their file date: drop it and keep one of each record.
-    for table, source in (("events", "gp_events"), ("ecds", "ecds_attendances"),
-                          ("apc", "apc_episodes"), ("ncmp", "ncmp_measurements"),
-                          ("births", "msds_births"), ("epaccs", "epaccs_records")):
-        files = (f"read_parquet('{out / source}/*.parquet')" if SOURCES[source][0] == "parquet"
-                 else csv(source))
-        con.execute(f"create table {table} as select distinct * exclude (extract_date) "
-                    f"from {files}")
+def observe(out: Path, targets: dict | None = None) -> dict[str, dict[str, float | None]]:
+    """Every target's measure, {target: {year: value}}, computed from the files in ``out``."""
+    targets = targets if targets is not None else load_calibration()["targets"]
+    con = load_files(out)
+    try:
+        observed = {name: MEASURES[spec.get("measure", name)](con, spec)
+                    for name, spec in targets.items()}
+    finally:
+        con.close()
+    return observed
 
 
-def _value(con, sql: str) -> float:
-    return float(con.execute(sql).fetchone()[0])
+# --- judging the observed values against the targets -----------------------------------------
+
+def _level(name: str, spec: dict, values: dict) -> list[Check]:
+    """The value each year against the target (a target with only a stability rule: shown)."""
+    checks = []
+    for year, value in values.items():
+        judged = year not in spec.get("except", []) and (year == ALL_YEARS or not spec.get("pooled"))
+        if value is None and not judged:
+            continue  # e.g. the change since a year, in that year
+        target = spec.get("by_year", {}).get(year, spec.get("value"))
+        low, high = ((target - spec["tolerance"], target + spec["tolerance"])
+                     if target is not None else (spec.get("min"), spec.get("max")))
+        checks.append(Check(name, year, value, low, high, spec["source"], judged, target))
+    return checks
 
 
-def compute_rates(out: Path) -> dict[str, float]:
-    con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")
-    _tables(con, out)
-    span = _value(con, "select (max(extract_date) - min(extract_date)) / 365.25 from gp")
-    rates = {}
-    rates["crude_death_rate_per_1000"] = _value(
-        con, f"select count(*) / {span} / (select count(*) from people) * 1000 from deaths "
-             "where person_id is not null")
-    # Under-75 mortality, directly age-standardised (ESP2013) by IMD quintile; ratio Q1:Q5.
-    rates["under75_mortality_ratio_q1_q5"] = _value(con, f"""
-        with esp as (select age_lower, esp2013_population as w from
-                     read_csv('{REFERENCE_SEEDS_DIR / 'ref_esp2013.csv'}') where age_lower < 75),
-        pop as (select imd_quintile as q, least(floor(datediff('month', birth,
-                       date '2019-04-01') / 60) * 5, 90) as band, count(*) * {span} as py
-                from people join imd using (lsoa11) group by all),
-        dth as (select imd_quintile as q, least(floor(age / 5) * 5, 90) as band, count(*) as n
-                from deaths join imd using (lsoa11) where age < 75 group by all),
-        dsr as (select pop.q, sum(coalesce(n, 0) / py * w) / sum(w) as rate
-                from pop join esp on pop.band = esp.age_lower left join dth using (q, band)
-                group by pop.q)
-        select max(rate) filter (where q = 1) / max(rate) filter (where q = 5) from dsr""")
-    homes = ", ".join(str(code(c)) for c in ("NURSHOME_COD", "RESIDHOME_COD"))
-    rates["care_home_share_85plus"] = _value(con, f"""
-        select avg((person_id in (select person_id from events where snomed_code in ({homes})
-                    and clinical_effective_date < date '2019-04-01'))::int)
-        from people where datediff('month', birth, date '2019-04-01') >= 85 * 12""")
-    for place in ("hospital", "home", "care_home"):
-        rates[f"place_of_death_{place}"] = _value(
-            con, f"select avg((place = '{place}')::int) from deaths")
-    con.execute(f"""create view eol as
-        with d as (select * from deaths where person_id is not null and age >= 18),
-        ed as (select d.person_id, d.died, count(*) as n from d join ecds e using (person_id)
-               where {unplanned_ed_sql('e.EC_Department_Type', 'e.EC_AttendanceCategory')}
-                 and cast(e.Der_EC_Arrival_Date_Time as date) between d.died - 90 and d.died
-               group by all),
-        em as (select d.person_id, d.died, count(distinct a.Admission_Date) as n
-               from d join apc a using (person_id)
-               where {emergency_admission_sql('a.Admission_Method')}
-                 and a.Admission_Date between d.died - 90 and d.died
-               group by all)
-        select d.person_id, d.died, d.lsoa11, coalesce(ed.n, 0) as ed,
-               coalesce(em.n, 0) as emergency
-        from d left join ed using (person_id, died) left join em using (person_id, died)""")
-    rates["eol_ed_90d_share"] = _value(con, "select avg((ed > 0)::int) from eol")
-    rates["mid_notts_eol_ed_change_2019_to_2021"] = _value(con, """
-        with counts as (select count(*) filter (where died between '2019-04-01' and '2020-03-31')
-                                   as y1,
-                               count(*) filter (where died between '2021-04-01' and '2022-03-31')
-                                   as y3
-                        from eol join geo on eol.lsoa11 = geo.lsoa11cd
-                        where place_code = 'mid_notts' and ed > 0)
-        select y3 / y1 - 1 from counts""")
-    rates["three_plus_emergency_admissions_last_90d"] = _value(
-        con, "select avg((emergency >= 3)::int) from eol")
-    # as A3-01 counts them: a chronic ACSC primary, or J20 with COPD in a secondary position
-    copd_secondary = " or ".join(icd10_group_sql(f"Secondary_Diagnosis_{k:02d}", "acsc_copd_secondary")
-                                 for k in range(1, 20))
-    acsc = (f"{icd10_group_sql('Primary_Diagnosis_Code', 'acsc_chronic')} or "
-            f"({icd10_group_sql('Primary_Diagnosis_Code', 'acsc_chronic_with_copd')} and "
-            f"coalesce({copd_secondary}, false))")
-    rates["chronic_acsc_share_of_emergency_admissions"] = _value(
-        con, f"select avg(({acsc})::int) from apc where {emergency_admission_sql('Admission_Method')}")
-    smoking = {"current": code("LSMOK_COD"), "ex": code("EXSMOK_COD"), "never": code("NSMOK_COD")}
-    con.execute(f"""create view smoking as
-        select person_id, arg_max(snomed_code, clinical_effective_date) as latest
-        from events where snomed_code in ({', '.join(map(str, smoking.values()))})
-        group by person_id""")
-    rates["adult_smoking_prevalence"] = _value(
-        con, f"select avg((latest = {smoking['current']})::int) from smoking")
-    rates["smoking_ratio_q1_q5"] = _value(con, f"""
-        with q as (select imd_quintile as q, avg((latest = {smoking['current']})::int) as p
-                   from smoking join people using (person_id) join imd using (lsoa11) group by 1)
-        select max(p) filter (where q = 1) / max(p) filter (where q = 5) from q""")
-    flu_codes = ", ".join(str(c) for cluster in dbt_vars()["flu_vaccination_clusters"]
-                          for c in cluster_codes()[cluster])
-    con.execute(f"""create view flu as
-        select p.person_id, imd_quintile as q, p.person_id in (
-                   select person_id from events where snomed_code in ({flu_codes})
-                   and clinical_effective_date between '2022-04-01' and '2023-03-31') as had
-        from people p join imd using (lsoa11)
-        where datediff('month', birth, date '2022-04-01') >= 65 * 12
-          and p.person_id not in (select person_id from deaths where person_id is not null
-                                  and died < date '2022-12-31')""")
-    rates["flu_65plus_uptake"] = _value(con, "select avg(had::int) from flu")
-    rates["flu_65plus_gap_q5_minus_q1_points"] = _value(
-        con, "select avg(had::int) filter (where q = 5) - avg(had::int) filter (where q = 1) "
-             "from flu")
-    rates["palliative_register_prevalence"] = _value(con, f"""
-        select count(distinct person_id) / (select count(*) from people) from events
-        where snomed_code = {code('PALCARE_COD')} and clinical_effective_date <= '2024-03-31'
-          and person_id not in (select person_id from deaths where person_id is not null
-                                and died <= '2024-03-31')""")
-    obese = "bmi_category in ('obese', 'severely obese')"
-    rates["reception_obesity"] = _value(
-        con, f"select avg(({obese})::int) from ncmp where school_year = 'R'")
-    rates["year6_obesity"] = _value(
-        con, f"select avg(({obese})::int) from ncmp where school_year = '6'")
-    rates["year6_obesity_ratio_q1_q5"] = _value(con, f"""
-        with q as (select imd_quintile as q, avg(({obese})::int) as p from ncmp
-                   join imd on child_lsoa11 = imd.lsoa11 where school_year = '6' group by 1)
-        select max(p) filter (where q = 1) / max(p) filter (where q = 5) from q""")
-    rates["term_low_birth_weight"] = _value(
-        con, "select avg((birth_weight_g < 2500)::int) from births where gestation_weeks >= 37 "
-             "and live_or_stillbirth = 'Live'")
-    rates["preferred_place_achieved"] = _value(con, """
-        select avg((case when ppd_1st_choice in (21, 22) then actual_place_of_death in (21, 22)
-                         else ppd_1st_choice = actual_place_of_death end)::int)
-        from epaccs where actual_place_of_death is not null and ppd_1st_choice is not null""")
-    con.close()
-    return rates
+def _year_to_year(name: str, rule: dict, values: dict) -> list[Check]:
+    """Change between consecutive judged years (across an excepted year, the years either side
+    are compared, with the intended trend compounded over the gap)."""
+    years = list(values)
+    kept = [y for y in years if y not in rule.get("except", []) and values[y] is not None]
+    checks = []
+    for before, after in zip(kept, kept[1:], strict=False):
+        expected = (1 + rule.get("trend", 0.0)) ** (years.index(after) - years.index(before)) - 1
+        change = values[after] / values[before] - 1 if values[before] else None
+        checks.append(Check(f"{name} change", after, change, expected - rule["max_change"],
+                            expected + rule["max_change"], rule["source"]))
+    return checks
+
+
+def judge(observed: dict, targets: dict) -> list[Check]:
+    checks = []
+    for name, spec in targets.items():
+        checks += _level(name, spec, observed[name])
+        if "year_to_year" in spec:
+            checks += _year_to_year(name, spec["year_to_year"], observed[name])
+    return checks
 
 
 def calibration_check(out: Path) -> list[Check]:
     targets = load_calibration()["targets"]
-    rates = compute_rates(out)
-    return [Check(name, rates[name], spec["value"], spec["tolerance"], spec["source"])
-            for name, spec in targets.items()]
+    return judge(observe(out, targets), targets)
+
+
+# --- the table ------------------------------------------------------------------------------
+
+def _target_text(checks: list[Check]) -> str:
+    first = checks[0]
+    if first.name.endswith(" change"):
+        return f"{first.low:+.0%}..{first.high:+.0%}" if first.low != -first.high else \
+            f"±{first.high:.0%}"
+    if len({(c.low, c.high) for c in checks}) > 1:
+        return "by year ↓"
+    low, high = first.low, first.high
+    if first.target is not None:
+        return f"{first.target:.4g} ± {(high - low) / 2:.3g}"
+    if low is not None and high is not None:
+        return f"{low:.4g}..{high:.4g}"
+    if low is None and high is None:
+        return "(shown)"
+    return f"≥ {low:.4g}" if low is not None else f"≤ {high:.4g}"
+
+
+def _cell(value: float | None, change: bool) -> str:
+    if value is None or math.isnan(value):
+        return "n/a"
+    return f"{value:+.1%}" if change else f"{value + 0.0:.4g}"  # + 0.0: no "-0"
 
 
 def format_checks(checks: list[Check]) -> str:
-    lines = [f"{'measure':45} {'value':>9} {'target':>9} {'±':>7}  result  source"]
+    """Rows: targets (and their year-to-year changes); columns: years. ``*`` marks a value out of
+    its target, ``( )`` one shown but not judged."""
+    years = list(dict.fromkeys(c.year for c in checks if c.year != ALL_YEARS))
+    if any(c.year == ALL_YEARS for c in checks):
+        years.append(ALL_YEARS)
+    rows: dict[str, list[Check]] = {}
     for c in checks:
-        lines.append(f"{c.name:45} {c.value:9.3f} {c.target:9.3f} {c.tolerance:7.3f}  "
-                     f"{'ok' if c.ok else 'OFF':6}  {c.source}")
-    passed = sum(c.ok for c in checks)
-    lines.append(f"{passed} of {len(checks)} within tolerance")
+        rows.setdefault(c.name, []).append(c)
+    width = max(len(n) for n in rows) + 2
+    lines = [f"{'measure':{width}}{'target':>16}" + "".join(f"{y:>11}" for y in years)]
+    legend = ("* outside the target; ( ) shown, not judged: a year the target excepts, or one "
+              "year of a target judged on all years pooled")
+    for name, row in rows.items():
+        cells = {c.year: c for c in row}
+        change = name.endswith(" change")
+        text = []
+        for year in years:
+            c = cells.get(year)
+            if c is None:
+                text.append(f"{'':>11}")
+                continue
+            cell = _cell(c.value, change)
+            cell = f"({cell})" if not c.judged else cell + ("*" if not c.ok else " ")
+            text.append(f"{cell:>11}")
+        lines.append(f"{name:{width}}{_target_text(row):>16}" + "".join(text))
+        if _target_text(row) == "by year ↓":
+            lines.append(f"{'':{width}}{'target':>16}" + "".join(
+                f"{_cell(cells[y].target, False) + ' ':>11}"
+                if y in cells and cells[y].target is not None else f"{'':>11}" for y in years))
+    failed = [c for c in checks if not c.ok]
+    lines.append(legend)
+    lines.append(f"{len(checks) - len(failed)} of {len(checks)} checks within target"
+                 + (f"; out: {', '.join(dict.fromkeys(c.name for c in failed))}"
+                    if failed else ""))
     return "\n".join(lines)
