@@ -16,8 +16,6 @@ from pipelines.synthetic.world import WORLD_DIR
 
 SYNTHETIC_DIR = Path("pipelines/synthetic")
 FORBIDDEN_NAMES = {"REFERENCE_SEEDS_DIR", "DBT_PROJECT_DIR", "dbt_vars"}
-# TODO(issue 17): check.py still reads the seeds and vars; remove this exception once it does not.
-NOT_YET_CHECKED = {"check.py"}
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -60,8 +58,7 @@ def test_the_seed_reading_detector_sees_imports_attributes_and_paths_not_prose(s
 def test_no_generator_module_reads_the_dbt_seeds_or_vars():
     modules = sorted(SYNTHETIC_DIR.rglob("*.py"))
     assert len(modules) > 10, "the scan found no generator modules"
-    readings = {str(path): seed_readings(path.read_text(encoding="utf-8")) for path in modules
-                if path.name not in NOT_YET_CHECKED}
+    readings = {str(path): seed_readings(path.read_text(encoding="utf-8")) for path in modules}
     assert {path: found for path, found in readings.items() if found} == {}
 
 
@@ -95,7 +92,7 @@ def test_the_hypertension_truth_is_the_model_a2_09_divides_by():
 def test_every_cluster_the_generator_names_has_codes_in_its_own_table():
     import re
 
-    named = {cluster for path in SYNTHETIC_DIR.rglob("*.py") if path.name not in NOT_YET_CHECKED
+    named = {cluster for path in SYNTHETIC_DIR.rglob("*.py")
              for cluster in re.findall(r"\b[A-Z][A-Z0-9]*_COD\b", path.read_text(encoding="utf-8"))}
     assert len(named) > 20, "the scan found no cluster names"
     assert sorted(named - set(cluster_codes())) == []
