@@ -102,7 +102,14 @@ def generate(
     palliative = palliative_register_dates(rng, people, death, profiles, end_day)
 
     # Each extract is made, damaged as its feed would be, written and released before the next:
-    # holding them all at once would double the peak memory at full-ICS size.
+    # holding them all at once would double the peak memory at full-ICS size. Only the hospital
+    # spells are kept, for the social care requests that follow discharges.
+    hospital = {}
+
+    def apc_episodes():
+        hospital["care"] = apc_extract(rng, people, death, profiles, cal, first_day, end_day)
+        return hospital["care"].episodes
+
     extracts = {
         "gp_registrations": lambda: registration_versions(rng, people, death, cal, first_day,
                                                           end_day),
@@ -110,8 +117,10 @@ def generate(
                                                end_day),
         "civil_registration_deaths": lambda: deaths_extract(rng, people, profiles, cal, end_day),
         "ecds_attendances": lambda: ecds_extract(rng, people, death, cal, first_day, end_day),
-        "apc_episodes": lambda: apc_extract(rng, people, death, profiles, cal, first_day, end_day),
-        "asc_cld_events": lambda: social_care_extract(rng, people, death, cal, first_day, end_day),
+        "apc_episodes": apc_episodes,
+        "asc_cld_events": lambda: social_care_extract(rng, people, death,
+                                                      hospital.pop("care").spells, cal, first_day,
+                                                      end_day),
         "care_home_reference": lambda: _monthly_snapshots(
             care_home_reference(rng, people, lsoas, cal), first_day, end_day),
         "epaccs_records": lambda: epaccs_extract(rng, people, profiles, palliative, cal, end_day),
