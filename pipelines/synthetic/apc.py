@@ -95,7 +95,7 @@ def _emergency_spells(rng, people, death, cal, start, end):
                 * multiplier / mean[cell] * planted_ratio(people, idx, first, age, effect))
         person = np.repeat(idx, rng.poisson(rate))
         day = first + rng.integers(0, length, person.size).astype("timedelta64[D]")
-        keep = np.isnat(death[person]) | (day <= death[person])
+        keep = (day >= birth[person]) & (np.isnat(death[person]) | (day <= death[person]))
         rows.append(person[keep])
         days.append(day[keep])
     return np.concatenate(rows), np.concatenate(days)
@@ -111,16 +111,18 @@ def _end_of_life_spells(rng, people, death, profiles, cal):
                      1 + rng.poisson(a["end_of_life_extra_admissions_mean"] - 1, dec.size), 0)
     eol_person = np.repeat(dec, extra)
     eol_day = np.repeat(died, extra) - np.floor(90 * rng.beta(1.2, 2, eol_person.size)).astype(int)
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    eol_day = np.maximum(eol_day, birth[eol_person])  # an infant's: not before birth
     # the planted programme avoids these too (not the admission in which a person dies)
-    birth = people["birth_date"].to_numpy().astype("datetime64[D]")[eol_person]
-    age = (eol_day - birth).astype(int) / DAYS_PER_YEAR
+    age = (eol_day - birth[eol_person]).astype(int) / DAYS_PER_YEAR
     ratio = planted_ratio(people, eol_person, eol_day, age,
                           cal["planted_effects"]["care_home_programme"])
     avoided = rng.random(eol_person.size) >= ratio
     eol_person, eol_day = eol_person[~avoided], eol_day[~avoided]
     in_hospital = profiles["place_of_death"].to_numpy() == "hospital"
     final_person = dec[in_hospital]
-    final_day = died[in_hospital] - rng.integers(0, 12, final_person.size)
+    final_day = np.maximum(died[in_hospital] - rng.integers(0, 12, final_person.size),
+                           birth[final_person])
     return (np.concatenate([eol_person, final_person]), np.concatenate([eol_day, final_day]),
             np.concatenate([np.zeros(eol_person.size, bool), np.ones(final_person.size, bool)]))
 
@@ -270,6 +272,11 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
     eol_person, eol_day, dies_here = _end_of_life_spells(rng, people, death, profiles, cal)
     elective_person = np.flatnonzero(rng.random(len(people)) < a["elective_rate"] * 6)
     elective_day = start + rng.integers(0, (end - start).astype(int), elective_person.size)
+    # only in the person's lifetime (not before a birth in the period, not after death)
+    born = people["birth_date"].to_numpy().astype("datetime64[D]")[elective_person]
+    dies = death[elective_person]
+    alive = (born <= elective_day) & (np.isnat(dies) | (elective_day <= dies))
+    elective_person, elective_day = elective_person[alive], elective_day[alive]
     person = np.concatenate([em_person, eol_person, elective_person])
     admitted = np.concatenate([em_day, eol_day, elective_day]).astype("datetime64[D]")
     emergency = np.arange(person.size) < em_person.size + eol_person.size
