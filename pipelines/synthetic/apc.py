@@ -225,7 +225,7 @@ def _transfers(rng, spells: pd.DataFrame, a: dict, end) -> pd.DataFrame:
         sent = out["provider"].to_numpy() == sender
         to[sent] = rng.choice(receivers, int(sent.sum()))
     onward = out.assign(admitted=out["discharged"], provider=to, method=TRANSFER_IN_METHOD,
-                        source=TRANSFER_DESTINATION, transferred_in=True)
+                        source=TRANSFER_DESTINATION)
     stay = rng.exponential(t["onward_stay_mean_days"], len(out)).astype(int)
     discharged = out["discharged"].to_numpy() + stay.astype("timedelta64[D]")
     death = out["death"].to_numpy()
@@ -306,7 +306,7 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
         "source": np.where(resident & (rng.random(n) < 0.6), rng.choice(CARE_HOME_SOURCES, n), "19"),
         "destination": np.where(dies_here, "79", np.where(resident, "54", "19")),
         "provider": [PROVIDER_BY_PLACE[p] for p in people["place_code"].to_numpy()[person]],
-        "transferred_in": False, "day_case": ~emergency & (stay == 0),
+        "day_case": ~emergency & (stay == 0),
     })
     spells = _transfers(rng, spells, a, end)
     episodes = _episodes(rng, spells, a["episodes_per_spell"], groups, end)

@@ -82,8 +82,11 @@ def _requests(rng, people, death, spells, sc, start, end):
 
     age_at_start = (start - birth).astype(int) / DAYS_PER_YEAR
     years = (end - start).astype(int) / DAYS_PER_YEAR
+    disability = ~np.isnat(people["learning_disability_date"].to_numpy())
     rate = np.where(age_at_start >= 18,
-                    by_age(sc["community_request_rate"], np.maximum(age_at_start, 18)), 0.0)
+                    np.where(disability, sc["learning_disability"]["request_rate"],
+                             by_age(sc["community_request_rate"], np.maximum(age_at_start, 18))),
+                    0.0)
     community_rows = np.repeat(np.arange(len(people)), rng.poisson(rate * years))
     community_day = start + rng.integers(0, (end - start).astype(int), community_rows.size)
     rows = np.concatenate([discharge_rows, community_rows])
@@ -131,12 +134,13 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
     share = np.where(discharge, sc["reablement_share_65plus"]["after_discharge"],
                      sc["reablement_share_65plus"]["community"])
     reable = older & (rng.random(n) < share)
-    long_term = ~reable & (rng.random(n) < sc["long_term_community_share"])
+    disability = ~np.isnat(people["learning_disability_date"].to_numpy()[rows])
+    long_term = ~reable & (rng.random(n) < np.where(
+        disability, sc["learning_disability"]["long_term_share"], sc["long_term_community_share"]))
     outcome = np.where(reable, "Progress to Reablement/ST-Max",
                        np.where(long_term, "Progress to Support Planning / Services",
                                 "No Services Provided - Universal Services/Signposted to other services"))
-    reason = np.where(~np.isnat(people["learning_disability_date"].to_numpy()[rows]),
-                      "Learning Disability Support",
+    reason = np.where(disability, "Learning Disability Support",
                       np.where(older, "Physical Support: Personal care support",
                                "Mental Health Support"))
     accommodation = rng.choice(ACCOMMODATION, n, p=[0.55, 0.30, 0.15])

@@ -39,7 +39,7 @@ def crowd():
     resident = (age >= 65) & (rng.random(n) < 0.1)
     people["care_home_from"] = np.where(resident, START - np.timedelta64(400, "D"), np.datetime64("NaT"))
     people["care_home_type"] = np.where(resident, "residential", None)
-    dies = (age >= 65) & (rng.random(n) < 0.06)
+    dies = (age >= 65) & (rng.random(n) < 0.12)
     death = np.where(dies, START + rng.integers(0, 730, n).astype("timedelta64[D]"),
                      np.datetime64("NaT")).astype("datetime64[D]")
     rows = np.flatnonzero(dies)
@@ -181,3 +181,17 @@ def test_the_planted_programme_reaches_only_its_place_residents_from_its_month()
     ages = np.array([80, 80, 60, 80])
     assert list(planted_ratio(people, rows, after, ages, effect)) == [effect["hazard_ratio"], 1, 1, 1]
     assert list(planted_ratio(people, rows, after - 1, ages, effect)) == [1, 1, 1, 1]
+
+
+def test_adults_with_a_learning_disability_ask_often_and_mostly_get_long_term_support(crowd):
+    """A4-01 needs a steady caseload of them on long-term support in every year."""
+    people, death, care = crowd
+    events = social_care_extract(np.random.default_rng(2), people, death, care.spells,
+                                 load_calibration(), START, END)
+    requests = events[events["Event_Type"] == "Request"]
+    disability = requests["Primary_Support_Reason"] == "Learning Disability Support"
+    adults = ((people["learning_disability_date"].notna())
+              & (people["birth_date"] <= START - np.timedelta64(18 * 365, "D"))).sum()
+    assert disability.sum() / adults / 2 == pytest.approx(0.15, rel=0.5)  # per person-year
+    long_term = requests["Event_Outcome"] == "Progress to Support Planning / Services"
+    assert long_term[disability].mean() > 0.4 > long_term[~disability].mean()
