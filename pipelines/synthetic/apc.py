@@ -173,7 +173,17 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     T51.0). Returns the primary codes (some recoded) and an (episodes x 19) array, None where
     empty. Vectorised: every part is a block of columns, then each row is packed to the left."""
     n = primary.size
-    primary = primary.copy()
+    pool, p = shares(spec["comorbidities"])
+    # codes are handled as positions in this vocabulary (-1: none) until the last step: small
+    # integer arrays, not (episodes x 20) arrays of Python strings
+    vocabulary = pd.unique(np.array(
+        [*spec["copd_primaries"], *spec["alcohol_codes"], *spec["register_codes"].values(), *pool,
+         *spec["fall_causes"], *spec["other_injury_causes"], *spec["alcohol_poisoning_causes"]],
+        dtype=object))
+
+    def position(codes, where):
+        return np.where(where, pd.Categorical(codes, categories=vocabulary).codes, -1)
+
     copd = np.isin(primary, spec["copd_primaries"])
     to_j20 = copd & (rng.random(n) < spec["copd_as_acute_bronchitis"])
     j20_alone = (group == "other") & ~registers["copd"] & (
@@ -182,31 +192,32 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     falls = group == "falls_injury"
     fall_cause = rng.random(n) < spec["falls_with_fall_cause"]
     drinker = (age >= 16) & (rng.random(n) < spec["alcohol_secondary"])
-    moved = np.where(to_j20, primary, None)
+    moved = position(primary, to_j20)
     primary = np.where(to_j20 | j20_alone, "J209", np.where(poisoned, "T510", primary))
-    alcohol = np.where(drinker, rng.choice(spec["alcohol_codes"], n), None)
-    registered = np.column_stack([
-        np.where(registers[register] & (primary != code) & (moved != code), code, None)
-        for register, code in spec["register_codes"].items()])
+    alcohol = position(rng.choice(spec["alcohol_codes"], n), drinker)
+    registered = []
+    for register, code in spec["register_codes"].items():
+        at = int(position(np.array([code]), True)[0])
+        registered.append(np.where(registers[register] & (primary != code) & (moved != at), at, -1))
     # other comorbidities, without replacement, weighted: the first k of a Gumbel-style ordering
-    pool, p = shares(spec["comorbidities"])
     counts = np.minimum(rng.poisson(spec["comorbidity_base"] + np.maximum(age - 40, 0)
                                     / spec["comorbidity_years_per_extra"]), len(pool))
     order = np.argsort(rng.exponential(size=(n, len(pool))) / p, axis=1)
-    drawn = np.where(np.arange(len(pool)) < counts[:, None], np.array(pool, dtype=object)[order],
-                     None)
-    cause = np.where(falls, np.where(fall_cause, rng.choice(spec["fall_causes"], n),
-                                     rng.choice(spec["other_injury_causes"], n)),
-                     np.where(poisoned, rng.choice(spec["alcohol_poisoning_causes"], n), None))
-    blocks = np.column_stack([moved, alcohol, registered, drawn, cause]).astype(object)
-    filled = blocks != None  # noqa: E711 - elementwise test of an object array
+    drawn = np.where(np.arange(len(pool)) < counts[:, None],
+                     position(np.array(pool, dtype=object), True)[order], -1)
+    cause = position(np.where(falls, np.where(fall_cause, rng.choice(spec["fall_causes"], n),
+                                              rng.choice(spec["other_injury_causes"], n)),
+                              rng.choice(spec["alcohol_poisoning_causes"], n)), falls | poisoned)
+    blocks = np.column_stack([moved, alcohol, *registered, drawn, cause]).astype(np.int16)
+    filled = blocks >= 0
     packed = np.take_along_axis(blocks, np.argsort(~filled, axis=1, kind="stable"), axis=1)
-    secondary = np.full((n, SECONDARY_POSITIONS), None, dtype=object)
     width = min(SECONDARY_POSITIONS, packed.shape[1])
-    secondary[:, :width] = packed[:, :width]
+    packed = packed[:, :width]
     # too many codes for 19 positions: the external cause keeps the last one
-    overflow = filled.sum(axis=1) > SECONDARY_POSITIONS
-    secondary[overflow & (cause != None), -1] = cause[overflow & (cause != None)]  # noqa: E711
+    overflow = (filled.sum(axis=1) > SECONDARY_POSITIONS) & (cause >= 0)
+    packed[overflow, -1] = cause[overflow]
+    secondary = np.full((n, SECONDARY_POSITIONS), None, dtype=object)
+    secondary[:, :width] = np.where(packed >= 0, vocabulary[packed], None)
     return primary, secondary
 
 
