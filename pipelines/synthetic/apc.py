@@ -1,107 +1,301 @@
 """Admitted patient care (data_contracts/apc_episodes.yml): emergency and elective spells as
-consultant episodes.
+consultant episodes, caused by the person's state.
 
-Emergency admissions follow an age- and deprivation-graded rate; decedents have extra emergency
-admissions in their last 90 days, and those who die in hospital die at the end of an admission.
-Every episode carries secondary diagnoses (comorbidities, external causes, alcohol codes) in the 19
-secondary positions, drawn from a stream of their own so that the other columns are as before.
+Emergency admissions follow the age- and deprivation-specific rates of calibration.yml; who is
+admitted follows the person (registers, frailty, care-home residence: admission_multipliers), and
+the multipliers are normalised within each age band and quintile so that they move who is admitted,
+not how many. The diagnosis comes from the person too: COPD only for people 35+ on the COPD
+register, asthma from the asthma register, falls weighted to the old, frail and care-home residents.
+Decedents have extra admissions in their last 90 days; those who die in hospital die at the end of
+one. A share of spells have several consultant episodes, and some end in a transfer to another
+provider, followed by that provider's spell (admission method 2B) from the same day. The planted
+programme (calibration.yml planted_effects) lowers its place's residents' admissions from its month.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.activity import monthly_events
-from pipelines.synthetic.calibration import shares
-from pipelines.synthetic.deaths import in_care_home
+from pipelines.synthetic.calibration import by_age, financial_year_label, shares
+from pipelines.synthetic.conditions import frailty_on
 from pipelines.synthetic.population import DAYS_PER_YEAR
+from pipelines.synthetic.recording import recorded_ethnicity, recorded_lsoa
 
-EMERGENCY_METHODS, EMERGENCY_P = ["21", "22", "23", "24", "25", "2A", "2B", "2D", "28"], \
-    [0.70, 0.15, 0.02, 0.03, 0.01, 0.03, 0.02, 0.02, 0.02]
+# New emergency admissions by method; 2B (a transfer) is never drawn: it is the second spell of a
+# real transfer (_transfers).
+EMERGENCY_METHODS, EMERGENCY_P = ["21", "22", "23", "24", "25", "2A", "2D", "28"], \
+    [0.71, 0.15, 0.02, 0.03, 0.01, 0.04, 0.02, 0.02]
+TRANSFER_IN_METHOD = "2B"
+TRANSFER_DESTINATION = "51"  # NHS DD discharge destination / source of admission: other NHS hospital
 CARE_HOME_SOURCES = ["54", "65", "85"]
 PROVIDER_BY_PLACE = {"nottingham_city": "RX1", "south_notts": "RX1", "mid_notts": "RK5",
                      "bassetlaw": "RP5"}
-
-
 SECONDARY_POSITIONS = 19  # Secondary_Diagnosis_01 .. _19 (data_contracts/apc_episodes.yml)
 
 
-def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.ndarray,
-                         spec: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Secondary diagnosis positions as SUS codes them, and the primaries that go with them:
-    comorbidities first (more with age), then the codes the indicators look for in any position:
-    the external cause after an injury (a fall W00-W19 for most), an alcohol code (F10) on a share
-    of adults' episodes, X45/X65 after alcohol poisoning (T51.0), and acute bronchitis (J20) as the
-    primary of some COPD admissions (with the COPD code second) and of a few others (without).
-    Returns the primary codes (some recoded) and an (episodes x 19) array, None where empty."""
-    n = primary.size
-    primary = primary.copy()
-    secondary = np.full((n, SECONDARY_POSITIONS), None, dtype=object)
-    pool, p = shares(spec["comorbidities"])
-    counts = np.minimum(rng.poisson(spec["comorbidity_base"] + np.maximum(age - 40, 0)
-                                    / spec["comorbidity_years_per_extra"]), len(pool))
-    leading = [[] for _ in range(n)]   # codes before the comorbidities
-    trailing = [[] for _ in range(n)]  # external causes after them
-    copd = np.isin(primary, spec["copd_primaries"])
-    to_j20 = copd & (rng.random(n) < spec["copd_as_acute_bronchitis"])
-    j20_alone = (group == "other") & (rng.random(n) < spec["acute_bronchitis_without_copd"])
-    poisoned = (group == "other") & (age >= 16) & (rng.random(n) < spec["alcohol_poisoning"])
-    falls = group == "falls_injury"
-    fall_cause = falls & (rng.random(n) < spec["falls_with_fall_cause"])
-    drinker = (age >= 16) & (rng.random(n) < spec["alcohol_secondary"])
-    for i in range(n):
-        if to_j20[i]:
-            leading[i].append(primary[i])
-            primary[i] = "J209"
-        elif j20_alone[i]:
-            primary[i] = "J209"
-        elif poisoned[i]:
-            primary[i] = "T510"
-            trailing[i].append(rng.choice(spec["alcohol_poisoning_causes"]))
-        if falls[i]:
-            trailing[i].append(rng.choice(spec["fall_causes"] if fall_cause[i]
-                                          else spec["other_injury_causes"]))
-        if drinker[i]:
-            leading[i].append(rng.choice(spec["alcohol_codes"]))
-        drawn = list(rng.choice(pool, counts[i], replace=False, p=p)) if counts[i] else []
-        room = SECONDARY_POSITIONS - len(leading[i]) - len(trailing[i])
-        codes = leading[i] + drawn[:room] + trailing[i]
-        secondary[i, :len(codes)] = codes
-    return primary, secondary
+@dataclass(frozen=True)
+class AdmittedCare:
+    """The extract, and the spells behind it by person row (before the feed's damage), for the
+    sequels other services draw from hospital discharges (social_care.py)."""
+    episodes: pd.DataFrame
+    spells: pd.DataFrame  # row, admitted, discharged (NaT: still in), destination, emergency
+
+
+def _on_register(people: pd.DataFrame, rows: np.ndarray, on: np.ndarray, register: str):
+    since = people[f"{register}_date"].to_numpy().astype("datetime64[D]")[rows]
+    return ~np.isnat(since) & (since <= on)
+
+
+def _resident(people: pd.DataFrame, rows: np.ndarray, on: np.ndarray) -> np.ndarray:
+    since = people["care_home_from"].to_numpy().astype("datetime64[D]")[rows]
+    return ~np.isnat(since) & (since <= on)
+
+
+def admission_multiplier(people: pd.DataFrame, rows: np.ndarray, on, spec: dict) -> np.ndarray:
+    """Relative emergency admission hazard of each person from their state on `on`, before
+    normalisation: the product of their registers', frailty's and care-home residence's."""
+    multiplier = np.array(spec["frailty"], dtype=float)[frailty_on(people, rows, on)]
+    for register, factor in spec["registers"].items():
+        multiplier *= np.where(_on_register(people, rows, on, register), factor, 1.0)
+    return multiplier * np.where(_resident(people, rows, on), spec["care_home_resident"], 1.0)
+
+
+def planted_ratio(people: pd.DataFrame, rows: np.ndarray, on, age: np.ndarray,
+                  effect: dict) -> np.ndarray:
+    """The planted programme's hazard ratio for each person on `on` (1 where it does not reach)."""
+    reached = ((people["place_code"].to_numpy()[rows] == effect["place"])
+               & _resident(people, rows, on) & (age >= effect["min_age"])
+               & (np.asarray(on) >= np.datetime64(effect["from_month"], "M").astype("datetime64[D]")))
+    return np.where(reached, effect["hazard_ratio"], 1.0)
 
 
 def _emergency_spells(rng, people, death, cal, start, end):
+    """(person row, admission day) of background emergency admissions, month by month."""
     a = cal["admitted_care"]
-    return monthly_events(rng, people, death, start, end, rate_by_age=a["emergency_rate_by_age"],
-                          imd_multiplier=a["imd_multiplier"], year_multiplier=a["year_multiplier"])
+    effect = cal["planted_effects"]["care_home_programme"]
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    arrived = people["arrived"].to_numpy().astype("datetime64[D]")  # born, or moved in
+    quintile = people["imd_quintile"].to_numpy() - 1
+    imd = np.array(a["imd_multiplier"])[quintile]
+    lowers = np.array(sorted(int(k) for k in a["emergency_rate_by_age"]))
+    rows, days = [], []
+    for month in np.arange(start.astype("datetime64[M]"), end.astype("datetime64[M]")):
+        first = month.astype("datetime64[D]")
+        length = ((month + 1).astype("datetime64[D]") - first).astype(int)
+        idx = np.flatnonzero((arrived < first + length) & (np.isnat(death) | (death >= first)))
+        age = np.clip((first - birth[idx]).astype(int) / DAYS_PER_YEAR, 0, None)
+        year, mon = int(str(month)[:4]), int(str(month)[5:7])
+        fy = financial_year_label(np.array([year]), np.array([mon]))[0]
+        # Normalise within each age band and quintile: the mean multiplier there is 1.
+        multiplier = admission_multiplier(people, idx, first, a["admission_multipliers"])
+        cell = (np.searchsorted(lowers, age, side="right") - 1) * 5 + quintile[idx]
+        mean = (np.bincount(cell, multiplier, minlength=5 * lowers.size)
+                / np.maximum(np.bincount(cell, minlength=5 * lowers.size), 1))
+        rate = (by_age(a["emergency_rate_by_age"], age) * imd[idx] / 12 * a["year_multiplier"][fy]
+                * multiplier / mean[cell] * planted_ratio(people, idx, first, age, effect))
+        person = np.repeat(idx, rng.poisson(rate))
+        day = first + rng.integers(0, length, person.size).astype("timedelta64[D]")
+        keep = (day >= arrived[person]) & (np.isnat(death[person]) | (day <= death[person]))
+        rows.append(person[keep])
+        days.append(day[keep])
+    return np.concatenate(rows), np.concatenate(days)
 
 
-def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataFrame, cal: dict,
-                start, end) -> pd.DataFrame:
+def _end_of_life_spells(rng, people, death, profiles, cal):
+    """Extra emergency admissions in the last 90 days of life, and the admission that ends in a
+    hospital death: (rows, days, dies_here)."""
     a = cal["admitted_care"]
-    em_person, em_day = _emergency_spells(rng, people, death, cal, start, end)
-    # End of life: extra emergency admissions in the last 90 days; hospital deaths end one.
     dec = profiles["row"].to_numpy()
     died = profiles["date_of_death"].to_numpy().astype("datetime64[D]")
     extra = np.where(rng.random(dec.size) < a["end_of_life_admission_probability"],
                      1 + rng.poisson(a["end_of_life_extra_admissions_mean"] - 1, dec.size), 0)
     eol_person = np.repeat(dec, extra)
     eol_day = np.repeat(died, extra) - np.floor(90 * rng.beta(1.2, 2, eol_person.size)).astype(int)
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    eol_day = np.maximum(eol_day, birth[eol_person])  # an infant's: not before birth
+    # the planted programme avoids these too (not the admission in which a person dies)
+    age = (eol_day - birth[eol_person]).astype(int) / DAYS_PER_YEAR
+    ratio = planted_ratio(people, eol_person, eol_day, age,
+                          cal["planted_effects"]["care_home_programme"])
+    avoided = rng.random(eol_person.size) >= ratio
+    eol_person, eol_day = eol_person[~avoided], eol_day[~avoided]
     in_hospital = profiles["place_of_death"].to_numpy() == "hospital"
     final_person = dec[in_hospital]
-    final_day = died[in_hospital] - rng.integers(0, 12, final_person.size)
-    n_em = em_person.size + eol_person.size + final_person.size
-    person = np.concatenate([em_person, eol_person, final_person])
-    admitted = np.concatenate([em_day, eol_day, final_day]).astype("datetime64[D]")
-    dies_here = np.concatenate([np.zeros(n_em - final_person.size, bool),
-                                np.ones(final_person.size, bool)])
+    final_day = np.maximum(died[in_hospital] - rng.integers(0, 12, final_person.size),
+                           birth[final_person])
+    return (np.concatenate([eol_person, final_person]), np.concatenate([eol_day, final_day]),
+            np.concatenate([np.zeros(eol_person.size, bool), np.ones(final_person.size, bool)]))
+
+
+def diagnosis_groups(rng, people: pd.DataFrame, rows: np.ndarray, on: np.ndarray,
+                     age: np.ndarray, groups: dict) -> np.ndarray:
+    """The primary diagnosis group of each emergency admission, from the person on the day: each
+    group's weight is its `weight` (by age where given), zero without its register (and below its
+    min_age), times its frailty, care-home and deprivation multipliers where it has them."""
+    names = list(groups)
+    weights = np.empty((rows.size, len(names)))
+    frailty = frailty_on(people, rows, on)
+    quintile = people["imd_quintile"].to_numpy()[rows] - 1
+    resident = _resident(people, rows, on)
+    for j, name in enumerate(names):
+        g = groups[name]
+        w = (by_age(g["weight_by_age"], age) if "weight_by_age" in g
+             else np.full(rows.size, float(g["weight"])))
+        if "register" in g:
+            w = w * _on_register(people, rows, on, g["register"])
+        w = w * (age >= g.get("min_age", 0))
+        if "frailty_multiplier" in g:
+            w = w * np.array(g["frailty_multiplier"])[frailty]
+        if "care_home_multiplier" in g:
+            w = w * np.where(resident, g["care_home_multiplier"], 1.0)
+        if "imd_multiplier" in g:
+            w = w * np.array(g["imd_multiplier"])[quintile]
+        weights[:, j] = w
+    cumulative = np.cumsum(weights, axis=1)
+    pick = (cumulative < rng.random(rows.size)[:, None] * cumulative[:, -1:]).sum(axis=1)
+    return np.array(names, dtype=object)[pick]
+
+
+def _codes_for(rng, group: np.ndarray, groups: dict) -> np.ndarray:
+    codes = np.empty(group.size, dtype=object)
+    for name, g in groups.items():
+        members = group == name
+        codes[members] = rng.choice(g["codes"], int(members.sum()))
+    return codes
+
+
+def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.ndarray,
+                         registers: dict[str, np.ndarray], spec: dict):
+    """Secondary diagnosis positions as SUS codes them, and the primaries that go with them:
+    first what was moved out of the primary (COPD behind a J20 primary) and an alcohol code on a
+    share of adults' episodes, then the person's registered conditions, then other comorbidities
+    (more with age), last the external cause after an injury or alcohol poisoning (X45/X65 after
+    T51.0). Returns the primary codes (some recoded) and an (episodes x 19) array, None where
+    empty. Vectorised: every part is a block of columns, then each row is packed to the left."""
+    n = primary.size
+    pool, p = shares(spec["comorbidities"])
+    # codes are handled as positions in this vocabulary (-1: none) until the last step: small
+    # integer arrays, not (episodes x 20) arrays of Python strings
+    vocabulary = pd.unique(np.array(
+        [*spec["copd_primaries"], *spec["alcohol_codes"], *spec["register_codes"].values(), *pool,
+         *spec["fall_causes"], *spec["other_injury_causes"], *spec["alcohol_poisoning_causes"]],
+        dtype=object))
+
+    def position(codes, where):
+        return np.where(where, pd.Categorical(codes, categories=vocabulary).codes, -1)
+
+    copd = np.isin(primary, spec["copd_primaries"])
+    to_j20 = copd & (rng.random(n) < spec["copd_as_acute_bronchitis"])
+    j20_alone = (group == "other") & ~registers["copd"] & (
+        rng.random(n) < spec["acute_bronchitis_without_copd"])
+    poisoned = (group == "other") & (age >= 16) & (rng.random(n) < spec["alcohol_poisoning"])
+    falls = group == "falls_injury"
+    fall_cause = rng.random(n) < spec["falls_with_fall_cause"]
+    drinker = (age >= 16) & (rng.random(n) < spec["alcohol_secondary"])
+    moved = position(primary, to_j20)
+    primary = np.where(to_j20 | j20_alone, "J209", np.where(poisoned, "T510", primary))
+    alcohol = position(rng.choice(spec["alcohol_codes"], n), drinker)
+    registered = []
+    for register, code in spec["register_codes"].items():
+        at = int(position(np.array([code]), True)[0])
+        registered.append(np.where(registers[register] & (primary != code) & (moved != at), at, -1))
+    # other comorbidities, without replacement, weighted: the first k of a Gumbel-style ordering
+    counts = np.minimum(rng.poisson(spec["comorbidity_base"] + np.maximum(age - 40, 0)
+                                    / spec["comorbidity_years_per_extra"]), len(pool))
+    order = np.argsort(rng.exponential(size=(n, len(pool))) / p, axis=1)
+    drawn = np.where(np.arange(len(pool)) < counts[:, None],
+                     position(np.array(pool, dtype=object), True)[order], -1)
+    cause = position(np.where(falls, np.where(fall_cause, rng.choice(spec["fall_causes"], n),
+                                              rng.choice(spec["other_injury_causes"], n)),
+                              rng.choice(spec["alcohol_poisoning_causes"], n)), falls | poisoned)
+    blocks = np.column_stack([moved, alcohol, *registered, drawn, cause]).astype(np.int16)
+    filled = blocks >= 0
+    packed = np.take_along_axis(blocks, np.argsort(~filled, axis=1, kind="stable"), axis=1)
+    width = min(SECONDARY_POSITIONS, packed.shape[1])
+    packed = packed[:, :width]
+    # too many codes for 19 positions: the external cause keeps the last one
+    overflow = (filled.sum(axis=1) > SECONDARY_POSITIONS) & (cause >= 0)
+    packed[overflow, -1] = cause[overflow]
+    secondary = np.full((n, SECONDARY_POSITIONS), None, dtype=object)
+    secondary[:, :width] = np.where(packed >= 0, vocabulary[packed], None)
+    return primary, secondary
+
+
+def _transfers(rng, spells: pd.DataFrame, a: dict, end) -> pd.DataFrame:
+    """A share of emergency spells that end alive end in a transfer to another provider
+    (destination 51), whose own spell (method 2B, source 51) starts that day with the diagnosis."""
+    t = a["transfers"]
+    discharged = spells["discharged"].to_numpy()
+    death = spells["death"].to_numpy()
+    can = (spells["emergency"].to_numpy() & ~spells["dies_here"].to_numpy() & (discharged < end)
+           & (np.isnat(death) | (discharged < death)))
+    out = spells[can & (rng.random(len(spells)) < t["share_of_emergency_spells"])]
+    spells.loc[out.index, "destination"] = TRANSFER_DESTINATION
+    to = np.empty(len(out), dtype=object)
+    for sender, receivers in t["receiving_provider"].items():
+        sent = out["provider"].to_numpy() == sender
+        to[sent] = rng.choice(receivers, int(sent.sum()))
+    onward = out.assign(admitted=out["discharged"], provider=to, method=TRANSFER_IN_METHOD,
+                        source=TRANSFER_DESTINATION)
+    stay = rng.exponential(t["onward_stay_mean_days"], len(out)).astype(int)
+    discharged = out["discharged"].to_numpy() + stay.astype("timedelta64[D]")
+    death = out["death"].to_numpy()
+    dies = ~np.isnat(death) & (death <= discharged)  # dies there: the spell ends with the death
+    onward["discharged"] = np.where(dies, death, discharged)
+    onward["dies_here"] = dies
+    onward["destination"] = np.where(dies, "79", out["destination"].to_numpy())
+    return pd.concat([spells, onward], ignore_index=True)
+
+
+def _episodes(rng, spells: pd.DataFrame, e: dict, groups: dict, end) -> pd.DataFrame:
+    """Consultant episodes: a share of emergency spells have 2 or 3, consecutive (each starts the
+    day the one before ends), and a later episode's primary diagnosis may be another."""
+    n = len(spells)
+    count = np.where(spells["emergency"], 1 + rng.choice(3, n, p=[1 - e["two"] - e["three"],
+                                                                   e["two"], e["three"]]), 1)
+    episodes = spells.loc[spells.index.repeat(count)].reset_index(drop=True)
+    first_of_spell = np.r_[0, np.cumsum(count)[:-1]]
+    number = np.arange(len(episodes)) - np.repeat(first_of_spell, count) + 1
+    admitted = episodes["admitted"].to_numpy().astype("datetime64[D]")
+    stay = (episodes["discharged"].to_numpy().astype("datetime64[D]") - admitted).astype(int)
+    k = np.repeat(count, count)
+    # split points: the k-1 boundaries, evenly spread with jitter, in whole days
+    share_start = np.where(number == 1, 0.0, (number - 1 + rng.uniform(-0.4, 0.4, len(episodes)))
+                           / k)
+    start_day = admitted + np.floor(stay * share_start).astype(int)
+    next_start = np.r_[start_day[1:], start_day[-1:]]
+    last = number == k
+    episodes["episode_start"] = start_day
+    episodes["episode_end"] = np.where(last, episodes["discharged"].to_numpy(), next_start)
+    episodes["episode_number"] = number
+    later = (number > 1) & (rng.random(len(episodes)) < e["later_primary_changes"])
+    episodes["diagnosis"] = np.where(later,
+                                     rng.choice(groups["other"]["codes"], len(episodes)),
+                                     episodes["diagnosis"])
+    return episodes[episodes["episode_start"] < end]
+
+
+def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataFrame,
+                moves: pd.DataFrame, cal: dict, start, end) -> AdmittedCare:
+    a = cal["admitted_care"]
+    groups = a["emergency_diagnoses"]
+    em_person, em_day = _emergency_spells(rng, people, death, cal, start, end)
+    eol_person, eol_day, dies_here = _end_of_life_spells(rng, people, death, profiles, cal)
     elective_person = np.flatnonzero(rng.random(len(people)) < a["elective_rate"] * 6)
     elective_day = start + rng.integers(0, (end - start).astype(int), elective_person.size)
-    person = np.concatenate([person, elective_person])
-    admitted = np.concatenate([admitted, elective_day.astype("datetime64[D]")])
-    emergency = np.arange(person.size) < n_em
-    dies_here = np.concatenate([dies_here, np.zeros(elective_person.size, bool)])
+    # only while the person lives here (not before birth or moving in, not after death or leaving)
+    born = people["arrived"].to_numpy().astype("datetime64[D]")[elective_person]
+    dies = death[elective_person]
+    alive = (born <= elective_day) & (np.isnat(dies) | (elective_day <= dies))
+    elective_person, elective_day = elective_person[alive], elective_day[alive]
+    person = np.concatenate([em_person, eol_person, elective_person])
+    admitted = np.concatenate([em_day, eol_day, elective_day]).astype("datetime64[D]")
+    emergency = np.arange(person.size) < em_person.size + eol_person.size
+    dies_here = np.concatenate([np.zeros(em_person.size, bool), dies_here,
+                                np.zeros(elective_person.size, bool)])
     n = person.size
 
     stay = np.where(emergency, np.where(rng.random(n) < 0.3, 0, rng.exponential(5, n).astype(int)),
@@ -111,51 +305,69 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
     discharged = np.where(dies_here, dod, np.where(~np.isnat(dod), np.minimum(discharged, dod),
                                                    discharged))
     admitted = np.minimum(admitted, discharged)
-    keep = (admitted >= start) & (admitted < end)
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")[person]
+    age = ((admitted - birth).astype(int) / DAYS_PER_YEAR).astype(int)
+    group = np.where(emergency, diagnosis_groups(rng, people, person, admitted, age, groups),
+                     "elective")
+    diagnosis = np.where(emergency, _codes_for(rng, group, groups),
+                         rng.choice(a["elective_diagnoses"], n))
+    resident = _resident(people, person, admitted)
+    spells = pd.DataFrame({
+        "row": person, "admitted": admitted, "discharged": discharged, "death": dod,
+        "emergency": emergency, "dies_here": dies_here, "group": group, "diagnosis": diagnosis,
+        "method": np.where(emergency, rng.choice(EMERGENCY_METHODS, n, p=EMERGENCY_P),
+                           rng.choice(["11", "12", "13"], n, p=[0.6, 0.1, 0.3])),
+        "source": np.where(resident & (rng.random(n) < 0.6), rng.choice(CARE_HOME_SOURCES, n), "19"),
+        "destination": np.where(dies_here, "79", np.where(resident, "54", "19")),
+        "provider": [PROVIDER_BY_PLACE[p] for p in people["place_code"].to_numpy()[person]],
+        "day_case": ~emergency & (stay == 0),
+    })
+    spells = _transfers(rng, spells, a, end)
+    episodes = _episodes(rng, spells, a["episodes_per_spell"], groups, end)
+    spells = spells[(spells["admitted"] >= start) & (spells["admitted"] < end)]
 
-    groups, p = shares(a["emergency_diagnoses"])
-    group = np.array(groups, dtype=object)[rng.choice(len(groups), n, p=p)]
-    diagnosis = np.empty(n, dtype=object)
-    for name in groups:
-        members = group == name
-        diagnosis[members] = rng.choice(a["emergency_diagnoses"][name]["codes"], int(members.sum()))
-    diagnosis = np.where(emergency, diagnosis, rng.choice(["Z099", "H251", "M179", "K429"], n))
-    group = np.where(emergency, group, "elective")
-    method = np.where(emergency, rng.choice(EMERGENCY_METHODS, n, p=EMERGENCY_P),
-                      rng.choice(["11", "12", "13"], n, p=[0.6, 0.1, 0.3]))
-    resident = in_care_home(people.iloc[person], admitted)
-    source = np.where(resident & (rng.random(n) < 0.6), rng.choice(CARE_HOME_SOURCES, n), "19")
-    destination = np.where(dies_here, "79", np.where(resident, "54", "19"))
-    age = ((admitted - people["birth_date"].to_numpy()[person].astype("datetime64[D]")).astype(int)
+    rows = episodes["row"].to_numpy()
+    on = episodes["episode_start"].to_numpy().astype("datetime64[D]")
+    admitted = episodes["admitted"].to_numpy().astype("datetime64[D]")
+    age = ((admitted - people["birth_date"].to_numpy().astype("datetime64[D]")[rows]).astype(int)
            / DAYS_PER_YEAR).astype(int)
+    registers = {r: _on_register(people, rows, on, r)
+                 for r in a["secondary_diagnoses"]["register_codes"]}
+    diagnosis, secondary = _secondary_diagnoses(
+        rng, episodes["diagnosis"].to_numpy(), episodes["group"].to_numpy(), age, registers,
+        a["secondary_diagnoses"])
+    discharged = episodes["discharged"].to_numpy().astype("datetime64[D]")
     open_spell = discharged >= end
-    # rng.spawn: a stream of its own, so the draws above and after are the same as without it
-    diagnosis, secondary = _secondary_diagnoses(rng.spawn(1)[0], diagnosis, group, age,
-                                                a["secondary_diagnoses"])
+    episode_end = episodes["episode_end"].to_numpy().astype("datetime64[D]")
+    dies_here = episodes["dies_here"].to_numpy()
     frame = pd.DataFrame({
-        "person_id": people["person_id"].to_numpy()[person],
+        "person_id": people["person_id"].to_numpy()[rows],
         "Admission_Date": admitted,
         "Discharge_Date": np.where(open_spell, np.datetime64("NaT"), discharged),
-        "Episode_Start_Date": admitted,
-        "Episode_End_Date": np.where(open_spell, np.datetime64("NaT"), discharged),
-        "Episode_Number": 1,
-        "Admission_Method": method,
-        "Source_of_Admission": source,
-        "Discharge_Destination": np.where(open_spell, "98", destination),
+        "Episode_Start_Date": on,
+        "Episode_End_Date": np.where(episode_end >= end, np.datetime64("NaT"), episode_end),
+        "Episode_Number": episodes["episode_number"].to_numpy(),
+        "Admission_Method": episodes["method"].to_numpy(),
+        "Source_of_Admission": episodes["source"].to_numpy(),
+        "Discharge_Destination": np.where(open_spell, "98", episodes["destination"].to_numpy()),
         "Discharge_Method": np.where(open_spell, "8", np.where(dies_here, "4", "1")),
-        "Patient_Classification": np.where(~emergency & (stay == 0), "2", "1"),
+        "Patient_Classification": np.where(episodes["day_case"].to_numpy(), "2", "1"),
         "Primary_Diagnosis_Code": diagnosis,
         **{f"Secondary_Diagnosis_{k + 1:02d}": secondary[:, k] for k in range(SECONDARY_POSITIONS)},
-        "Der_Postcode_LSOA_Code": people["lsoa11"].to_numpy()[person],
-        "Ethnic_Group": people["ethnic_category"].to_numpy()[person],
-        "Sex": people["sex"].to_numpy()[person],
+        "Der_Postcode_LSOA_Code": recorded_lsoa(rng, people, moves, rows, admitted,
+                                                cal["recording"]),
+        "Ethnic_Group": recorded_ethnicity(rng, people["ethnic_category"].to_numpy()[rows],
+                                           cal["recording"]),
+        "Sex": people["sex"].to_numpy()[rows],
         "Age_On_Admission": age,
-        "Der_Provider_Code": [PROVIDER_BY_PLACE[p] for p in people["place_code"].to_numpy()[person]],
+        "Der_Provider_Code": episodes["provider"].to_numpy(),
         "source_system": "SUS_APC",
-    })[keep]
-    frame = frame.sort_values(["Episode_Start_Date", "person_id"], kind="stable")
+    })[(admitted >= start) & (admitted < end)]
+    frame = frame.sort_values(["Episode_Start_Date", "person_id", "Episode_Number"], kind="stable")
     frame.insert(0, "APCE_Ident", np.arange(1, len(frame) + 1, dtype=np.int64) + 500_000_000)
     unmatched = rng.random(len(frame)) < a["share_person_id_unmatched"]
     frame.loc[unmatched, "person_id"] = None
     frame.loc[rng.random(len(frame)) < a["share_lsoa_missing"], "Der_Postcode_LSOA_Code"] = None
-    return frame.reset_index(drop=True)
+    return AdmittedCare(frame.reset_index(drop=True),
+                        spells[["row", "admitted", "discharged", "destination", "emergency"]]
+                        .reset_index(drop=True))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.calibration import by_age
+from pipelines.synthetic.calibration import by_age, load_calibration
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.world import WORLD_DIR
 
@@ -159,6 +159,13 @@ def frailty_level(birth: np.ndarray, frailty_z: np.ndarray, on, spec: dict) -> n
                  + spec["spread"] * frailty_z)
     level = np.searchsorted(np.log(spec["thresholds"]), log_score, side="right")
     return np.where(age >= 65, level, 0)
+
+
+def frailty_on(people: pd.DataFrame, rows: np.ndarray, on) -> np.ndarray:
+    """The frailty category of the people in ``rows`` on ``on`` (a day, or one per row)."""
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")[rows]
+    return frailty_level(birth, people["frailty_z"].to_numpy()[rows], on,
+                         load_calibration()["conditions"]["frailty"])
 
 
 def smoking_at(rng, people: pd.DataFrame, c: dict, start) -> np.ndarray:

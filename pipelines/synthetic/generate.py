@@ -104,7 +104,15 @@ def generate(
     plan = advance_care_plan_dates(people, profiles)
 
     # Each extract is made, damaged as its feed would be, written and released before the next:
-    # holding them all at once would double the peak memory at full-ICS size.
+    # holding them all at once would double the peak memory at full-ICS size. Only the hospital
+    # spells are kept, for the social care requests that follow discharges.
+    hospital = {}
+
+    def apc_episodes():
+        hospital["care"] = apc_extract(rng, people, exit_day, profiles, lives.moves, cal, first_day,
+                                       end_day)
+        return hospital["care"].episodes
+
     extracts = {
         "gp_registrations": lambda: registration_versions(rng, people, lives, cal, first_day,
                                                           end_day),
@@ -114,9 +122,9 @@ def generate(
                                                             end_day),
         "ecds_attendances": lambda: ecds_extract(rng, people, exit_day, profiles, lives.moves,
                                                  cal, first_day, end_day),
-        "apc_episodes": lambda: apc_extract(rng, people, exit_day, profiles, cal, first_day,
-                                            end_day),
-        "asc_cld_events": lambda: social_care_extract(rng, people, exit_day, cal, first_day,
+        "apc_episodes": apc_episodes,
+        "asc_cld_events": lambda: social_care_extract(rng, people, exit_day,
+                                                      hospital.pop("care").spells, cal, first_day,
                                                       end_day),
         "care_home_reference": lambda: _monthly_snapshots(
             care_home_reference(rng, people, lsoas, cal), first_day, end_day),

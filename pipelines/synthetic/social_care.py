@@ -1,8 +1,12 @@
 """Adult social care client-level events (data_contracts/asc_cld_events.yml) and the care-home
 reference (data_contracts/care_home_reference.yml).
 
-Requests for support (many on discharge from hospital) lead to reablement (ST-Max), long-term
-community support or nothing; LA-funded care-home residents have a long-term residential or
+Requests for support follow real hospital discharges (a share of each person's emergency discharges
+home, within days) or come from the community; they lead to reablement (ST-Max), long-term
+community support or nothing. Reablement ends as the person's simulated life goes on: death, an
+emergency admission or a move into a care home during it end it early; otherwise it ends as
+planned, for some followed by long-term support (the sequels ASCOF 2A / CH-06 and 2B / CH-05
+read). LA-funded care-home residents have a long-term residential or
 nursing service from the day they move in. Services are delivered when they start, and again with
 their end date when they end (the later copy wins, as in the CLD's stacked submissions).
 """
@@ -12,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipelines.synthetic.calibration import by_age
+from pipelines.synthetic.conditions import frailty_on
 from pipelines.synthetic.population import DAYS_PER_YEAR
 
 ETHNICITY_WORDING = {"A": "White - English, Welsh, Scottish, Northern Irish or British",
@@ -46,29 +52,96 @@ def _events_for(rows, people, start_days, kind, cal, **columns):
     return frame
 
 
-def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, cal: dict, start, end):
-    """Rows with a ``known_on`` column (the day each version is delivered)."""
+def _next_admission(spells: pd.DataFrame, rows: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """The day of each person's first emergency admission after `after` (NaT if none)."""
+    emergency = spells[spells["emergency"].to_numpy()]
+    key = (emergency["row"].to_numpy().astype(np.int64) * 100_000
+           + emergency["admitted"].to_numpy().astype("datetime64[D]").astype(np.int64))
+    order = np.argsort(key, kind="stable")
+    key, admitted = key[order], emergency["admitted"].to_numpy().astype("datetime64[D]")[order]
+    wanted = rows.astype(np.int64) * 100_000 + after.astype("datetime64[D]").astype(np.int64)
+    at = np.minimum(np.searchsorted(key, wanted, side="right"), max(key.size - 1, 0))
+    found = (key.size > 0) & (key[at] // 100_000 == rows) & (key[at] > wanted)
+    return np.where(found, admitted[at], np.datetime64("NaT"))
+
+
+def _requests(rng, people, death, spells, sc, start, end):
+    """(person row, request day, after a hospital discharge) of each request for support: a share
+    of the emergency discharges home of adults living at home (within days of the discharge), and
+    requests from the community at a rate by age."""
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")
+    home = spells[spells["emergency"].to_numpy() & (spells["destination"].to_numpy() == "19")]
+    rows = home["row"].to_numpy()
+    day = (home["discharged"].to_numpy().astype("datetime64[D]")
+           + rng.integers(0, sc["discharge_request_within_days"] + 1, rows.size))
+    age = (day - birth[rows]).astype(int) / DAYS_PER_YEAR
+    at_home = np.isnat(home_from[rows]) | (home_from[rows] > day)
+    asked = (at_home & (age >= 18)
+             & (rng.random(rows.size) < by_age(sc["discharge_request_share"], np.maximum(age, 18))))
+    discharge_rows, discharge_day = rows[asked], day[asked]
+
+    age_at_start = (start - birth).astype(int) / DAYS_PER_YEAR
+    years = (end - start).astype(int) / DAYS_PER_YEAR
+    disability = ~np.isnat(people["learning_disability_date"].to_numpy())
+    rate = np.where(age_at_start >= 18,
+                    np.where(disability, sc["learning_disability"]["request_rate"],
+                             by_age(sc["community_request_rate"], np.maximum(age_at_start, 18))),
+                    0.0)
+    community_rows = np.repeat(np.arange(len(people)), rng.poisson(rate * years))
+    community_day = start + rng.integers(0, (end - start).astype(int), community_rows.size)
+    rows = np.concatenate([discharge_rows, community_rows])
+    day = np.concatenate([discharge_day, community_day]).astype("datetime64[D]")
+    discharge = np.arange(rows.size) < discharge_rows.size
+    keep = (day >= start) & (day < end) & (np.isnat(death[rows]) | (day < death[rows]))
+    return rows[keep], day[keep], discharge[keep]
+
+
+def _reablement_ends(rng, people, death, spells, rows, begin, sc):
+    """How each ST-Max episode ends, from what happens to the person: death, an emergency
+    admission or a move into a care home during it end it early; otherwise it ends as planned,
+    followed by long-term support for a share (more for the frail). Returns (end day, outcome,
+    long-term support follows)."""
+    planned = begin + rng.integers(sc["reablement_days"][0], sc["reablement_days"][1] + 1,
+                                   rows.size)
+    dead = death[rows]
+    admitted = _next_admission(spells, rows, begin)
+    moved = people["care_home_from"].to_numpy().astype("datetime64[D]")[rows]
+    moved = np.where(moved > begin, moved, np.datetime64("NaT"))
+    never = np.datetime64("2262-01-01")
+    ended = np.minimum.reduce([planned, np.where(np.isnat(dead), never, dead),
+                               np.where(np.isnat(admitted), never, admitted),
+                               np.where(np.isnat(moved), never, moved)])
+    long_term = ((ended == planned)
+                 & (rng.random(rows.size) < np.array(sc["long_term_after_reablement_by_frailty"])
+                    [frailty_on(people, rows, begin)]))
+    outcome = np.select(
+        [ended == dead, ended == admitted, (ended == moved) | long_term],
+        ["NFA - Deceased", "Admitted to hospital", "Progress to Support Planning / Services"],
+        "Service ended as planned")
+    return ended, outcome, long_term
+
+
+def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd.DataFrame,
+                        cal: dict, start, end):
+    """Rows with a ``known_on`` column (the day each version is delivered). `spells` are the
+    hospital spells (apc.AdmittedCare.spells): requests follow real discharges, and reablement
+    ends as the person's later admissions, death and care-home move say."""
     sc = cal["social_care"]
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
-    age = (start - birth).astype(int) / DAYS_PER_YEAR
-    years = (end - start).astype(int) / DAYS_PER_YEAR
-    rate = np.where(age >= 65, sc["request_rate_65plus"],
-                    np.where(age >= 18, sc["request_rate_18_64"], 0.0))
-    count = rng.poisson(rate * years)
-    rows = np.repeat(np.arange(len(people)), count)
-    day = start + rng.integers(0, (end - start).astype(int), rows.size).astype("timedelta64[D]")
-    alive = np.isnat(death[rows]) | (day < death[rows])
-    rows, day = rows[alive], day[alive]
+    rows, day, discharge = _requests(rng, people, death, spells, sc, start, end)
     n = rows.size
-    discharge = rng.random(n) < 0.35
-    older = age[rows] >= 65
-    reable = older & (rng.random(n) < sc["reablement_share_of_requests_65plus"] * (1 + discharge))
-    long_term = ~reable & (rng.random(n) < sc["long_term_community_share"])
+    older = (day - birth[rows]).astype(int) / DAYS_PER_YEAR >= 65
+    share = np.where(discharge, sc["reablement_share_65plus"]["after_discharge"],
+                     sc["reablement_share_65plus"]["community"])
+    reable = older & (rng.random(n) < share)
+    disability = ~np.isnat(people["learning_disability_date"].to_numpy()[rows])
+    long_term = ~reable & (rng.random(n) < np.where(
+        disability, sc["learning_disability"]["long_term_share"], sc["long_term_community_share"]))
     outcome = np.where(reable, "Progress to Reablement/ST-Max",
                        np.where(long_term, "Progress to Support Planning / Services",
                                 "No Services Provided - Universal Services/Signposted to other services"))
-    reason = np.where(~np.isnat(people["learning_disability_date"].to_numpy()[rows]),
-                      "Learning Disability Support",
+    reason = np.where(disability, "Learning Disability Support",
                       np.where(older, "Physical Support: Personal care support",
                                "Mental Health Support"))
     accommodation = rng.choice(ACCOMMODATION, n, p=[0.55, 0.30, 0.15])
@@ -86,34 +159,44 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, cal: dict,
                            Event_Outcome=outcome, **common)
     requests["known_on"] = day
 
-    services = []
-    for mask, service, weeks, component in (
-            (reable, "Short Term Support: ST-Max", 6, "Reablement"),
-            (long_term, "Long Term Support: Community", 80, "Home Care")):
-        idx = np.flatnonzero(mask)
-        begin = day[idx] + rng.integers(1, 10, idx.size)
-        finish = begin + (rng.exponential(weeks, idx.size) * 7).astype(int)
-        dead = death[rows[idx]]
-        finish = np.where(~np.isnat(dead) & (dead < finish), dead, finish)
-        mechanism = np.where(component == "Home Care",
-                             np.where(rng.random(idx.size) < sc["direct_payment_share"],
-                                      "Direct Payment", "CASSR Managed Personal Budget"),
-                             "CASSR Commissioned Support only")
-        at_home = rng.random(idx.size) < sc["home_at_91_days_share"]
-        ended = np.where(~np.isnat(dead) & (dead <= finish), "NFA - Deceased",
-                         np.where(at_home, "Service ended as planned",
-                                  "Progress to Support Planning / Services"))
+    def service(idx, begin, finish, outcome_at_end, service_type, component, mechanism):
+        """A service row delivered when it starts, and again with its end when it ends."""
         frame = _events_for(rows[idx], people, begin, "Service", sc,
-                            Event_End_Date=np.datetime64("NaT"), Service_Type=service,
+                            Event_End_Date=np.datetime64("NaT"), Service_Type=service_type,
                             Service_Component=component, Delivery_Mechanism=mechanism,
                             Request_Route_of_Access=None, Event_Outcome=None,
                             **{k: v[idx] for k, v in common.items()})
         frame["known_on"] = begin
         closed = frame.copy()
         closed["Event_End_Date"] = finish
-        closed["Event_Outcome"] = ended
+        closed["Event_Outcome"] = outcome_at_end
         closed["known_on"] = finish
-        services += [frame, closed]
+        return [frame, closed]
+
+    def home_care(idx, begin):
+        """Long-term community support from `begin`, ended by death or after months."""
+        finish = begin + (rng.exponential(80, idx.size) * 7).astype(int)
+        dead = death[rows[idx]]
+        died = ~np.isnat(dead) & (dead <= finish)
+        mechanism = np.where(rng.random(idx.size) < sc["direct_payment_share"], "Direct Payment",
+                             "CASSR Managed Personal Budget")
+        return service(idx, begin, np.where(died, dead, finish),
+                       np.where(died, "NFA - Deceased", "NFA - Support ended: Other reason"),
+                       "Long Term Support: Community", "Home Care", mechanism)
+
+    idx = np.flatnonzero(reable)
+    begin = day[idx] + np.where(discharge[idx], rng.integers(0, 3, idx.size),
+                                rng.integers(1, 10, idx.size)).astype("timedelta64[D]")
+    finish, ended, then_long_term = _reablement_ends(rng, people, death, spells, rows[idx],
+                                                     begin, sc)
+    services = service(idx, begin, finish, ended, "Short Term Support: ST-Max", "Reablement",
+                       "CASSR Commissioned Support only")
+    follows_from = finish + rng.integers(1, 15, idx.size).astype("timedelta64[D]")
+    dead = death[rows[idx]]
+    then_long_term &= np.isnat(dead) | (dead > follows_from)
+    services += home_care(idx[then_long_term], follows_from[then_long_term])
+    idx = np.flatnonzero(long_term)
+    services += home_care(idx, day[idx] + rng.integers(1, 10, idx.size).astype("timedelta64[D]"))
 
     # LA-funded care-home residents (self-funders, ~40%, are invisible to the CLD).
     home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")

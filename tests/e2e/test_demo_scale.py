@@ -95,3 +95,35 @@ def test_no_published_count_from_1_to_7_and_counts_rounded(demo):
     from tests.dbt.test_build import disclosure_breaches
 
     assert disclosure_breaches(demo) == {}
+
+
+def test_the_planted_care_home_programme_is_detected_by_ch01_in_its_place_only(demo):
+    """calibration.yml planted_effects: a programme nobody publishes lowers the emergency admissions
+    of one place's care-home residents from April 2022. CH-01 as the pipeline publishes it, pooled
+    over the three years before and the three after, must show the fall there (a rate ratio whose
+    95% interval lies below 0.75) and in no other place (each other place's ratio is above the
+    planted place's upper limit)."""
+    import math
+
+    effect = load_calibration()["planted_effects"]["care_home_programme"]
+    first_year_after = f"{effect['from_month'][:4]}/"  # 2022-04: periods 2022/23 on
+    rows = query(demo, "select area_code, period, numerator, denominator from "
+                       "marts.fct_indicator_values where indicator_id = 'CH-01' and "
+                       "area_type = 'place' and breakdown = 'all'")
+    pooled = {}  # place -> [events before, years before, events after, years after]
+    for place, period, events, years in rows:
+        sums = pooled.setdefault(place, [0, 0.0, 0, 0.0])
+        offset = 2 if period >= first_year_after else 0
+        sums[offset] += events
+        sums[offset + 1] += years
+    assert set(pooled) == {"nottingham_city", "south_notts", "mid_notts", "bassetlaw"}
+
+    def rate_ratio(before, before_years, after, after_years):
+        ratio = (after / after_years) / (before / before_years)
+        spread = 1.96 * math.sqrt(1 / before + 1 / after)
+        return ratio, ratio * math.exp(-spread), ratio * math.exp(spread)
+
+    ratios = {place: rate_ratio(*sums) for place, sums in pooled.items()}
+    planted, low, high = ratios.pop(effect["place"])
+    assert high < 0.75, (planted, low, high)
+    assert all(ratio > high for ratio, _, _ in ratios.values()), (high, ratios)
