@@ -122,19 +122,54 @@ def _threshold_ages(curve: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.nd
     return onset, remission
 
 
-def _register_dates(rng, people: pd.DataFrame, spec: dict, end) -> tuple[np.ndarray, np.ndarray]:
-    """Date of diagnosis and of remission (NaT if none by ``end``) for one register."""
+def _ever_curve(living: np.ndarray, death_hazard: np.ndarray, ratio: float) -> np.ndarray:
+    """The share of a cohort that has ever had a condition by each age of AGE_GRID, such that
+    among the living its prevalence stays at ``living`` although people with it die ``ratio``
+    times as often as people without (``death_hazard``: annual, by age): new cases among those
+    without it arise at (P' + P(1 - P)(ratio - 1) * death hazard) / (1 - P) a year."""
+    step = AGE_GRID[1] - AGE_GRID[0]
+    slope = np.diff(living, append=living[-1]) / step
+    incidence = np.maximum(slope + living * (1 - living) * (ratio - 1) * death_hazard, 0) / \
+        np.maximum(1 - living, 1e-9)
+    never = np.exp(-np.concatenate([[0.0], np.cumsum(incidence[:-1] * step)]))
+    return 1 - (1 - living[0]) * never
+
+
+def _register_dates(rng, people: pd.DataFrame, spec: dict, start, end,
+                    death_ratio: float = 1.0, mortality: dict | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Date of diagnosis and of remission (NaT if none by ``end``) for one register.
+
+    Where the condition raises mortality (``death_ratio`` > 1: dementia, COPD), cases arise along
+    the cohort's ever-had curve, which outruns the prevalence curve by the cases that die, so the
+    living keep the prevalence curve year after year; people already here are cases at the
+    prevalence of their age (their onset in the past), the rest become cases at the ever-had
+    curve's pace."""
     n = len(people)
     u = rng.random(n)
     lag = rng.integers(0, spec.get("diagnosis_lag_days", 90) + 1, n)
     quintile, sex = people["imd_quintile"].to_numpy(), people["sex"].to_numpy()
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    since = np.maximum(people["arrived"].to_numpy().astype("datetime64[D]"), start)
+    age_here = np.clip((since - birth).astype(int) / DAYS_PER_YEAR, 0, AGE_GRID[-1])
     onset, remission = np.full(n, np.nan), np.full(n, np.nan)
     for q in range(1, 6):
         for s in ("1", "2"):
             members = (quintile == q) & (sex == s)
-            onset[members], remission[members] = _threshold_ages(
-                _prevalence_curve(spec, q, s, AGE_GRID), u[members])
-    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+            living = _prevalence_curve(spec, q, s, AGE_GRID)
+            if death_ratio == 1.0:
+                onset[members], remission[members] = _threshold_ages(living, u[members])
+                continue
+            table = mortality["annual_rate_female" if s == "2" else "annual_rate_male"]
+            ever = _ever_curve(living, -np.log1p(-np.clip(by_age(table, AGE_GRID), 0, 0.9)),
+                               death_ratio)
+            p_here = np.interp(age_here[members], AGE_GRID, living)
+            e_here = np.interp(age_here[members], AGE_GRID, ever)
+            draw = u[members]
+            case = draw < p_here
+            v = np.where(case, draw * e_here / np.maximum(p_here, 1e-12),
+                         e_here + (draw - p_here) * (1 - e_here) / np.maximum(1 - p_here, 1e-12))
+            onset[members] = _threshold_ages(ever, v)[0]
 
     def when(age_years):
         days = np.where(np.isnan(age_years), 0, age_years * DAYS_PER_YEAR).astype(int)
@@ -198,6 +233,9 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
     bmi = np.where(obese, 30 + rng.gamma(2.0, 2.5, n), rng.normal(25, 2.6, n).clip(16, 29.9))
     out["bmi"] = np.round(bmi, 1)
 
+    # Conditions whose people die sooner (dynamics.py's mortality ratios).
+    death_ratios = {"dementia": cal["mortality"]["dementia_ratio"],
+                    "copd": cal["mortality"]["copd_ratio"]}
     for register in REGISTERS:
         if register == "hypertension":
             out["hypertension_onset"], out["hypertension_date"] = _hypertension_dates(
@@ -205,7 +243,7 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
             out["hypertension_remitted"] = np.datetime64("NaT")
             continue
         out[f"{register}_date"], out[f"{register}_remitted"] = _register_dates(
-            rng, out, c[register], end)
+            rng, out, c[register], start, end, death_ratios.get(register, 1.0), cal["mortality"])
 
     out["frailty_z"] = rng.standard_normal(n)
     # A lasting inclination to take up vaccination (gp_events' flu campaign uses it).

@@ -155,8 +155,9 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
     status = people["smoking_status"].map({"never": 0, "current": 1, "ex": 2}).fillna(0).to_numpy(
         int).copy()
     moves, smoking = [], []
-    # One random order of the people, kept all period: systematic draws go through it.
-    order = rng.permutation(n)
+    # One order of the people, kept all period, that systematic draws go through: by place, and
+    # at random within it, so each place's yearly counts carry no sampling noise either.
+    order = np.lexsort((rng.random(n), people["place_code"].to_numpy()))
     months = np.arange(start.astype("datetime64[M]"), end.astype("datetime64[M]"))
     for month in months:
         first = month.astype("datetime64[D]")
