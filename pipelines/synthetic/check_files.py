@@ -57,20 +57,31 @@ def load_files(out: Path) -> duckdb.DuckDBPyConnection:
                DEC_AGEC as age, LSOA_OF_RESIDENCE_CODE as lsoa11,
                S_UNDERLYING_COD_ICD10 as cause, POD_CODE, POD_ESTABLISHMENT_TYPE
         from {files}""", out, "civil_registration_deaths")
-    # Registrations arrive as versions: each person's latest version says where they stand. They
-    # are registered from registration_start_date until it ends or they die (whichever source
-    # says so first: some registrations are never closed after death).
+    # Registrations arrive as versions: each registration's latest version says where it stands.
+    # A person is registered from their first registration's start until the last one ends or
+    # they die (whichever source says so first: some registrations are never closed after death);
+    # people who change practice have two registrations, briefly overlapping for some.
     _create(con, "create or replace table gp as select * from {files}", out, "gp_registrations")
     con.execute("""create table people as
-        with latest as (
-            select person_id,
+        with registrations as (
+            select person_id, practice_code, registration_start_date,
+                   max(extract_date) as seen,
                    arg_max(birth_year_month, extract_date) as birth,
                    arg_max(sex, extract_date) as sex,
                    arg_max(lsoa11, extract_date) as lsoa11,
-                   arg_max(registration_start_date, extract_date) as registered_from,
                    arg_max(try_cast(registration_end_date as date), extract_date) as ended,
                    arg_max(try_cast(date_of_death as date), extract_date) as gp_death
-            from gp group by person_id),
+            from gp group by all),
+        latest as (
+            select person_id,
+                   arg_max(birth, seen) as birth,
+                   arg_max(sex, seen) as sex,
+                   arg_max(lsoa11, seen) as lsoa11,
+                   min(registration_start_date) as registered_from,
+                   -- open while any registration is open
+                   case when count(ended) = count(*) then max(ended) end as ended,
+                   max(gp_death) as gp_death
+            from registrations group by person_id),
         death as (select person_id, min(died) as died from deaths
                   where person_id is not null group by person_id)
         select latest.person_id, birth, cast(sex as varchar) as sex, latest.lsoa11,

@@ -66,7 +66,9 @@ def ncmp_extract(rng, people: pd.DataFrame, death: np.ndarray, cal: dict, start,
             rows, when = rows[alive], when[alive]
             quintile = people["imd_quintile"].to_numpy()[rows]
             u = rng.random(rows.size)
-            p_obese = np.array(obese_share)[quintile - 1]
+            season = f"{year}/{(year + 1) % 100:02d}"  # the school year, September to July
+            p_obese = (np.array(obese_share)[quintile - 1]
+                       * c["school_year_ratio"][school_year].get(season, 1.0))
             category = np.where(u < p_obese * 0.2, "severely obese",
                                 np.where(u < p_obese, "obese",
                                          np.where(u < p_obese + c["overweight_extra"], "overweight",

@@ -12,6 +12,8 @@ residents at the start are drawn here, and later moves in are dynamics.py's.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -85,14 +87,18 @@ def _hypertension_dates(rng, people: pd.DataFrame, c: dict, end) -> tuple[np.nda
 
 
 def _prevalence_curve(spec: dict, quintile: int, sex: str, ages: np.ndarray) -> np.ndarray:
-    """The register's prevalence at each age for one deprivation quintile and sex: linear between
-    the ages the table gives (0 before the first), flat after the last, times the quintile's and
-    the sex's ratios."""
-    knots = sorted(int(k) for k in spec["by_age"])
+    """The register's prevalence at each age for one deprivation quintile and sex, from a table of
+    prevalence by age band: linear between the bands' middles (0 before the first band), flat
+    beyond the last, times the quintile's and the sex's ratios."""
+    lowers = sorted(int(k) for k in spec["by_age"])
     values = [spec["by_age"][str(k)] if str(k) in spec["by_age"] else spec["by_age"][k]
-              for k in knots]
-    curve = np.interp(ages, knots, values, left=0.0)
-    curve[ages < knots[0]] = 0.0
+              for k in lowers]
+    # Each band's value is met at its middle (the last band's: 5 years in), so each band keeps
+    # its prevalence on average while the curve rises smoothly between them.
+    middles = [(low + high) / 2 for low, high in zip(lowers, [*lowers[1:], lowers[-1] + 10],
+                                                       strict=True)]
+    curve = np.interp(ages, middles, values)
+    curve[ages < lowers[0]] = 0.0
     ratio = spec["imd_multiplier"][quintile - 1] * spec.get("sex_ratio", {}).get(sex, 1.0)
     return np.clip(curve * ratio, 0, 0.95)
 
@@ -122,21 +128,50 @@ def _threshold_ages(curve: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.nd
     return onset, remission
 
 
-def _ever_curve(living: np.ndarray, death_hazard: np.ndarray, ratio: float) -> np.ndarray:
+def _ever_curve(living: np.ndarray, excess_hazard: np.ndarray) -> np.ndarray:
     """The share of a cohort that has ever had a condition by each age of AGE_GRID, such that
-    among the living its prevalence stays at ``living`` although people with it die ``ratio``
-    times as often as people without (``death_hazard``: annual, by age): new cases among those
-    without it arise at (P' + P(1 - P)(ratio - 1) * death hazard) / (1 - P) a year."""
+    among the living its prevalence stays at ``living`` although people with it die sooner
+    (``excess_hazard``: their extra deaths a year, by age): new cases among those without it
+    arise at (P' + P(1 - P) * excess hazard) / (1 - P) a year."""
     step = AGE_GRID[1] - AGE_GRID[0]
     slope = np.diff(living, append=living[-1]) / step
-    incidence = np.maximum(slope + living * (1 - living) * (ratio - 1) * death_hazard, 0) / \
+    incidence = np.maximum(slope + living * (1 - living) * excess_hazard, 0) / \
         np.maximum(1 - living, 1e-9)
     never = np.exp(-np.concatenate([[0.0], np.cumsum(incidence[:-1] * step)]))
     return 1 - (1 - living[0]) * never
 
 
+def _normal_cdf(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1 + np.vectorize(math.erf)(np.asarray(x, float) / math.sqrt(2)))
+
+
+def _excess_death_hazard(cal: dict, sex: str, ratio: float,
+                         care_home_multiplier: float = 1.0) -> np.ndarray:
+    """Extra deaths a year, by age (AGE_GRID), of people with a condition whose mortality ratio is
+    ``ratio``: dynamics.py divides every state ratio by the mean ratio of the living at each age
+    (frailty, care home, dementia, COPD), so the excess is (ratio - 1) x rate x the other ratios
+    of people with the condition / that mean. Of those, care homes differ: people with dementia
+    live in them ``care_home_multiplier`` times as often."""
+    m, c = cal["mortality"], cal["conditions"]
+    table = m["annual_rate_female" if sex == "2" else "annual_rate_male"]
+    rate = -np.log1p(-np.clip(by_age(table, AGE_GRID), 0, 0.9))
+    frail = c["frailty"]
+    centre = np.log(frail["score_at_70"]) + frail["log_score_per_year"] * (AGE_GRID - 70)
+    below = [_normal_cdf((np.log(t) - centre) / frail["spread"]) for t in frail["thresholds"]]
+    shares = np.diff(np.stack([np.zeros_like(centre), *below, np.ones_like(centre)]), axis=0)
+    frailty_mean = np.where(AGE_GRID >= 65, (np.array(m["frailty_ratio"])[:, None] * shares).sum(0),
+                            1.0)
+    home = np.where(AGE_GRID >= 65, by_age(c["care_home"]["by_age"], np.maximum(AGE_GRID, 65)), 0)
+    mean = (frailty_mean * (1 + home * (m["care_home_ratio"] - 1))
+            * (1 + _prevalence_curve(c["dementia"], 3, sex, AGE_GRID) * (m["dementia_ratio"] - 1))
+            * (1 + _prevalence_curve(c["copd"], 3, sex, AGE_GRID) * (m["copd_ratio"] - 1)))
+    with_condition = 1 + np.minimum(home * care_home_multiplier, 0.9) * (m["care_home_ratio"] - 1)
+    return (ratio - 1) * rate * frailty_mean * with_condition / mean
+
+
 def _register_dates(rng, people: pd.DataFrame, spec: dict, start, end,
-                    death_ratio: float = 1.0, mortality: dict | None = None
+                    death_ratio: float = 1.0, cal: dict | None = None,
+                    care_home_multiplier: float = 1.0
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Date of diagnosis and of remission (NaT if none by ``end``) for one register.
 
@@ -150,6 +185,10 @@ def _register_dates(rng, people: pd.DataFrame, spec: dict, start, end,
     lag = rng.integers(0, spec.get("diagnosis_lag_days", 90) + 1, n)
     quintile, sex = people["imd_quintile"].to_numpy(), people["sex"].to_numpy()
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    if spec.get("cohort_decline_per_year"):
+        # A cohort with k times the prevalence at every age: a case when u < k P(a), u / k < P(a).
+        born = birth.astype("datetime64[Y]").astype(int) + 1970
+        u = u / (1 - spec["cohort_decline_per_year"]) ** (born - 1940)
     since = np.maximum(people["arrived"].to_numpy().astype("datetime64[D]"), start)
     age_here = np.clip((since - birth).astype(int) / DAYS_PER_YEAR, 0, AGE_GRID[-1])
     onset, remission = np.full(n, np.nan), np.full(n, np.nan)
@@ -160,9 +199,8 @@ def _register_dates(rng, people: pd.DataFrame, spec: dict, start, end,
             if death_ratio == 1.0:
                 onset[members], remission[members] = _threshold_ages(living, u[members])
                 continue
-            table = mortality["annual_rate_female" if s == "2" else "annual_rate_male"]
-            ever = _ever_curve(living, -np.log1p(-np.clip(by_age(table, AGE_GRID), 0, 0.9)),
-                               death_ratio)
+            ever = _ever_curve(living, _excess_death_hazard(cal, s, death_ratio,
+                                                            care_home_multiplier))
             p_here = np.interp(age_here[members], AGE_GRID, living)
             e_here = np.interp(age_here[members], AGE_GRID, ever)
             draw = u[members]
@@ -243,7 +281,8 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
             out["hypertension_remitted"] = np.datetime64("NaT")
             continue
         out[f"{register}_date"], out[f"{register}_remitted"] = _register_dates(
-            rng, out, c[register], start, end, death_ratios.get(register, 1.0), cal["mortality"])
+            rng, out, c[register], start, end, death_ratios.get(register, 1.0), cal,
+            c["care_home"]["dementia_multiplier"] if register == "dementia" else 1.0)
 
     out["frailty_z"] = rng.standard_normal(n)
     # A lasting inclination to take up vaccination (gp_events' flu campaign uses it).

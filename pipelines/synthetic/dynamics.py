@@ -155,9 +155,11 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
     status = people["smoking_status"].map({"never": 0, "current": 1, "ex": 2}).fillna(0).to_numpy(
         int).copy()
     moves, smoking = [], []
-    # One order of the people, kept all period, that systematic draws go through: by place, and
-    # at random within it, so each place's yearly counts carry no sampling noise either.
-    order = np.lexsort((rng.random(n), people["place_code"].to_numpy()))
+    # One order of the people, kept all period, that systematic draws go through: by place, then
+    # five-year birth cohort, at random within them, so each place's and age group's yearly
+    # counts carry no sampling noise either.
+    cohort = (birth.astype("datetime64[Y]").astype(int) // 5)
+    order = np.lexsort((rng.random(n), cohort, people["place_code"].to_numpy()))
     months = np.arange(start.astype("datetime64[M]"), end.astype("datetime64[M]"))
     for month in months:
         first = month.astype("datetime64[D]")

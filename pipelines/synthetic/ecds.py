@@ -60,7 +60,13 @@ def _end_of_life(rng, profiles: pd.DataFrame, start) -> tuple[np.ndarray, np.nda
 def ecds_extract(rng, people, death, profiles, moves, cal, start, end) -> pd.DataFrame:
     """ECDS rows (data_contracts/ecds_attendances.yml), one per attendance, in arrival order."""
     ec = cal["emergency_care"]
-    bg_person, bg_day = _background(rng, people, death, cal, start, end)
+    # The background rate stops 90 days before a death: the last 90 days are the end-of-life
+    # model's (deaths.decedent_profiles), which would otherwise be counted twice.
+    until = death.copy()
+    rows = profiles["row"].to_numpy()
+    until[rows] = np.fmin(until[rows], profiles["date_of_death"].to_numpy().astype("datetime64[D]")
+                          - np.timedelta64(90, "D"))
+    bg_person, bg_day = _background(rng, people, until, cal, start, end)
     eol_person, eol_day = _end_of_life(rng, profiles, start)
     person = np.concatenate([bg_person, eol_person])
     day = np.concatenate([bg_day, eol_day])

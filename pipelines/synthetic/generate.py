@@ -119,7 +119,7 @@ def generate(
         "gp_events": lambda: gp_events_extract(rng, people, lives, palliative, plan, cal, first_day,
                                                end_day),
         "civil_registration_deaths": lambda: deaths_extract(rng, people, lives, profiles, cal,
-                                                            end_day),
+                                                            first_day, end_day),
         "ecds_attendances": lambda: ecds_extract(rng, people, exit_day, profiles, lives.moves,
                                                  cal, first_day, end_day),
         "apc_episodes": apc_episodes,

@@ -50,8 +50,13 @@ def inject(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
     if roles.ethnicity:
         frame.loc[pick(rates["invalid_code_share"]), roles.ethnicity] = "99"
     if roles.activity_dates and roles.person:
+        # Records of a person's last weeks dated after their death (a wrong date, or a record of
+        # someone else): not their older history.
         died = frame[roles.person].map(deaths_by_person)
-        chosen = pick(rates["activity_after_death_share"] * 10) & died.notna().to_numpy()
+        dated = pd.to_datetime(frame[roles.activity_dates[0]]).to_numpy()
+        last_weeks = died.notna().to_numpy() & (
+            dated >= (pd.to_datetime(died) - pd.Timedelta(days=60)).to_numpy())
+        chosen = pick(rates["activity_after_death_share"] * 10) & last_weeks
         shift = pd.to_timedelta(rng.integers(1, 61, n), unit="D")
         moved = (pd.to_datetime(died) + shift).to_numpy()
         for column in roles.activity_dates:
