@@ -260,18 +260,23 @@ def register_prevalence(con, spec) -> dict:
 
 
 def _ncmp_obesity(school_year: str, by_quintile: bool = False) -> Callable:
-    """Share obese by school year, or its ratio most / least deprived fifth (each year and all
-    years pooled)."""
+    """Share obese in each school year (as NCMP publishes), or its ratio most / least deprived
+    fifth (each financial year and all years pooled)."""
     obese = "(bmi_category in ('obese', 'severely obese'))::int"
 
     def measure(con, spec) -> dict:
-        value = (f"avg({obese}) filter (where imd_quintile = 1) / "
-                 f"avg({obese}) filter (where imd_quintile = 5)") if by_quintile else f"avg({obese})"
-        return _by_year(con, f"""select year, {value} from ncmp
-            join {'periods' if by_quintile else 'years'}
-            on measurement_date between first_day and last_day
-            left join lsoas on child_lsoa11 = lsoas.lsoa11
-            where school_year = '{school_year}' group by 1""")
+        if by_quintile:  # each financial year, and all years pooled
+            return _by_year(con, f"""select year, avg({obese}) filter (where imd_quintile = 1)
+                                                / avg({obese}) filter (where imd_quintile = 5)
+                from ncmp join periods on measurement_date between first_day and last_day
+                left join lsoas on child_lsoa11 = lsoas.lsoa11
+                where school_year = '{school_year}' group by 1""")
+        # By school year (September to August), as NCMP publishes: "2020/21" is the school year.
+        return _by_year(con, f"""
+            with measured as (select *, cast(year(measurement_date - interval 8 month) as integer)
+                                        as y from ncmp where school_year = '{school_year}')
+            select y || '/' || lpad(cast((y + 1) % 100 as varchar), 2, '0') as year, avg({obese})
+            from measured group by 1""")
     return measure
 
 
