@@ -117,7 +117,7 @@ def generate(
         "gp_registrations": lambda: registration_versions(rng, people, lives, cal, first_day,
                                                           end_day),
         "gp_events": lambda: gp_events_extract(rng, people, lives, palliative, plan, cal, first_day,
-                                               end_day),
+                                               end_day, off_list=not clean),
         "civil_registration_deaths": lambda: deaths_extract(rng, people, lives, profiles, cal,
                                                             first_day, end_day),
         "ecds_attendances": lambda: ecds_extract(rng, people, exit_day, profiles, lives.moves,

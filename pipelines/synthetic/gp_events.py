@@ -77,7 +77,8 @@ def _smoking_on(people: pd.DataFrame, changes: pd.DataFrame, dates) -> np.ndarra
 
 
 def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
-                      plan: np.ndarray, cal: dict, start, end) -> pd.DataFrame:
+                      plan: np.ndarray, cal: dict, start, end, off_list: bool = True
+                      ) -> pd.DataFrame:
     g = cal["gp_events"]
     events = _Events()
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
@@ -240,7 +241,9 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
     recorded = found["date"].to_numpy() + lag.astype("timedelta64[D]")
     keep = recorded < end
     # Practices' off-list codes (world/codes.yml off_list), from a stream of their own.
-    snomed = code_off_list(rng, found["snomed_code"].to_numpy()[keep])
+    snomed = found["snomed_code"].to_numpy()[keep]
+    if off_list:  # not with --clean
+        snomed = code_off_list(rng, snomed)
     return pd.DataFrame({
         "event_id": _event_ids(len(found))[keep].reset_index(drop=True),
         "person_id": people["person_id"].to_numpy()[rows[keep]],
