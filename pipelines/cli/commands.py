@@ -43,7 +43,8 @@ def _demo_data(args) -> int:
 
     if not demo_data(out_dir=args.out, persons=args.persons, seed=args.seed, start=args.start,
                      end=args.end, clean=args.clean, check=args.check):
-        print("ERROR: a calibration target is out in at least one year (the table above marks it with *)", file=sys.stderr)
+        print("ERROR: a calibration target is out in at least one year (marked * above)",
+              file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
