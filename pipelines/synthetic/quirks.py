@@ -50,7 +50,9 @@ def inject(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
     if roles.ethnicity:
         frame.loc[pick(rates["invalid_code_share"]), roles.ethnicity] = "99"
     if roles.activity_dates and roles.person:
-        died = frame[roles.person].map(deaths_by_person)
+        # reindex, not map: map fails on a shard with no deaths (an empty Series)
+        died = pd.Series(deaths_by_person.reindex(frame[roles.person].to_numpy()).to_numpy(),
+                         index=frame.index)
         chosen = pick(rates["activity_after_death_share"] * 10) & died.notna().to_numpy()
         shift = pd.to_timedelta(rng.integers(1, 61, n), unit="D")
         moved = (pd.to_datetime(died) + shift).to_numpy()
