@@ -1,9 +1,9 @@
 """Write extracts the way the feeds deliver them: one file per source per month, CSV or Parquet.
 
-Each shard writes its rows as part files, ``<parts>/<source>/<YYYYMM>/<shard>.<ext>``; the merge
-then writes each month's file from its parts in shard order (CSV: one header, then the bodies;
-Parquet: one row group per part, in one schema). Parts are the same whatever the number of workers,
-so the merged files are too.
+Each shard writes its rows as part files, ``<parts>/<source>/<YYYYMM>/<shard>.csv`` (``.arrow``,
+Arrow IPC, for a Parquet source: read back without decoding); the merge then writes each month's
+file from its parts in shard order (CSV: one header, then the bodies; Parquet: one row group per
+part, in one schema). Parts are the same whatever the number of workers, so the merged files are.
 """
 
 from __future__ import annotations
@@ -43,29 +43,40 @@ def write_parts(
     The file's date (the first day after the delivery month) goes into ``file_date_columns``
     (``extract_date``; the CLD also calls it ``ImportDate``).
     """
+    # One conversion to Arrow and one sort by month, then zero-copy slices: cheaper than selecting
+    # each month from the frame (and every month of a shard gets the same column types).
     months = month_of.astype("datetime64[M]")
-    for month in np.unique(months):
-        part = frame[months == month].copy()
+    order = np.argsort(months, kind="stable")
+    table = _arrow_table(frame).take(order)
+    months = months[order]
+    present, first_row, counts = np.unique(months, return_index=True, return_counts=True)
+    for month, begin, n in zip(present, first_row, counts, strict=True):
+        part = table.slice(begin, n)
+        file_date = pa.array(np.full(n, (month + 1).astype("datetime64[D]")), pa.date32())
         for column in file_date_columns:
-            part[column] = (month + 1).astype("datetime64[D]")
-        table = _arrow_table(part)
+            if column in part.column_names:
+                part = part.set_column(part.column_names.index(column), column, file_date)
+            else:
+                part = part.append_column(column, file_date)
         folder = parts_dir / source / str(month).replace("-", "")
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{shard:05d}.{file_format}"
-        if file_format == "parquet":  # read back once by the merge: fast codec, not small files
-            pq.write_table(table, path, compression="lz4")
+        path = folder / f"{shard:05d}.{'arrow' if file_format == 'parquet' else 'csv'}"
+        if file_format == "parquet":  # Arrow IPC: the merge reads it back without decoding
+            with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, part.schema) as writer:
+                writer.write_table(part)
         else:
-            pa_csv.write_csv(table, path)
+            pa_csv.write_csv(part, path)
 
 
 def merge_month(parts: list[Path], target: Path) -> None:
     """Write one month's file from its parts, in the order given."""
-    if target.suffix == ".parquet":
+    if target.suffix == ".parquet":  # from Arrow IPC parts
         # A column can be typed in one part and empty (null) in another: one schema for all.
-        schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
+        tables = [pa.ipc.open_file(pa.memory_map(str(p))).read_all() for p in parts]
+        schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
         with pq.ParquetWriter(target, schema, compression="zstd") as writer:
-            for path in parts:
-                writer.write_table(pq.read_table(path).cast(schema))
+            for table in tables:
+                writer.write_table(table.cast(schema))
         return
     with target.open("wb") as out:
         for i, path in enumerate(parts):

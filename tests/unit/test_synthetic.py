@@ -16,8 +16,9 @@ SHARDED = {**TINY, "shard_persons": 500}  # three shards, so that two workers sh
 
 
 def test_same_seed_gives_byte_identical_files_with_one_or_two_workers(tmp_path):
-    one = generate(tmp_path / "a", **SHARDED, workers=1)
-    two = generate(tmp_path / "b", **SHARDED, workers=2)
+    quarter = {**SHARDED, "end": "2019-06"}
+    one = generate(tmp_path / "a", **quarter, workers=1)
+    two = generate(tmp_path / "b", **quarter, workers=2)
     assert one.rows == two.rows
     for source, paths in one.files.items():
         assert paths, source
