@@ -193,16 +193,14 @@ def _write_job(job: _Job) -> dict[str, int]:
     return rows
 
 
-def _merge_source(parts_dir: Path, merged_dir: Path, source: str) -> list[Path]:
-    file_format = SOURCES[source][0]
-    folder = merged_dir / source
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for month, parts in month_parts(parts_dir, source).items():
-        target = folder / f"{source}_{month}.{file_format}"
-        merge_month(parts, target)
-        written.append(target)
-    return written
+def _merge_plan(parts_dir: Path, merged_dir: Path) -> dict[str, list[tuple[list[Path], Path]]]:
+    """Each source's monthly files to write, and the parts each is merged from."""
+    plan = {}
+    for source, (file_format, _) in SOURCES.items():
+        (merged_dir / source).mkdir(parents=True)
+        plan[source] = [(parts, merged_dir / source / f"{source}_{month}.{file_format}")
+                        for month, parts in month_parts(parts_dir, source).items()]
+    return plan
 
 
 def generate(
@@ -231,25 +229,28 @@ def generate(
     jobs = [_Job(-1, lsoas, persons, seed, cal, first_day, end_day, rates, parts_dir)]
     jobs += [_Job(s.index, s.lsoas, s.persons, seed, cal, first_day, end_day, rates, parts_dir)
              for s in shards]
-    sources = list(SOURCES)
     workers = min(workers, len(shards))
     if workers > 1:
         # spawn: a fresh interpreter per worker, safe beside Prefect's threads (fork is not).
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             job_rows = list(pool.map(_write_job, jobs))
-            merged = list(pool.map(_merge_source, [parts_dir] * len(sources),
-                                   [merged_dir] * len(sources), sources))
+            plan = _merge_plan(parts_dir, merged_dir)
+            merges = [merge for merges in plan.values() for merge in merges]
+            list(pool.map(merge_month, [parts for parts, _ in merges],
+                          [target for _, target in merges], chunksize=8))
     else:  # one shard (any small population) or one worker: no process to start
         job_rows = [_write_job(job) for job in jobs]
-        merged = [_merge_source(parts_dir, merged_dir, source) for source in sources]
-    rows = {source: sum(r.get(source, 0) for r in job_rows) for source in sources}
+        plan = _merge_plan(parts_dir, merged_dir)
+        for parts, target in (merge for merges in plan.values() for merge in merges):
+            merge_month(parts, target)
+    rows = {source: sum(r.get(source, 0) for r in job_rows) for source in SOURCES}
 
     files = {}
-    for source, written in zip(sources, merged, strict=True):
+    for source, merges in plan.items():
         shutil.rmtree(out_dir / source, ignore_errors=True)  # a re-run replaces, never mixes
         (merged_dir / source).rename(out_dir / source)
-        files[source] = [out_dir / source / path.name for path in written]
+        files[source] = [out_dir / source / target.name for _, target in merges]
     shutil.rmtree(scratch)
     (out_dir / SYNTHETIC_MARKER).write_text(
         "The extracts in this folder are synthetic (pophealth demo-data), not patient data.\n"
