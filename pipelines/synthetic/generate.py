@@ -45,9 +45,6 @@ MIN_PERSONS = 1_000
 DEFAULT_SEED = 20230401
 DEFAULT_START, DEFAULT_END = "2019-04", "2025-03"
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)  # both cores of the reference machine
-# A worker is replaced after this many shards: what its allocators keep after each shard (freed
-# but not returned) cannot then add up over a large population (a new worker costs ~2 s).
-SHARDS_PER_WORKER = 6
 SCRATCH = ".generating"  # parts and merged files, moved into place only when all are written
 # Random streams: np.random.default_rng([seed, stream, ...]); shards add their index.
 SHARD_STREAM, REFERENCE_STREAM = 0, 1
@@ -236,8 +233,7 @@ def generate(
     if workers > 1:
         # spawn: a fresh interpreter per worker, safe beside Prefect's threads (fork is not).
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context,
-                                 max_tasks_per_child=SHARDS_PER_WORKER) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
             job_rows = list(pool.map(_write_job, jobs))
             plan = _merge_plan(parts_dir, merged_dir)
             merges = [merge for merges in plan.values() for merge in merges]
