@@ -2,17 +2,22 @@
 
 ``in_child(function, *args)`` calls a module-level function in a new interpreter (multiprocessing's
 "spawn": nothing inherited from this process but the arguments) and returns what it returns.
+``TreePeak`` measures the peak of a step that starts worker processes of its own.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
 def in_child(function: Callable[..., T], *args) -> T:
@@ -23,3 +28,52 @@ def in_child(function: Callable[..., T], *args) -> T:
 def peak_memory_gb() -> float:
     """This process's peak resident memory so far (Linux reports it in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and all its descendants (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in children.read_text().split()]
+            except OSError:  # the process ended meanwhile
+                pass
+    return found
+
+
+def _resident_bytes(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
+    except (OSError, IndexError):
+        return 0
+
+
+class TreePeak:
+    """The peak, sampled every 20 ms, of the summed resident memory of this process and every
+    process below it (workers' peaks add up when they run at once; ru_maxrss is one process's)."""
+
+    def __init__(self, interval: float = 0.02):
+        self.interval, self.peak_bytes = interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = sum(_resident_bytes(pid) for pid in _tree(os.getpid()))
+            self.peak_bytes = max(self.peak_bytes, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def gb(self) -> float:
+        return max(self.peak_bytes / 1024**3, peak_memory_gb())

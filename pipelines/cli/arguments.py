@@ -10,6 +10,7 @@ from pipelines.synthetic.generate import (
     DEFAULT_PERSONS,
     DEFAULT_SEED,
     DEFAULT_START,
+    DEFAULT_WORKERS,
     MIN_PERSONS,
 )
 
@@ -21,6 +22,13 @@ def month(text: str) -> str:
     if not MONTH.match(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a month: use YYYY-MM, e.g. 2024-03")
     return text
+
+
+def workers(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} workers: at least 1")
+    return number
 
 
 def persons(text: str) -> int:
@@ -62,6 +70,9 @@ def parser() -> argparse.ArgumentParser:
                       "same files)")
     demo.add_argument("--start", type=month, default=DEFAULT_START, help="first month, YYYY-MM")
     demo.add_argument("--end", type=month, default=DEFAULT_END, help="last month, YYYY-MM")
+    demo.add_argument("--workers", type=workers, default=DEFAULT_WORKERS,
+                      help=f"processes simulating shards of people (default {DEFAULT_WORKERS}); "
+                      "the files are the same whatever the number")
     demo.add_argument("--out", default=None, help="output folder (default: PH_LANDING_DIR)")
     demo.add_argument("--clean", action="store_true",
                       help="inject no data-quality problems (default: realistic rates, see "

@@ -42,7 +42,7 @@ def _demo_data(args) -> int:
     from pipelines.flows.demo_data import demo_data
 
     if not demo_data(out_dir=args.out, persons=args.persons, seed=args.seed, start=args.start,
-                     end=args.end, clean=args.clean, check=args.check):
+                     end=args.end, clean=args.clean, check=args.check, workers=args.workers):
         print("ERROR: a calibration target is out in at least one year (marked * above)",
               file=sys.stderr)
         return EXIT_FAILED

@@ -14,6 +14,7 @@ from pipelines.synthetic.generate import (
     DEFAULT_PERSONS,
     DEFAULT_SEED,
     DEFAULT_START,
+    DEFAULT_WORKERS,
     generate,
 )
 
@@ -27,13 +28,15 @@ def demo_data(
     end: str = DEFAULT_END,
     clean: bool = False,
     check: bool = False,
+    workers: int = DEFAULT_WORKERS,
 ) -> bool:
     """Write the extracts; with ``check``, compare their measures with the calibration targets in
     every financial year. Returns False when any year of any target is out."""
     settings = load_settings()
     target = Path(out_dir).resolve() if out_dir else settings.landing_dir
     try:
-        result = generate(target, persons=persons, seed=seed, start=start, end=end, clean=clean)
+        result = generate(target, persons=persons, seed=seed, start=start, end=end, clean=clean,
+                          workers=workers)
     except OSError as error:
         raise storage_error(error, target, "no extract was half-written into the warehouse") or \
             UsageError(f"cannot write the demo extracts to {target}: {error.strerror or error}") \

@@ -73,7 +73,7 @@ def ncmp_extract(rng, people: pd.DataFrame, death: np.ndarray, cal: dict, start,
                                 np.where(u < p_obese, "obese",
                                          np.where(u < p_obese + c["overweight_extra"], "overweight",
                                                   np.where(u > 0.99, "underweight", "healthy"))))
-            low_c, high_c = np.array([CENTILE_BANDS[x] for x in category]).T
+            low_c, high_c = np.array([CENTILE_BANDS[x] for x in category]).reshape(-1, 2).T
             centile = rng.uniform(low_c, high_c).round(1)
             z = (centile - 50) / 34
             bmi = (MEDIAN_BMI[school_year] * np.exp(0.12 * z)).round(1)

@@ -1,7 +1,14 @@
-"""Write extracts the way the feeds deliver them: one file per source per month, CSV or Parquet."""
+"""Write extracts the way the feeds deliver them: one file per source per month, CSV or Parquet.
+
+Each shard writes its rows as part files, ``<parts>/<source>/<YYYYMM>/<shard>.csv`` (``.arrow``,
+Arrow IPC, for a Parquet source: read back without decoding); the merge then writes each month's
+file from its parts in shard order (CSV: one header, then the bodies; Parquet: one row group per
+part, in one schema). Parts are the same whatever the number of workers, so the merged files are.
+"""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -27,29 +34,63 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
     return table.cast(pa.schema(fields)).replace_schema_metadata(None)
 
 
-def write_monthly(
-    frame: pd.DataFrame, month_of: np.ndarray, out_dir: Path, source: str, file_format: str,
-    file_date_columns: tuple[str, ...] = ("extract_date",),
-) -> list[Path]:
-    """Split rows by delivery month and write ``<out>/<source>/<source>_<YYYYMM>.<ext>``.
+def write_parts(
+    frame: pd.DataFrame, month_of: np.ndarray, parts_dir: Path, source: str, file_format: str,
+    shard: int, file_date_columns: tuple[str, ...] = ("extract_date",),
+) -> None:
+    """Split one shard's rows by delivery month into part files (a month with no rows: no part).
 
     The file's date (the first day after the delivery month) goes into ``file_date_columns``
-    (``extract_date``; the CLD also calls it ``ImportDate``). Months with no rows get no file.
+    (``extract_date``; the CLD also calls it ``ImportDate``).
     """
-    folder = out_dir / source
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    # One conversion to Arrow and one sort by month, then zero-copy slices: cheaper than selecting
+    # each month from the frame (and every month of a shard gets the same column types).
     months = month_of.astype("datetime64[M]")
-    for month in np.unique(months):
-        part = frame[months == month].copy()
+    order = np.argsort(months, kind="stable")
+    table = _arrow_table(frame).take(order)
+    months = months[order]
+    present, first_row, counts = np.unique(months, return_index=True, return_counts=True)
+    for month, begin, n in zip(present, first_row, counts, strict=True):
+        part = table.slice(begin, n)
+        file_date = pa.array(np.full(n, (month + 1).astype("datetime64[D]")), pa.date32())
         for column in file_date_columns:
-            part[column] = (month + 1).astype("datetime64[D]")
-        table = _arrow_table(part)
-        stamp = str(month).replace("-", "")
-        path = folder / f"{source}_{stamp}.{file_format}"
-        if file_format == "parquet":
-            pq.write_table(table, path, compression="zstd")
+            if column in part.column_names:
+                part = part.set_column(part.column_names.index(column), column, file_date)
+            else:
+                part = part.append_column(column, file_date)
+        folder = parts_dir / source / str(month).replace("-", "")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{shard:05d}.{'arrow' if file_format == 'parquet' else 'csv'}"
+        if file_format == "parquet":  # Arrow IPC: the merge reads it back without decoding
+            with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, part.schema) as writer:
+                writer.write_table(part)
         else:
-            pa_csv.write_csv(table, path)
-        written.append(path)
-    return written
+            pa_csv.write_csv(part, path)
+
+
+def merge_month(parts: list[Path], target: Path) -> None:
+    """Write one month's file from its parts, in the order given."""
+    if target.suffix == ".parquet":  # from Arrow IPC parts
+        # A column can be typed in one part and empty (null) in another: one schema for all.
+        tables = [pa.ipc.open_file(pa.memory_map(str(p))).read_all() for p in parts]
+        schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
+        with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+            for table in tables:
+                writer.write_table(table.cast(schema))
+        return
+    with target.open("wb") as out:
+        for i, path in enumerate(parts):
+            with path.open("rb") as part:
+                header = part.readline()
+                if i == 0:
+                    out.write(header)
+                shutil.copyfileobj(part, out, 1 << 20)
+
+
+def month_parts(parts_dir: Path, source: str) -> dict[str, list[Path]]:
+    """Each delivery month (YYYYMM) of a source and its part files in shard order."""
+    folder = parts_dir / source
+    if not folder.exists():
+        return {}
+    return {month.name: sorted(p for p in month.iterdir() if p.is_file())
+            for month in sorted(folder.iterdir())}

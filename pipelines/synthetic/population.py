@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.synthetic.calibration import by_age, shares
+from pipelines.synthetic.geography import ics_lsoas
 
 BROAD_GROUPS = (("pop_0_15_mid2015", 0, 15), ("pop_16_59_mid2015", 16, 59),
                 ("pop_60plus_mid2015", 60, 99))
@@ -30,17 +31,23 @@ def _single_year_weights(profile: dict) -> np.ndarray:
     return weights
 
 
-def _practices(lsoas: pd.DataFrame, rng: np.random.Generator, per_practice: int) -> pd.Series:
-    """A home practice for each LSOA: each LAD gets practices in proportion to its population."""
-    pop = lsoas[[g for g, _, _ in BROAD_GROUPS]].sum(axis=1)
-    home = pd.Series(index=lsoas.index, dtype=object)
+def usual_practices(per_practice: int) -> pd.Series:
+    """The usual practice of every ICS LSOA (lsoa11cd -> practice code), the same whatever shard
+    asks: each district has practices in proportion to its population (mid-2015), each serving a
+    run of neighbouring LSOAs (in code order) of about the same population."""
+    lsoas = ics_lsoas()
+    pop = lsoas[[g for g, _, _ in BROAD_GROUPS]].sum(axis=1).to_numpy(dtype=float)
+    home = np.empty(len(lsoas), dtype=object)
     serial = 1
     for _, rows in lsoas.groupby("lad19cd", sort=True):
-        n_practices = max(1, round(pop[rows.index].sum() / per_practice))
-        codes = [f"C84{serial + i:03d}" for i in range(n_practices)]
+        at = rows.index.to_numpy()
+        n_practices = max(1, round(pop[at].sum() / per_practice))
+        # the practice whose share of the district's population each LSOA falls in
+        share = (np.cumsum(pop[at]) - pop[at] / 2) / pop[at].sum()
+        home[at] = [f"C84{serial + k:03d}" for k in np.minimum((share * n_practices).astype(int),
+                                                               n_practices - 1)]
         serial += n_practices
-        home[rows.index] = rng.choice(codes, size=len(rows))
-    return home
+    return pd.Series(home, index=lsoas["lsoa11cd"].to_numpy())
 
 
 def _person_ids(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -151,7 +158,7 @@ def build_population(
     people["imd_quintile"] = area["imd_quintile"].to_numpy(dtype=int)
     people["ethnic_category"] = _ethnicity(rng, people["place_code"].to_numpy(), pop_cal["ethnicity"])
 
-    home = _practices(lsoas, rng, pop_cal["patients_per_practice"]).to_numpy()
+    home = usual_practices(pop_cal["patients_per_practice"]).reindex(lsoas["lsoa11cd"]).to_numpy()
     lad_practices = {lad: np.unique(home[rows.index]) for lad, rows in lsoas.groupby("lad19cd")}
     practice = home[people["lsoa_idx"]].astype(object)
     elsewhere = rng.random(n) < 0.15  # 15% registered away from their LSOA's usual practice

@@ -51,8 +51,10 @@ def inject(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
         frame.loc[pick(rates["invalid_code_share"]), roles.ethnicity] = "99"
     if roles.activity_dates and roles.person:
         # Records of a person's last weeks dated after their death (a wrong date, or a record of
-        # someone else): not their older history.
-        died = frame[roles.person].map(deaths_by_person)
+        # someone else): not their older history. reindex, not map: map fails on a shard with no
+        # deaths (an empty Series).
+        died = pd.Series(deaths_by_person.reindex(frame[roles.person].to_numpy()).to_numpy(),
+                         index=frame.index)
         dated = pd.to_datetime(frame[roles.activity_dates[0]]).to_numpy()
         last_weeks = died.notna().to_numpy() & (
             dated >= (pd.to_datetime(died) - pd.Timedelta(days=60)).to_numpy())

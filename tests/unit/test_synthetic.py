@@ -12,16 +12,57 @@ from pipelines.contracts.model import load_contracts
 from pipelines.synthetic.generate import generate
 
 TINY = {"persons": 1500, "seed": 11, "start": "2019-04", "end": "2019-09"}
+SHARDED = {**TINY, "shard_persons": 500}  # three shards, so that two workers share them
 
 
-def test_same_seed_gives_byte_identical_files(tmp_path):
-    first = generate(tmp_path / "a", **TINY)
-    generate(tmp_path / "b", **TINY)
-    for source, paths in first.files.items():
+def test_same_seed_gives_byte_identical_files_with_one_or_two_workers(tmp_path):
+    quarter = {**SHARDED, "end": "2019-06"}
+    one = generate(tmp_path / "a", **quarter, workers=1)
+    two = generate(tmp_path / "b", **quarter, workers=2)
+    assert one.rows == two.rows
+    for source, paths in one.files.items():
         assert paths, source
+        assert [p.name for p in paths] == [p.name for p in two.files[source]], source
         for path in paths:
             twin = tmp_path / "b" / source / path.name
             assert filecmp.cmp(path, twin, shallow=False), path.name
+    assert sorted(p.name for p in (tmp_path / "b").iterdir())[0] == "SYNTHETIC.txt"  # no scratch
+
+
+def test_record_ids_and_people_are_unique_across_shards(tmp_path):
+    generate(tmp_path, **SHARDED, workers=1)
+    # A record's id repeats only with the same content: re-submitted, or (CLD) a later version of
+    # the same event. Two shards numbering from 1 would put different content under one id.
+    for source, key, content in (
+            ("ecds_attendances", "EC_Ident", "* exclude (extract_date)"),
+            ("apc_episodes", "APCE_Ident", "* exclude (extract_date)"),
+            ("gp_events", "event_id", "* exclude (extract_date)"),
+            ("asc_cld_events", "Der_Unique_Record_ID",
+             "Der_Unique_Record_ID, LA_Code, Event_Start_Date, Event_Type, Service_Type")):
+        ext = "parquet" if key.endswith("Ident") else "csv"
+        files = f"'{tmp_path}/{source}/*.{ext}'"
+        ids, records = duckdb.sql(f"""select count(distinct {key}),
+            (select count(*) from (select distinct {content} from {files}))
+            from {files}""").fetchall()[0]
+        assert ids == records > 20, source
+    from pipelines.synthetic.sharding import ShardIds
+
+    people = np.concatenate([ShardIds(shard, key=7).person_ids(50_000) for shard in range(3)])
+    assert len(set(people)) == 150_000
+    assert all(len(p) == 16 for p in people) and int(people[0], 16) != 0
+
+
+def test_shards_are_contiguous_lsoa_blocks_sharing_the_people_by_population():
+    from pipelines.synthetic.geography import ics_lsoas
+    from pipelines.synthetic.sharding import plan_shards
+
+    lsoas = ics_lsoas()
+    shards = plan_shards(lsoas, 1_200_000, 60_000)
+    assert len(shards) == 20
+    assert sum(s.persons for s in shards) == 1_200_000
+    assert all(55_000 < s.persons < 65_000 for s in shards)
+    together = pd.concat([s.lsoas for s in shards])["lsoa11cd"].tolist()
+    assert together == lsoas["lsoa11cd"].tolist()  # every LSOA once, in code order
 
 
 def test_a_different_seed_gives_different_people(tmp_path):
