@@ -145,11 +145,14 @@ def _normal_cdf(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1 + np.vectorize(math.erf)(np.asarray(x, float) / math.sqrt(2)))
 
 
-def _excess_death_hazard(cal: dict, sex: str, ratio: float) -> np.ndarray:
-    """Extra deaths a year, by age (AGE_GRID), of people with a condition whose mortality ratio is
-    ``ratio``: dynamics.py divides every state ratio by the mean ratio of the living at each age
-    (frailty, care home, dementia, COPD), so the excess is (ratio - 1) x rate x the other ratios
-    of people with the condition (taken as the population's) / that mean."""
+def _excess_death_hazard(cal: dict, sex: str, ratio: float,
+                         care_home_multiplier: float = 1.0) -> np.ndarray:
+    """Extra deaths a year, by age (AGE_GRID), of people with a condition, over people without:
+    dynamics.py gives each person the product of their state's ratios (frailty, care home,
+    dementia, COPD) divided by its mean among the living of their age. People with the condition
+    have its own ``ratio`` and live in care homes ``care_home_multiplier`` times as often
+    (conditions.care_home: dementia's 3), so they die at rate x ratio x their other ratios / the
+    mean, and the excess is that less the population's rate."""
     m, c = cal["mortality"], cal["conditions"]
     table = m["annual_rate_female" if sex == "2" else "annual_rate_male"]
     rate = -np.log1p(-np.clip(by_age(table, AGE_GRID), 0, 0.9))
@@ -163,20 +166,23 @@ def _excess_death_hazard(cal: dict, sex: str, ratio: float) -> np.ndarray:
     mean = (frailty_mean * (1 + home * (m["care_home_ratio"] - 1))
             * (1 + _prevalence_curve(c["dementia"], 3, sex, AGE_GRID) * (m["dementia_ratio"] - 1))
             * (1 + _prevalence_curve(c["copd"], 3, sex, AGE_GRID) * (m["copd_ratio"] - 1)))
-    others = frailty_mean * (1 + home * (m["care_home_ratio"] - 1))
-    return (ratio - 1) * rate * others / mean
+    population = frailty_mean * (1 + home * (m["care_home_ratio"] - 1))
+    cases = ratio * frailty_mean * (1 + np.minimum(home * care_home_multiplier, 0.9)
+                                    * (m["care_home_ratio"] - 1))
+    return np.maximum(cases - population, 0) * rate / mean
 
 
 def _register_dates(rng, people: pd.DataFrame, spec: dict, start, end,
-                    death_ratio: float = 1.0, cal: dict | None = None
+                    death_ratio: float = 1.0, cal: dict | None = None,
+                    care_home_multiplier: float = 1.0
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Date of diagnosis and of remission (NaT if none by ``end``) for one register.
 
-    Where the condition raises mortality (``death_ratio`` > 1: COPD), cases arise along
-    the cohort's ever-had curve, which outruns the prevalence curve by the cases that die, so the
-    living keep the prevalence curve year after year; people already here are cases at the
-    prevalence of their age (their onset in the past), the rest become cases at the ever-had
-    curve's pace."""
+    Where the condition's people die sooner (COPD by its own ratio, dementia through the care
+    homes it takes them to), cases arise along the cohort's ever-had curve, which outruns the
+    prevalence curve by the cases that die, so the living keep the prevalence curve year after
+    year; people already here are cases at the prevalence of their age (their onset in the past),
+    the rest become cases at the ever-had curve's pace."""
     n = len(people)
     u = rng.random(n)
     lag = rng.integers(0, spec.get("diagnosis_lag_days", 90) + 1, n)
@@ -193,10 +199,11 @@ def _register_dates(rng, people: pd.DataFrame, spec: dict, start, end,
         for s in ("1", "2"):
             members = (quintile == q) & (sex == s)
             living = _prevalence_curve(spec, q, s, AGE_GRID)
-            if death_ratio == 1.0:
+            if death_ratio == 1.0 and care_home_multiplier == 1.0:
                 onset[members], remission[members] = _threshold_ages(living, u[members])
                 continue
-            ever = _ever_curve(living, _excess_death_hazard(cal, s, death_ratio))
+            ever = _ever_curve(living, _excess_death_hazard(cal, s, death_ratio,
+                                                            care_home_multiplier))
             p_here = np.interp(age_here[members], AGE_GRID, living)
             e_here = np.interp(age_here[members], AGE_GRID, ever)
             draw = u[members]
@@ -277,7 +284,8 @@ def assign_conditions(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.Da
             out["hypertension_remitted"] = np.datetime64("NaT")
             continue
         out[f"{register}_date"], out[f"{register}_remitted"] = _register_dates(
-            rng, out, c[register], start, end, death_ratios.get(register, 1.0), cal)
+            rng, out, c[register], start, end, death_ratios.get(register, 1.0), cal,
+            c["care_home"]["dementia_multiplier"] if register == "dementia" else 1.0)
 
     out["frailty_z"] = rng.standard_normal(n)
     # A lasting inclination to take up vaccination (gp_events' flu campaign uses it).
