@@ -1,5 +1,6 @@
 """Rebuild the demo generator's LSOA tables, pipelines/synthetic/world/lsoas.csv (the ICS) and
-border_lsoas.csv (the districts around it), from a folder of the upstream reference files (the same downloads scripts/refresh_reference_seeds.py reads):
+border_lsoas.csv (the districts around it), from a folder of the upstream reference files (the
+same downloads scripts/refresh_reference_seeds.py reads):
 
     python scripts/build_synthetic_world.py <folder with the downloaded reference files>
 

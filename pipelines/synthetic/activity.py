@@ -13,14 +13,18 @@ from pipelines.synthetic.population import DAYS_PER_YEAR
 def monthly_events(rng, people: pd.DataFrame, death: np.ndarray, start, end, *,
                    rate_by_age: dict, imd_multiplier: list, year_multiplier: dict,
                    month_multiplier: dict | None = None,
-                   person_ratio=None) -> tuple[np.ndarray, np.ndarray]:
+                   person_ratio=None, effect_ratio=None) -> tuple[np.ndarray, np.ndarray]:
     """(person row, day) of each event for the people living in the area each month: none before
     they arrive (or are born), none after they die or leave (``death`` is that exit day).
-    ``person_ratio(rows, day)``, if given, gives each person's ratio for their state that month;
-    it is normalised within five-year age bands, so it moves who has the events, not how many."""
+
+    ``person_ratio(rows, day)``, if given, is each person's ratio for their state that month; it is
+    normalised within five-year age bands and deprivation quintiles, so it moves who has the
+    events, not how many. ``effect_ratio(rows, day, age)``, if given, is a programme's hazard ratio,
+    not normalised: it changes how many."""
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     arrived = people["arrived"].to_numpy().astype("datetime64[D]")
-    imd = np.array(imd_multiplier)[people["imd_quintile"].to_numpy() - 1]
+    quintile = people["imd_quintile"].to_numpy() - 1
+    imd = np.array(imd_multiplier)[quintile]
     rows, days = [], []
     for month in month_starts(start, end):
         first = month.astype("datetime64[D]")
@@ -33,10 +37,12 @@ def monthly_events(rng, people: pd.DataFrame, death: np.ndarray, start, end, *,
                 * (month_multiplier[mon] if month_multiplier else 1.0))
         if person_ratio is not None:
             ratio = person_ratio(idx, first)
-            band = np.minimum(age // 5, 20).astype(int)
-            mean = np.bincount(band, ratio, minlength=21) / np.maximum(
-                np.bincount(band, minlength=21), 1)
-            rate = rate * ratio / mean[band]
+            cell = np.minimum(age // 5, 20).astype(int) * 5 + quintile[idx]
+            mean = np.bincount(cell, ratio, minlength=105) / np.maximum(
+                np.bincount(cell, minlength=105), 1)
+            rate = rate * ratio / mean[cell]
+        if effect_ratio is not None:
+            rate = rate * effect_ratio(idx, first, age)
         person = np.repeat(idx, rng.poisson(rate))
         day = first + rng.integers(0, length, person.size).astype("timedelta64[D]")
         keep = (np.isnat(death[person]) | (day <= death[person])) & (day >= arrived[person])

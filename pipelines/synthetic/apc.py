@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipelines.synthetic.calibration import by_age, financial_year_label, shares
+from pipelines.synthetic.activity import monthly_events
+from pipelines.synthetic.calibration import by_age, shares
 from pipelines.synthetic.conditions import frailty_on
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_ethnicity, recorded_lsoa
@@ -73,35 +74,16 @@ def planted_ratio(people: pd.DataFrame, rows: np.ndarray, on, age: np.ndarray,
 
 
 def _emergency_spells(rng, people, death, cal, start, end):
-    """(person row, admission day) of background emergency admissions, month by month."""
+    """(person row, admission day) of background emergency admissions, month by month: the
+    calibrated rates shared out by the person's state, less what the planted programme avoids."""
     a = cal["admitted_care"]
     effect = cal["planted_effects"]["care_home_programme"]
-    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
-    arrived = people["arrived"].to_numpy().astype("datetime64[D]")  # born, or moved in
-    quintile = people["imd_quintile"].to_numpy() - 1
-    imd = np.array(a["imd_multiplier"])[quintile]
-    lowers = np.array(sorted(int(k) for k in a["emergency_rate_by_age"]))
-    rows, days = [], []
-    for month in np.arange(start.astype("datetime64[M]"), end.astype("datetime64[M]")):
-        first = month.astype("datetime64[D]")
-        length = ((month + 1).astype("datetime64[D]") - first).astype(int)
-        idx = np.flatnonzero((arrived < first + length) & (np.isnat(death) | (death >= first)))
-        age = np.clip((first - birth[idx]).astype(int) / DAYS_PER_YEAR, 0, None)
-        year, mon = int(str(month)[:4]), int(str(month)[5:7])
-        fy = financial_year_label(np.array([year]), np.array([mon]))[0]
-        # Normalise within each age band and quintile: the mean multiplier there is 1.
-        multiplier = admission_multiplier(people, idx, first, a["admission_multipliers"])
-        cell = (np.searchsorted(lowers, age, side="right") - 1) * 5 + quintile[idx]
-        mean = (np.bincount(cell, multiplier, minlength=5 * lowers.size)
-                / np.maximum(np.bincount(cell, minlength=5 * lowers.size), 1))
-        rate = (by_age(a["emergency_rate_by_age"], age) * imd[idx] / 12 * a["year_multiplier"][fy]
-                * multiplier / mean[cell] * planted_ratio(people, idx, first, age, effect))
-        person = np.repeat(idx, rng.poisson(rate))
-        day = first + rng.integers(0, length, person.size).astype("timedelta64[D]")
-        keep = (day >= arrived[person]) & (np.isnat(death[person]) | (day <= death[person]))
-        rows.append(person[keep])
-        days.append(day[keep])
-    return np.concatenate(rows), np.concatenate(days)
+    return monthly_events(
+        rng, people, death, start, end, rate_by_age=a["emergency_rate_by_age"],
+        imd_multiplier=a["imd_multiplier"], year_multiplier=a["year_multiplier"],
+        person_ratio=lambda rows, on: admission_multiplier(people, rows, on,
+                                                           a["admission_multipliers"]),
+        effect_ratio=lambda rows, on, age: planted_ratio(people, rows, on, age, effect))
 
 
 def _end_of_life_spells(rng, people, death, profiles, cal):
