@@ -66,11 +66,15 @@ def crude_death_rate_per_1000(con, spec) -> dict:
         low, high = spec["ages"]
         return f"{age} between {low} and {high if high is not None else 200}"
 
+    # a target judged pooled (few deaths a year at demo size) needs all the years together too
+    periods, person_years = (("periods", "person_years_pooled") if spec.get("pooled")
+                             else ("years", "person_years"))
     return _by_year(con, f"""
-        with d as (select year, count(*) as n from deaths join years
+        with d as (select year, count(*) as n from deaths join {periods}
                    on registered between first_day and last_day where {in_band('age')}
                    group by 1),
-        p as (select year, sum(py) as py from person_years where {in_band('age_mid')} group by 1)
+        p as (select year, sum(py) as py from {person_years} where {in_band('age_mid')}
+              group by 1)
         select year, coalesce(n, 0) / py * 1000 from p left join d using (year)""")
 
 

@@ -62,7 +62,8 @@ def ncmp_extract(rng, people: pd.DataFrame, death: np.ndarray, cal: dict, start,
             rows = np.flatnonzero((age >= low) & (age < low + 1)
                                   & (rng.random(len(people)) < c["participation"]))
             when = np.datetime64(f"{year}-10-01") + rng.integers(0, 250, rows.size)
-            alive = np.isnat(death[rows]) | (death[rows] > when)
+            arrived = people["arrived"].to_numpy().astype("datetime64[D]")[rows]
+            alive = (np.isnat(death[rows]) | (death[rows] > when)) & (arrived <= when)
             rows, when = rows[alive], when[alive]
             quintile = people["imd_quintile"].to_numpy()[rows]
             u = rng.random(rows.size)

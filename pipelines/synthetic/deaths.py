@@ -171,7 +171,8 @@ def _registration_backlog(rng, profiles: pd.DataFrame, start) -> pd.DataFrame:
     its first year, a year earlier, of people who never reach the period's lists (a pseudonym of
     their own). Without them the first year's registrations would fall short by the delay."""
     died = profiles["date_of_death"].to_numpy().astype("datetime64[D]")
-    first_year = (died >= start) & (died < start + 365)
+    # not the first year's COVID-19 deaths: a year earlier there was none
+    first_year = (died >= start) & (died < start + 365) & (profiles["cause_group"] != "covid19")
     backlog = profiles[first_year].copy()
     backlog["date_of_death"] = died[first_year] - np.timedelta64(365, "D")
     backlog["person_id"] = [f"{x:016x}" for x in rng.integers(0, 2**63, len(backlog))]

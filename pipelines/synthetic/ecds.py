@@ -45,7 +45,8 @@ def _background(rng, people, death, cal, start, end) -> tuple[np.ndarray, np.nda
                           person_ratio=_state_ratio(people, cal))
 
 
-def _end_of_life(rng, profiles: pd.DataFrame, start) -> tuple[np.ndarray, np.ndarray]:
+def _end_of_life(rng, profiles: pd.DataFrame, arrived: np.ndarray, start
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """The attendances of each decedent's last 90 days (deaths.decedent_profiles' count, which
     their trajectory, register, plan and place's programme set): nearer death is likelier."""
     person = np.repeat(profiles["row"].to_numpy(), profiles["ed_last_90"].to_numpy())
@@ -53,7 +54,7 @@ def _end_of_life(rng, profiles: pd.DataFrame, start) -> tuple[np.ndarray, np.nda
                      profiles["ed_last_90"].to_numpy())
     before = np.floor(90 * rng.beta(1, 1.8, person.size)).astype(int)
     day = died - before.astype("timedelta64[D]")
-    keep = day >= start
+    keep = (day >= start) & (day >= arrived[person])  # not before birth or moving in
     return person[keep], day[keep]
 
 
@@ -67,7 +68,8 @@ def ecds_extract(rng, people, death, profiles, moves, cal, start, end) -> pd.Dat
     until[rows] = np.fmin(until[rows], profiles["date_of_death"].to_numpy().astype("datetime64[D]")
                           - np.timedelta64(90, "D"))
     bg_person, bg_day = _background(rng, people, until, cal, start, end)
-    eol_person, eol_day = _end_of_life(rng, profiles, start)
+    eol_person, eol_day = _end_of_life(
+        rng, profiles, people["arrived"].to_numpy().astype("datetime64[D]"), start)
     person = np.concatenate([bg_person, eol_person])
     day = np.concatenate([bg_day, eol_day])
     n = person.size

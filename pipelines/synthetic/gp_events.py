@@ -232,7 +232,10 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
                      when=check_day)
 
     found = events.frame()
-    found = found[(found["date"] < end) & ~np.isnat(found["date"].to_numpy())]
+    # Nothing after the person died or left (their history before arriving comes with them).
+    gone = death[found["row"].to_numpy()]
+    found = found[(found["date"] < end) & ~np.isnat(found["date"].to_numpy())
+                  & (np.isnat(gone) | (found["date"].to_numpy() <= gone))]
     order = np.lexsort((found["snomed_code"].to_numpy(), found["row"].to_numpy(),
                         found["date"].to_numpy()))
     found = found.iloc[order].reset_index(drop=True)
