@@ -204,15 +204,23 @@ def _smoking(con, spec) -> str:
         group by all""")
 
 
+def _share(con, table: str, flag: str) -> dict:
+    """Each year's share of the people in ``table`` (columns year, q, flag) with ``flag``."""
+    return _by_year(con, f"select year, avg({flag}::int) from {table} group by 1")
+
+
+def _between_fifths(con, table: str, flag: str, first: int, op: str, second: int) -> dict:
+    """Each year's share with ``flag`` in one deprivation fifth ``op`` ('/' or '-') another's."""
+    return _by_year(con, f"select year, avg({flag}::int) filter (where q = {first}) {op} "
+                         f"avg({flag}::int) filter (where q = {second}) from {table} group by 1")
+
+
 def adult_smoking_prevalence(con, spec) -> dict:
-    smoking = _smoking(con, spec)
-    return _by_year(con, f"select year, avg(smoker::int) from {smoking} group by 1")
+    return _share(con, _smoking(con, spec), "smoker")
 
 
 def smoking_ratio_q1_q5(con, spec) -> dict:
-    smoking = _smoking(con, spec)
-    return _by_year(con, "select year, avg(smoker::int) filter (where q = 1) / "
-                         f"avg(smoker::int) filter (where q = 5) from {smoking} group by 1")
+    return _between_fifths(con, _smoking(con, spec), "smoker", 1, "/", 5)
 
 
 def _flu(con, spec) -> str:
@@ -230,14 +238,11 @@ def _flu(con, spec) -> str:
 
 
 def flu_65plus_uptake(con, spec) -> dict:
-    flu = _flu(con, spec)
-    return _by_year(con, f"select year, avg(had::int) from {flu} group by 1")
+    return _share(con, _flu(con, spec), "had")
 
 
 def flu_65plus_gap_q5_minus_q1_points(con, spec) -> dict:
-    flu = _flu(con, spec)
-    return _by_year(con, "select year, avg(had::int) filter (where q = 5) - "
-                         f"avg(had::int) filter (where q = 1) from {flu} group by 1")
+    return _between_fifths(con, _flu(con, spec), "had", 5, "-", 1)
 
 
 def register_prevalence(con, spec) -> dict:
