@@ -14,18 +14,24 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 SMALL = {"persons": 4000, "seed": 7, "start": "2019-04", "end": "2021-03"}
 
 
-@pytest.fixture
-def ph_env(tmp_path, monkeypatch):
-    """Point every PH_* path at a fresh temporary folder and return the loaded settings."""
+def point_settings_at(root: Path, monkeypatch: pytest.MonkeyPatch):
+    """Point every PH_* path at a fresh folder under `root` (through `monkeypatch`, so they are
+    undone with it) and return the loaded settings."""
     from pipelines.config import load_settings
 
-    monkeypatch.setenv("PH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PH_REPORTS_DIR", str(tmp_path / "reports"))
+    monkeypatch.setenv("PH_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("PH_REPORTS_DIR", str(root / "reports"))
     for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR"):
         monkeypatch.delenv(name, raising=False)
     settings = load_settings()
     settings.ensure_dirs()
     return settings
+
+
+@pytest.fixture
+def ph_env(tmp_path, monkeypatch):
+    """Every PH_* path in a fresh temporary folder for one test; the loaded settings."""
+    return point_settings_at(tmp_path, monkeypatch)
 
 
 @pytest.fixture(scope="session")

@@ -17,17 +17,11 @@ PHE = Path(__file__).parent.parent / "fixtures" / "phe_methods"
 def dbt_env(tmp_path_factory):
     """PH_* paths shared by the module's tests, so that dbt parses the project once and re-uses
     its manifest (partial parsing) for every `dbt show` after the first."""
-    from pipelines.config import load_settings
+    from tests.conftest import point_settings_at
 
-    root = tmp_path_factory.mktemp("statistics")
+    # a MonkeyPatch of the module's own: the `monkeypatch` fixture lasts one test
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PH_DATA_DIR", str(root / "data"))
-        mp.setenv("PH_REPORTS_DIR", str(root / "reports"))
-        for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR"):
-            mp.delenv(name, raising=False)
-        settings = load_settings()
-        settings.ensure_dirs()
-        yield settings
+        yield point_settings_at(tmp_path_factory.mktemp("statistics"), mp)
 
 
 def dbt_show(settings, sql: str) -> pd.DataFrame:
