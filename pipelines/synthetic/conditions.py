@@ -12,6 +12,7 @@ residents at the start are drawn here, and later moves in are dynamics.py's.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -42,22 +43,40 @@ def true_hypertension_probability(people: pd.DataFrame, age: np.ndarray) -> np.n
     prevalence, in the generator's own copy (world/hypertension_*.csv, checked against the
     indicator's seeds by tests/unit/test_synthetic_world.py), so the demo's truth and the
     indicator's expectation are one model (0 under 18)."""
+    bands, levels = _hypertension_model()
+    return _hypertension_probability(bands, _hypertension_person_factors(people, levels), age)
+
+
+@functools.cache
+def _hypertension_model() -> tuple[tuple, dict]:
+    """The model's prevalence by sex and age band, and its odds ratios by factor and level."""
     baseline = pd.read_csv(WORLD_DIR / "hypertension_prevalence.csv")
     ratios = pd.read_csv(WORLD_DIR / "hypertension_odds_ratios.csv", dtype={"level": str})
     ratio = {(f, lv): r for f, lv, r in zip(ratios["factor"], ratios["level"], ratios["odds_ratio"],
                                              strict=True)}
-    sex = np.where(people["sex"].to_numpy() == "2", "Female", "Male")
-    years = np.floor(age)
-    p = np.zeros(len(people))
-    for row in baseline.itertuples():
-        band = (sex == row.sex) & (years >= row.age_lower) & (years <= row.age_upper)
-        p[band] = row.expected_prevalence
     levels = {f: {lv: r for (f2, lv), r in ratio.items() if f2 == f}
               for f in ("imd_quintile", "ethnicity_group")}
+    return tuple(baseline.itertuples()), levels
+
+
+def _hypertension_person_factors(people: pd.DataFrame, levels: dict):
+    """What the model needs of each person that does not change with age: (sex, quintile's odds
+    ratio, ethnic group's odds ratio)."""
+    sex = np.where(people["sex"].to_numpy() == "2", "Female", "Male")
     quintile = people["imd_quintile"].astype(str).map(levels["imd_quintile"]).fillna(1.0)
     group = people["ethnic_category"].map(ETHNICITY_GROUPS).fillna("Not stated")
     ethnicity = group.map(levels["ethnicity_group"]).fillna(1.0)
-    odds = p / (1 - p) * quintile.to_numpy() * ethnicity.to_numpy()
+    return sex, quintile.to_numpy(), ethnicity.to_numpy()
+
+
+def _hypertension_probability(bands: tuple, factors, age: np.ndarray) -> np.ndarray:
+    sex, quintile, ethnicity = factors
+    years = np.floor(age)
+    p = np.zeros(len(sex))
+    for row in bands:
+        band = (sex == row.sex) & (years >= row.age_lower) & (years <= row.age_upper)
+        p[band] = row.expected_prevalence
+    odds = p / (1 - p) * quintile * ethnicity
     return odds / (1 + odds)
 
 
@@ -73,10 +92,11 @@ def _hypertension_dates(rng, people: pd.DataFrame, c: dict, end) -> tuple[np.nda
     n = len(people)
     u, diagnosable = rng.random(n), rng.random(n)
     lag = rng.integers(0, c["hypertension_diagnosis_lag_days"] + 1, n).astype("timedelta64[D]")
-    ages = sorted(pd.read_csv(WORLD_DIR / "hypertension_prevalence.csv")["age_lower"].unique())
+    bands, levels = _hypertension_model()
+    factors = _hypertension_person_factors(people, levels)
     onset_age = np.full(n, -1)
-    for a in ages:  # the probability only changes where an age band starts
-        reached = (onset_age < 0) & (true_hypertension_probability(people, np.full(n, float(a))) > u)
+    for a in sorted({row.age_lower for row in bands}):  # the probability changes only where a band starts
+        reached = (onset_age < 0) & (_hypertension_probability(bands, factors, np.full(n, float(a))) > u)
         onset_age[reached] = a
     birth_month = people["birth_date"].to_numpy().astype("datetime64[M]")
     onset = (birth_month + np.maximum(onset_age, 0) * 12).astype("datetime64[D]")
