@@ -119,6 +119,12 @@ class _Homes:
         return dest
 
 
+def _day_in_month(rng, first, days: int, not_before: np.ndarray) -> np.ndarray:
+    """A random day of the month that starts on ``first`` for each person, but not before
+    ``not_before`` (the day they arrived or were born: people arrive on any day of a month)."""
+    return np.maximum(first + (rng.random(not_before.size) * days).astype(int), not_before)
+
+
 def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.ndarray,
              cal: dict, start, end, students: np.ndarray) -> Lives:
     m, c, mig, mv = cal["mortality"], cal["covid19"], cal["migration"], cal["moves"]
@@ -126,6 +132,7 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
     n = len(people)
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     arrived = people["arrived"].to_numpy().astype("datetime64[D]")
+    since = np.maximum(arrived, birth)  # in the area from
     dementia_from = people["dementia_date"].to_numpy().astype("datetime64[D]")
     copd_from = people["copd_date"].to_numpy().astype("datetime64[D]")
     frailty_z = people["frailty_z"].to_numpy()
@@ -189,8 +196,7 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
         total = other * (1 - c["displacement"] * wave) + covid_hazard
         dies = systematic_draw(rng, 1 - np.exp(-total / 12))
         died = idx[dies]
-        day = first + (rng.random(died.size) * days).astype(int)
-        death[died] = np.maximum(day, np.maximum(arrived[died], birth[died]))
+        death[died] = _day_in_month(rng, first, days, since[died])
         covid[died] = rng.random(died.size) < covid_hazard[dies] / total[dies]
 
         alive = ~dies
@@ -198,7 +204,7 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
         season = mig["young_adult_month_ratio"][calendar_month]
         rate = out_rate[whole] * np.where((age >= 18) & (age < 25), season, 1)
         leaves = alive & ~resident & (rng.random(idx.size) < rate / 12)
-        left[idx[leaves]] = first + (rng.random(int(leaves.sum())) * days).astype(int)
+        left[idx[leaves]] = _day_in_month(rng, first, days, since[idx[leaves]])
         staying = alive & ~leaves
 
         # Moving home within the area; a move across districts usually changes practice.
@@ -209,7 +215,7 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
                                       (age[moving] >= 18) & (age[moving] < 24))
             new_practice = (lad[dest] != lad[lsoa_now[rows]]) & (
                 rng.random(rows.size) < mv["practice_change_share_across_districts"])
-            when = first + (rng.random(rows.size) * days).astype(int)
+            when = _day_in_month(rng, first, days, since[rows])
             moves.append((rows, when, dest, new_practice))
             lsoa_now[rows] = dest
 
@@ -218,7 +224,7 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
         rate = (entry_rate[whole] * np.array(home["entry_frailty_ratio"])[frailty]
                 * np.where(dementia_from[idx] <= first, home["dementia_multiplier"], 1.0))
         enters = candidates & systematic_draw(rng, np.where(candidates, rate / 12, 0.0))
-        home_from[idx[enters]] = first + (rng.random(int(enters.sum())) * days).astype(int)
+        home_from[idx[enters]] = _day_in_month(rng, first, days, since[idx[enters]])
 
         # Smoking: adults quit, relapse or start; changes are recorded for the GP record.
         adult = staying & (age >= 18)
@@ -231,7 +237,7 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
         if change.any():
             rows = idx[change]
             status[rows] = np.where(now[change] == 1, 2, 1)
-            smoking.append((rows, first + (rng.random(rows.size) * days).astype(int), status[rows]))
+            smoking.append((rows, _day_in_month(rng, first, days, since[rows]), status[rows]))
 
     def joined(parts, k):
         return np.concatenate([part[k] for part in parts]) if parts else np.zeros(0, int)

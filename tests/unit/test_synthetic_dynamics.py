@@ -92,3 +92,19 @@ def test_deaths_covid_and_care_homes_follow_the_calibrated_mechanisms(lives):
     moved_in = ~np.isnat(lived.care_home_from) & (lived.care_home_from > start)
     assert moved_in.sum() > 50
     assert profiles["care_home_resident"].mean() > 0.15
+
+
+def test_nothing_happens_to_a_person_before_they_arrive_or_are_born(lives):
+    """People arrive on any day of a month; what the month's draws give them (death, leaving, a
+    move, a care home, a smoking change) is dated on or after that day."""
+    people, lived, _, start, _ = lives
+    since = np.maximum(people["arrived"].to_numpy(), people["birth_date"].to_numpy()).astype(
+        "datetime64[D]")
+    arrived_later = since > start
+    for dates in (lived.death, lived.left, lived.care_home_from):
+        dated = arrived_later & ~np.isnat(dates)
+        assert dated.sum() > 0 and (dates[dated] >= since[dated]).all()
+    for events in (lived.moves, lived.smoking):
+        rows = events["row"].to_numpy()
+        on = events["date"].to_numpy().astype("datetime64[D]")
+        assert arrived_later[rows].sum() > 0 and (on >= since[rows]).all()
