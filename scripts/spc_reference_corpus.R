@@ -16,7 +16,8 @@
 # One row per series. Values are written as text first and read back, so R and Python start from
 # the same doubles. Lists are ';'-separated: rebase (0-based indices where a period starts),
 # values, rebase_group (per point), mean/lpl/upl (per rebase group, 17 significant digits),
-# point_type (per point), short_group_warning (per point, 0/1).
+# special_cause_type (per point, the rule that labels it; empty for "Common Cause"), point_type
+# (per point), short_group_warning (per point, 0/1).
 
 suppressPackageStartupMessages(library(NHSRplotthedots))
 
@@ -95,6 +96,7 @@ rows <- lapply(seq_len(n_series), function(id) {
     mean = joined(r$mean_col[first], "%.17g"),
     lpl = joined(r$lpl[first], "%.17g"),
     upl = joined(r$upl[first], "%.17g"),
+    special_cause_type = joined(ifelse(r$special_cause_type == "Common Cause", "", r$special_cause_type)),
     point_type = joined(r$point_type),
     short_group_warning = paste(as.integer(r$short_group_warning), collapse = ""),
     variation_icon = icon("variation"),

@@ -267,6 +267,8 @@ def test_agrees_with_nhsrplotthedots_point_for_point():
                     fix_after_n_points=int(row["fix_after_n_points"]) if row["fix_after_n_points"] else None,
                     screen_outliers=row["screen_outliers"] == "TRUE")
         series = f"series {row['series']}"
+        labels = [label or "Common Cause" for label in row["special_cause_type"].split(";")]
+        assert list(chart.special_cause_type) == labels, series  # the rule, by precedence
         assert list(chart.point_type) == row["point_type"].split(";"), series
         groups = _numbers(row["rebase_group"], int)
         assert list(chart.rebase_group) == groups, series
