@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.report import figures, maps, narrative, spc
+from pipelines.report import figures, maps, narrative
 from pipelines.report.html import count, esc, figure, table
 from pipelines.report.published import POLICY, Published
 from pipelines.report.sections import source_line
+from pipelines.statistics.spc import TRIAL_LIMITS_BELOW, direction_for, spc
 
 
 def series_charts(pub: Published, series: dict) -> str:
@@ -65,37 +66,26 @@ def spc_section(pub: Published, meta: dict) -> str:
     if len(rows) < 2:
         return ""
     months = rows["period"].tolist()
-    chart = spc.xmr(rows["value"].tolist())
-    kinds = [_point_kind(chart, i, meta["polarity"]) for i in range(len(months))]
+    chart = spc(rows["value"].tolist(), direction_for(meta["polarity"]))
+    kinds = chart.point_type
     finding = narrative.describe_spc(chart, months, meta["unit"])
+    # NHSRplotthedots' short-group caption
+    trial = (f" Trial limits: fewer than {TRIAL_LIMITS_BELOW} points, so they will change as months "
+             "are added." if chart.short_series_warning else "")
     source = (f"Source: ICS linked extracts, {months[0]} to {months[-1]}, {meta['period_note']}; "
               f"counts rounded to {POLICY.round_to} after disclosure control. XmR limits: mean ± "
               "2.66 × mean moving range.")
     return (f'<section id="{esc(meta["id"])}"><h2>{esc(meta["title"])}: monthly, whole ICS</h2>'
             f'<p class="meta">Statistical process control (XmR) chart with the Making Data Count '
-            f"rules; related indicator {esc(meta['related_indicator'])}.</p>"
+            f"rules; related indicator {esc(meta['related_indicator'])}.{trial}</p>"
             + figure(figures.spc_chart(months, chart, kinds, meta,
                                        f"{meta['short_title']}, {finding}", source),
                      f"SPC chart of {meta['title']} by month. {finding}.")
             + table({"Month": months[-12:],
                      "Count": [count(v) for v in rows["value"].tolist()[-12:]],
-                     "Signal": [SIGNAL_WORDS[k] for k in kinds[-12:]]},
-                    f"Last 12 months (mean {chart.mean:.0f}, process limits {chart.lower:.0f} to "
-                    f"{chart.upper:.0f})") + "</section>")
-
-
-SIGNAL_WORDS = {"common_cause": "common cause", "improvement": "special cause: improvement",
-                "concern": "special cause: concern", "neither": "special cause"}
-
-
-def _point_kind(chart: spc.XmR, index: int, polarity: str) -> str:
-    sides = {side for _, side in chart.signals.get(index, set())}
-    if not sides:
-        return "common_cause"
-    if polarity not in ("higher_is_better", "lower_is_better"):
-        return "neither"
-    good = "high" if polarity == "higher_is_better" else "low"
-    return "improvement" if sides == {good} else "concern"
+                     "Signal": [figures.SIGNAL_STYLE[k][2] for k in kinds[-12:]]},
+                    f"Last 12 months (mean {chart.mean[-1]:.0f}, process limits {chart.lpl[-1]:.0f} "
+                    f"to {chart.upl[-1]:.0f})") + "</section>")
 
 
 def deprivation_map(pub: Published) -> str:

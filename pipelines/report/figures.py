@@ -119,8 +119,12 @@ def by_quintile(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.F
 
 
 # Making Data Count colours: special cause of improvement blue, of concern orange, common cause grey.
-SIGNAL_STYLE = {"improvement": ("#41B6E6", "circle"), "concern": ("#ED8B00", "diamond"),
-                "neither": ("#7C2855", "square"), "common_cause": (NHS_MID_GREY, "circle")}
+# Keys: the point types of pipelines.statistics.spc (NHSRplotthedots' names).
+SIGNAL_STYLE = {"special_cause_improvement": ("#41B6E6", "circle", "Special cause: improvement"),
+                "special_cause_concern": ("#ED8B00", "diamond", "Special cause: concern"),
+                "special_cause_neutral_high": ("#7C2855", "square", "Special cause: higher"),
+                "special_cause_neutral_low": ("#7C2855", "square", "Special cause: lower"),
+                "common_cause": (NHS_MID_GREY, "circle", "Common cause")}
 
 
 def spc_chart(months: list[str], chart, point_kinds: list[str], meta: dict, title: str,
@@ -132,17 +136,18 @@ def spc_chart(months: list[str], chart, point_kinds: list[str], meta: dict, titl
     fig.add_trace(go.Scatter(x=months, y=chart.values, mode="lines", name=meta["short_title"],
                              line={"color": NHS_MID_GREY, "width": 1.5}, hoverinfo="skip",
                              meta="count"))
-    for kind, (colour, symbol) in SIGNAL_STYLE.items():
+    for kind, (colour, symbol, name) in SIGNAL_STYLE.items():
         idx = [i for i, k in enumerate(point_kinds) if k == kind]
         if idx:
             fig.add_trace(go.Scatter(
                 x=[months[i] for i in idx], y=[chart.values[i] for i in idx], mode="markers",
-                name={"common_cause": "Common cause"}.get(kind, f"Special cause: {kind}"),
+                name=name,
                 marker={"color": colour, "symbol": symbol, "size": 8}, meta="count",
                 hovertemplate=f"%{{x}}: %{{y:,.0f}} {meta['unit']}<extra></extra>"))
-    for y, name, dash in ((chart.mean, "Mean", "solid"), (chart.upper, "Upper process limit", "dash"),
-                          (chart.lower, "Lower process limit", "dash")):
-        fig.add_trace(go.Scatter(x=[months[0], months[-1]], y=[y, y], mode="lines", name=name,
+    # per point: a rebase starts new limits
+    for y, name, dash in ((chart.mean, "Mean", "solid"), (chart.upl, "Upper process limit", "dash"),
+                          (chart.lpl, "Lower process limit", "dash")):
+        fig.add_trace(go.Scatter(x=months, y=list(y), mode="lines", name=name,
                                  line={"color": NHS_DARK_GREY, "dash": dash, "width": 1},
                                  hoverinfo="skip"))
     return _layout(fig, title, f"Count ({meta['unit']})", source, x_title="Month")

@@ -118,13 +118,13 @@ _VARIATION = {
     "improvement_low": ("#41B6E6", "L", "Special cause variation: improvement (lower)"),
     "concern_high": ("#ED8B00", "H", "Special cause variation: concern (higher)"),
     "concern_low": ("#ED8B00", "L", "Special cause variation: concern (lower)"),
-    "neither_high": ("#7C2855", "H", "Special cause variation: higher (no better direction)"),
-    "neither_low": ("#7C2855", "L", "Special cause variation: lower (no better direction)"),
+    "neutral_high": ("#7C2855", "H", "Special cause variation: higher (no better direction)"),
+    "neutral_low": ("#7C2855", "L", "Special cause variation: lower (no better direction)"),
 }
 _ASSURANCE = {
     "pass": ("#41B6E6", "P", "Assurance: consistently passing the target"),
     "fail": ("#ED8B00", "F", "Assurance: consistently failing the target"),
-    "hit_and_miss": ("#A6A6A6", "?", "Assurance: hit and miss against the target"),
+    "inconsistent": ("#A6A6A6", "?", "Assurance: hit and miss against the target"),
 }
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 from pipelines.config import dbt_vars
 from pipelines.report.html import esc, table
 from pipelines.report.published import POLICY
+from pipelines.statistics.spc import MIN_POINTS_FOR_ICONS
 
 # the one home of the threshold is dbt_project.yml (var inequality_min_quintile_share)
 MIN_QUINTILE_SHARE = float(dbt_vars()["inequality_min_quintile_share"])
@@ -60,14 +61,16 @@ EXPLANATIONS = [
      "variance is the sum over people of their events squared), as PHE's method for "
      "non-independent events does."),
     ("Statistical process control (Making Data Count)",
-     "Monthly series are drawn as XmR charts: the mean and process limits at the mean ± 2.66 times "
-     "the average month-to-month change. Points are special cause (not just chance) when one falls "
-     "beyond a limit, 7 in a row fall on one side of the mean, 6 in a row rise or fall, or 2 of 3 are "
-     "close to a limit. The variation icon shows whether the latest point is special cause of "
-     "improvement (blue) or concern (orange), or common cause (grey); the assurance icon shows "
-     "whether a target lies outside the limits (consistently passed or failed) or inside them "
-     "(hit and miss). On the overview the icons use the ICS's annual values: with so few "
-     "points, treat them as indicative."),
+     "Monthly series are drawn as XmR charts, computed as NHSRplotthedots (the NHS-R Making Data "
+     "Count package) computes them: the mean and process limits at the mean ± 2.66 times the "
+     "average month-to-month change, leaving out changes so large they are outliers themselves. "
+     "Points are special cause (not just chance) when one falls beyond a limit, 7 in a row rise "
+     "or fall, 2 of 3 on one side of the mean are close to a limit, or 7 in a row fall on one side "
+     "of the mean (a point breaking several rules is labelled by the first). The variation icon "
+     "shows whether the latest point is special cause of improvement (blue) or concern (orange), "
+     "or common cause (grey); the assurance icon shows whether a target lies outside the limits "
+     "(consistently passed or failed) or inside them (hit and miss). Icons are shown only for "
+     f"series of at least {MIN_POINTS_FOR_ICONS} points, so not for the annual indicators."),
     ("Narrative sentences",
      "The sentence in each chart title is generated from the figures and only states a change, a "
      "gap or a difference when the intervals do not overlap (or an SPC rule fires); otherwise it "

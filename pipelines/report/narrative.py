@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.report.spc import XmR
+from pipelines.statistics.spc import RUN_LENGTH, SPC, label_side
 
 
 def fmt(value, unit: str = "", digits: int = 1, signed: bool = False) -> str:
@@ -97,16 +97,18 @@ def describe_vs_ics(areas: pd.DataFrame, ics_value: float, unit: str) -> str:
     return " and ".join(parts) + f" the ICS value of {fmt(ics_value, unit)} (outside 99.8% limits)"
 
 
-def describe_spc(chart: XmR, months: list[str], unit: str) -> str:
+def describe_spc(chart: SPC, months: list[str], unit: str) -> str:
     """What the XmR chart shows about the latest month."""
-    latest = months[-1]
-    side = chart.latest_signal
-    if side is None:
-        return (f"{latest}: {fmt(chart.values[-1], unit, 0)}; common-cause variation around a "
-                f"mean of {fmt(chart.mean, unit, 0)} (no special-cause signal)")
-    word = "higher" if side == "high" else "lower"
-    return (f"{latest}: {fmt(chart.values[-1], unit, 0)}; special-cause variation - the latest "
-            f"months are {word} than the process mean of {fmt(chart.mean, unit, 0)}")
+    latest, mean = months[-1], fmt(chart.mean[-1], unit, 0)
+    side = label_side(chart.special_cause_type[-1])
+    if side == 0:
+        return (f"{latest}: {fmt(chart.values[-1], unit, 0)}; the latest month is common-cause "
+                f"variation around a mean of {mean}")
+    if "Trend" in chart.special_cause_type[-1]:
+        finding = f"the latest months are {'rising' if side > 0 else 'falling'} ({RUN_LENGTH} in a row)"
+    else:
+        finding = f"the latest months are {'higher' if side > 0 else 'lower'} than the process mean of {mean}"
+    return f"{latest}: {fmt(chart.values[-1], unit, 0)}; special-cause variation - {finding}"
 
 
 def _names(names: list[str]) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.report import figures, maps, narrative, spc
+from pipelines.report import figures, maps, narrative
 from pipelines.report.html import assurance_icon, count, esc, figure, table, variation_icon
 from pipelines.report.published import POLICY, PROVISIONAL, Published
 from pipelines.statistics.inequality import WITHHELD_REASONS
+from pipelines.statistics.spc import MIN_POINTS_FOR_ICONS, direction_for, spc
 from pipelines.warehouse.indicators import PERIOD_TYPES
 
 AREA_ORDER = {"ics": 0, "place": 1, "local_authority": 2}
@@ -35,16 +36,14 @@ OVERLAPPING_PERIOD_TYPES = {"calendar_years_pooled_3"}
 
 
 def annual_variation(meta: dict, ics: pd.DataFrame) -> tuple[str | None, str | None]:
-    """MDC variation and assurance icons from an XmR chart of the ICS's published annual values
-    (none for overlapping pooled periods)."""
-    if meta["period_type"] in OVERLAPPING_PERIOD_TYPES:
-        return None, None
+    """MDC variation and assurance icons from an XmR chart of the ICS's published annual values:
+    none for overlapping pooled periods, nor for fewer than MIN_POINTS_FOR_ICONS points."""
     points = ics["value"].dropna().tolist()
-    if len(points) < 2:
-        return "common_cause", None
-    chart = spc.xmr(points)
+    if meta["period_type"] in OVERLAPPING_PERIOD_TYPES or not points:
+        return None, None
     target = (meta.get("target") or {}).get("value")
-    return spc.variation(chart, meta["polarity"]), spc.assurance(chart, meta["polarity"], target)
+    chart = spc(points, direction_for(meta["polarity"]), target)
+    return chart.variation_icon, chart.assurance_icon
 
 
 def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str:
@@ -191,7 +190,10 @@ def latest_table(rows: pd.DataFrame, meta: dict, latest: str) -> str:
                           f"{POLICY.in_words().capitalize()}.", text_columns=2)
 
 
-NO_VARIATION_ICON = '<span class="icons">Overlapping pooled periods: no variation icon</span>'
+def no_icons(meta: dict) -> str:
+    reason = ("Overlapping pooled periods" if meta["period_type"] in OVERLAPPING_PERIOD_TYPES
+              else f"Fewer than {MIN_POINTS_FOR_ICONS} points")
+    return f'<span class="icons">{reason}: no variation or assurance icon</span>'
 
 
 def tile(pub: Published, meta: dict, page_of: dict[str, str]) -> str:
@@ -221,6 +223,6 @@ def tile(pub: Published, meta: dict, page_of: dict[str, str]) -> str:
   <p>{esc(gap)}.</p>
   <p>Places: {esc(narrative.describe_vs_ics(areas, last['value'], unit))}.</p>
   {f"<p>Target {target['value']}{esc(unit)} ({esc(target['source'])}).</p>" if target else ""}
-  <div>{variation_icon(variation) if variation else NO_VARIATION_ICON}</div>
-  <div>{assurance_icon(assurance)}</div>
+  <div>{variation_icon(variation) if variation else no_icons(meta)}</div>
+  <div>{assurance_icon(assurance) if variation else ""}</div>
 </div>"""
