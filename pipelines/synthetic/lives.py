@@ -37,6 +37,5 @@ def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its text columns as numpy object columns. Pandas' default text columns are
     Arrow-backed: every `.to_numpy()` copies them into new Python strings, and the extracts read
     the people's columns month after month (a second per shard, measured)."""
-    text = [c for c, dtype in frame.dtypes.items() if pd.api.types.is_string_dtype(dtype)
-            and dtype != object]
+    text = [c for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
     return frame.astype(dict.fromkeys(text, object))
