@@ -25,7 +25,7 @@ from pipelines.synthetic.calibration import by_age, load_calibration, shares
 from pipelines.synthetic.conditions import frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_ethnicity, recorded_lsoa
-from pipelines.synthetic.text_columns import repeated_text, text_column
+from pipelines.synthetic.text_columns import coded_text, repeated_text, text_column
 
 # New emergency admissions by method; 2B (a transfer) is never drawn: it is the second spell of a
 # real transfer (_transfers).
@@ -206,8 +206,9 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     first what was moved out of the primary (COPD behind a J20 primary) and an alcohol code on a
     share of adults' episodes, then the person's registered conditions, then other comorbidities
     (more with age), last the external cause after an injury or alcohol poisoning (X45/X65 after
-    T51.0). Returns the primary codes (some recoded) and an (episodes x 19) array, None where
-    empty. Vectorised: every part is a block of columns, then each row is packed to the left."""
+    T51.0). Returns the primary codes (some recoded), an (episodes x 19) array of positions in
+    the vocabulary (-1 where empty) and the vocabulary. Vectorised: every part is a block of
+    columns, then each row is packed to the left."""
     n = primary.size
     pool, p = shares(spec["comorbidities"])
     # codes are handled as positions in this vocabulary (-1: none) until the last step: small
@@ -220,6 +221,9 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     def position(codes, where):
         return np.where(where, pd.Categorical(codes, categories=vocabulary).codes, -1)
 
+    def drawn(codes):  # rng.choice(codes, n) as positions: the same draw, without the strings
+        return position(np.array(codes, dtype=object), True)[rng.choice(len(codes), n)]
+
     copd = np.isin(primary, spec["copd_primaries"])
     to_j20 = copd & (rng.random(n) < spec["copd_as_acute_bronchitis"])
     j20_alone = (group == "other") & ~registers["copd"] & (
@@ -230,7 +234,7 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     drinker = (age >= 16) & (rng.random(n) < spec["alcohol_secondary"])
     moved = position(primary, to_j20)
     primary = np.where(to_j20 | j20_alone, "J209", np.where(poisoned, "T510", primary))
-    alcohol = position(rng.choice(spec["alcohol_codes"], n), drinker)
+    alcohol = np.where(drinker, drawn(spec["alcohol_codes"]), -1)
     registered = []
     for register, code in spec["register_codes"].items():
         at = int(position(np.array([code]), True)[0])
@@ -239,12 +243,13 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     counts = np.minimum(rng.poisson(spec["comorbidity_base"] + np.maximum(age - 40, 0)
                                     / spec["comorbidity_years_per_extra"]), len(pool))
     order = np.argsort(rng.exponential(size=(n, len(pool))) / p, axis=1)
-    drawn = np.where(np.arange(len(pool)) < counts[:, None],
-                     position(np.array(pool, dtype=object), True)[order], -1)
-    cause = position(np.where(falls, np.where(fall_cause, rng.choice(spec["fall_causes"], n),
-                                              rng.choice(spec["other_injury_causes"], n)),
-                              rng.choice(spec["alcohol_poisoning_causes"], n)), falls | poisoned)
-    blocks = np.column_stack([moved, alcohol, *registered, drawn, cause]).astype(np.int16)
+    comorbid = np.where(np.arange(len(pool)) < counts[:, None],
+                        position(np.array(pool, dtype=object), True)[order], -1)
+    cause = np.where(falls | poisoned,
+                     np.where(falls, np.where(fall_cause, drawn(spec["fall_causes"]),
+                                              drawn(spec["other_injury_causes"])),
+                              drawn(spec["alcohol_poisoning_causes"])), -1)
+    blocks = np.column_stack([moved, alcohol, *registered, comorbid, cause]).astype(np.int16)
     filled = blocks >= 0
     packed = np.take_along_axis(blocks, np.argsort(~filled, axis=1, kind="stable"), axis=1)
     width = min(SECONDARY_POSITIONS, packed.shape[1])
@@ -252,9 +257,9 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     # too many codes for 19 positions: the external cause keeps the last one
     overflow = (filled.sum(axis=1) > SECONDARY_POSITIONS) & (cause >= 0)
     packed[overflow, -1] = cause[overflow]
-    secondary = np.full((n, SECONDARY_POSITIONS), None, dtype=object)
-    secondary[:, :width] = np.where(packed >= 0, vocabulary[packed], None)
-    return primary, secondary
+    secondary = np.full((n, SECONDARY_POSITIONS), -1, dtype=np.int16)
+    secondary[:, :width] = packed
+    return primary, secondary, vocabulary
 
 
 def _codes(values: np.ndarray, index=None) -> pd.Series:
@@ -387,7 +392,7 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
            / DAYS_PER_YEAR).astype(int)
     registers = {r: state.on_register(rows, on, r)
                  for r in a["secondary_diagnoses"]["register_codes"]}
-    diagnosis, secondary = _secondary_diagnoses(
+    diagnosis, secondary, vocabulary = _secondary_diagnoses(
         rng, episodes["diagnosis"].to_numpy(), episodes["group"].to_numpy(), age, registers,
         a["secondary_diagnoses"])
     discharged = episodes["discharged"].to_numpy().astype("datetime64[D]")
@@ -409,7 +414,7 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
         "Discharge_Method": text(np.where(open_spell, "8", np.where(dies_here, "4", "1"))),
         "Patient_Classification": text(np.where(episodes["day_case"].to_numpy(), "2", "1")),
         "Primary_Diagnosis_Code": text(diagnosis),
-        **{f"Secondary_Diagnosis_{k + 1:02d}": text(secondary[:, k])
+        **{f"Secondary_Diagnosis_{k + 1:02d}": coded_text(secondary[:, k], vocabulary)
            for k in range(SECONDARY_POSITIONS)},
         "Der_Postcode_LSOA_Code": text(recorded_lsoa(rng, people, moves, rows, admitted,
                                                      cal["recording"])),

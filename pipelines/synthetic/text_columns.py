@@ -25,3 +25,16 @@ def repeated_text(value: str, n: int) -> pd.api.extensions.ExtensionArray:
     """A ``str`` column of `n` copies of `value` (a source_system and the like)."""
     return pd.array(pa.array([value], type=pa.large_string()).take(np.zeros(n, np.int64)),
                     dtype="str")
+
+
+def coded_text(codes: np.ndarray, categories: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """The ``str`` column of ``categories[codes]`` (None where a code is negative), made from the
+    integer codes through an Arrow dictionary: no Python string per row. All empty: an object
+    column of None, as pandas would leave it."""
+    empty = codes < 0
+    if empty.all():
+        return np.full(codes.size, None, dtype=object)
+    indices = pa.array(codes.astype(np.int32), mask=empty)
+    labels = pa.array(np.asarray(categories, dtype=object), type=pa.large_string())
+    return pd.array(pa.DictionaryArray.from_arrays(indices, labels).cast(pa.large_string()),
+                    dtype="str")
