@@ -15,15 +15,17 @@ programme (calibration.yml planted_effects) lowers its place's residents' admiss
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from pipelines.synthetic.activity import monthly_events
-from pipelines.synthetic.calibration import by_age, shares
-from pipelines.synthetic.conditions import frailty_on
+from pipelines.synthetic.calibration import by_age, load_calibration, shares
+from pipelines.synthetic.conditions import frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_ethnicity, recorded_lsoa
+from pipelines.synthetic.text_columns import coded_text, repeated_text, text_column
 
 # New emergency admissions by method; 2B (a transfer) is never drawn: it is the second spell of a
 # real transfer (_transfers).
@@ -34,6 +36,7 @@ TRANSFER_DESTINATION = "51"  # NHS DD discharge destination / source of admissio
 CARE_HOME_SOURCES = ["54", "65", "85"]
 PROVIDER_BY_PLACE = {"nottingham_city": "RX1", "south_notts": "RX1", "mid_notts": "RK5",
                      "bassetlaw": "RP5"}
+NEVER = np.iinfo(np.int64).max  # the day number of a date that never comes (NaT)
 SECONDARY_POSITIONS = 19  # Secondary_Diagnosis_01 .. _19 (data_contracts/apc_episodes.yml)
 
 
@@ -45,35 +48,83 @@ class AdmittedCare:
     spells: pd.DataFrame  # row, admitted, discharged (NaT: still in), destination, emergency
 
 
-def _on_register(people: pd.DataFrame, rows: np.ndarray, on: np.ndarray, register: str):
-    since = people[f"{register}_date"].to_numpy().astype("datetime64[D]")[rows]
-    return ~np.isnat(since) & (since <= on)
+class PersonState:
+    """The person columns the admission model reads, each converted once (on first use) rather
+    than in every month of the monthly loop."""
+
+    def __init__(self, people: pd.DataFrame):
+        self._people = people
+        self._since: dict[str, np.ndarray] = {}
+        self._day_since: dict[str, np.ndarray] = {}
+        self._in_place: dict[str, np.ndarray] = {}
+
+    def since(self, column: str) -> np.ndarray:
+        """A date column (a register's, care-home residence's) as datetime64[D]."""
+        if column not in self._since:
+            self._since[column] = self._people[column].to_numpy().astype("datetime64[D]")
+        return self._since[column]
+
+    def day_since(self, column: str) -> np.ndarray:
+        """The same as day numbers, never (NaT) the largest: one integer comparison a month."""
+        if column not in self._day_since:
+            since = self.since(column)
+            self._day_since[column] = np.where(np.isnat(since), NEVER, since.astype(np.int64))
+        return self._day_since[column]
+
+    @cached_property
+    def birth(self) -> np.ndarray:
+        return self.since("birth_date")
+
+    @cached_property
+    def frailty_z(self) -> np.ndarray:
+        return self._people["frailty_z"].to_numpy()
+
+    @cached_property
+    def frailty_spec(self) -> dict:
+        return load_calibration()["conditions"]["frailty"]  # as conditions.frailty_on reads it
+
+    def in_place(self, place: str) -> np.ndarray:
+        """Whether each person lives in `place` (compared once, not every month)."""
+        if place not in self._in_place:
+            self._in_place[place] = self._people["place_code"].to_numpy() == place
+        return self._in_place[place]
+
+    def on_register(self, rows: np.ndarray, on, register: str) -> np.ndarray:
+        return self.day_since(f"{register}_date")[rows] <= _day_number(on)
+
+    def resident(self, rows: np.ndarray, on) -> np.ndarray:
+        return self.day_since("care_home_from")[rows] <= _day_number(on)
+
+    def frailty(self, rows: np.ndarray, on) -> np.ndarray:
+        """As conditions.frailty_on, from the converted columns."""
+        return frailty_level(self.birth[rows], self.frailty_z[rows], on, self.frailty_spec)
 
 
-def _resident(people: pd.DataFrame, rows: np.ndarray, on: np.ndarray) -> np.ndarray:
-    since = people["care_home_from"].to_numpy().astype("datetime64[D]")[rows]
-    return ~np.isnat(since) & (since <= on)
+def _day_number(on) -> np.ndarray:
+    """A day (or days) as days since 1970; NaT the smallest, so on no register."""
+    return np.asarray(on, "datetime64[D]").astype(np.int64)
 
 
-def admission_multiplier(people: pd.DataFrame, rows: np.ndarray, on, spec: dict) -> np.ndarray:
+def admission_multiplier(state: PersonState, rows: np.ndarray, on, spec: dict) -> np.ndarray:
     """Relative emergency admission hazard of each person from their state on `on`, before
     normalisation: the product of their registers', frailty's and care-home residence's."""
-    multiplier = np.array(spec["frailty"], dtype=float)[frailty_on(people, rows, on)]
+    multiplier = np.array(spec["frailty"], dtype=float)[state.frailty(rows, on)]
     for register, factor in spec["registers"].items():
-        multiplier *= np.where(_on_register(people, rows, on, register), factor, 1.0)
-    return multiplier * np.where(_resident(people, rows, on), spec["care_home_resident"], 1.0)
+        multiplier *= np.where(state.on_register(rows, on, register), factor, 1.0)
+    return multiplier * np.where(state.resident(rows, on), spec["care_home_resident"], 1.0)
 
 
-def planted_ratio(people: pd.DataFrame, rows: np.ndarray, on, age: np.ndarray,
+def planted_ratio(people: pd.DataFrame | PersonState, rows: np.ndarray, on, age: np.ndarray,
                   effect: dict) -> np.ndarray:
     """The planted programme's hazard ratio for each person on `on` (1 where it does not reach)."""
-    reached = ((people["place_code"].to_numpy()[rows] == effect["place"])
-               & _resident(people, rows, on) & (age >= effect["min_age"])
+    state = people if isinstance(people, PersonState) else PersonState(people)
+    reached = (state.in_place(effect["place"])[rows]
+               & state.resident(rows, on) & (age >= effect["min_age"])
                & (np.asarray(on) >= np.datetime64(effect["from_month"], "M").astype("datetime64[D]")))
     return np.where(reached, effect["hazard_ratio"], 1.0)
 
 
-def _emergency_spells(rng, people, death, cal, start, end):
+def _emergency_spells(rng, people, state, death, cal, start, end):
     """(person row, admission day) of background emergency admissions, month by month: the
     calibrated rates shared out by the person's state, less what the planted programme avoids."""
     a = cal["admitted_care"]
@@ -81,12 +132,12 @@ def _emergency_spells(rng, people, death, cal, start, end):
     return monthly_events(
         rng, people, death, start, end, rate_by_age=a["emergency_rate_by_age"],
         imd_multiplier=a["imd_multiplier"], year_multiplier=a["year_multiplier"],
-        person_ratio=lambda rows, on: admission_multiplier(people, rows, on,
+        person_ratio=lambda rows, on: admission_multiplier(state, rows, on,
                                                            a["admission_multipliers"]),
-        effect_ratio=lambda rows, on, age: planted_ratio(people, rows, on, age, effect))
+        effect_ratio=lambda rows, on, age: planted_ratio(state, rows, on, age, effect))
 
 
-def _end_of_life_spells(rng, people, death, profiles, cal):
+def _end_of_life_spells(rng, state, death, profiles, cal):
     """Extra emergency admissions in the last 90 days of life, and the admission that ends in a
     hospital death: (rows, days, dies_here)."""
     a = cal["admitted_care"]
@@ -96,11 +147,11 @@ def _end_of_life_spells(rng, people, death, profiles, cal):
                      1 + rng.poisson(a["end_of_life_extra_admissions_mean"] - 1, dec.size), 0)
     eol_person = np.repeat(dec, extra)
     eol_day = np.repeat(died, extra) - np.floor(90 * rng.beta(1.2, 2, eol_person.size)).astype(int)
-    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    birth = state.birth
     eol_day = np.maximum(eol_day, birth[eol_person])  # an infant's: not before birth
     # the planted programme avoids these too (not the admission in which a person dies)
     age = (eol_day - birth[eol_person]).astype(int) / DAYS_PER_YEAR
-    ratio = planted_ratio(people, eol_person, eol_day, age,
+    ratio = planted_ratio(state, eol_person, eol_day, age,
                           cal["planted_effects"]["care_home_programme"])
     avoided = rng.random(eol_person.size) >= ratio
     eol_person, eol_day = eol_person[~avoided], eol_day[~avoided]
@@ -112,22 +163,22 @@ def _end_of_life_spells(rng, people, death, profiles, cal):
             np.concatenate([np.zeros(eol_person.size, bool), np.ones(final_person.size, bool)]))
 
 
-def diagnosis_groups(rng, people: pd.DataFrame, rows: np.ndarray, on: np.ndarray,
+def diagnosis_groups(rng, state: PersonState, quintile: np.ndarray, rows: np.ndarray, on: np.ndarray,
                      age: np.ndarray, groups: dict) -> np.ndarray:
     """The primary diagnosis group of each emergency admission, from the person on the day: each
     group's weight is its `weight` (by age where given), zero without its register (and below its
     min_age), times its frailty, care-home and deprivation multipliers where it has them."""
     names = list(groups)
     weights = np.empty((rows.size, len(names)))
-    frailty = frailty_on(people, rows, on)
-    quintile = people["imd_quintile"].to_numpy()[rows] - 1
-    resident = _resident(people, rows, on)
+    frailty = state.frailty(rows, on)
+    quintile = quintile[rows] - 1
+    resident = state.resident(rows, on)
     for j, name in enumerate(names):
         g = groups[name]
         w = (by_age(g["weight_by_age"], age) if "weight_by_age" in g
              else np.full(rows.size, float(g["weight"])))
         if "register" in g:
-            w = w * _on_register(people, rows, on, g["register"])
+            w = w * state.on_register(rows, on, g["register"])
         w = w * (age >= g.get("min_age", 0))
         if "frailty_multiplier" in g:
             w = w * np.array(g["frailty_multiplier"])[frailty]
@@ -155,8 +206,9 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     first what was moved out of the primary (COPD behind a J20 primary) and an alcohol code on a
     share of adults' episodes, then the person's registered conditions, then other comorbidities
     (more with age), last the external cause after an injury or alcohol poisoning (X45/X65 after
-    T51.0). Returns the primary codes (some recoded) and an (episodes x 19) array, None where
-    empty. Vectorised: every part is a block of columns, then each row is packed to the left."""
+    T51.0). Returns the primary codes (some recoded), an (episodes x 19) array of positions in
+    the vocabulary (-1 where empty) and the vocabulary. Vectorised: every part is a block of
+    columns, then each row is packed to the left."""
     n = primary.size
     pool, p = shares(spec["comorbidities"])
     # codes are handled as positions in this vocabulary (-1: none) until the last step: small
@@ -169,6 +221,9 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     def position(codes, where):
         return np.where(where, pd.Categorical(codes, categories=vocabulary).codes, -1)
 
+    def drawn(codes):  # rng.choice(codes, n) as positions: the same draw, without the strings
+        return position(np.array(codes, dtype=object), True)[rng.choice(len(codes), n)]
+
     copd = np.isin(primary, spec["copd_primaries"])
     to_j20 = copd & (rng.random(n) < spec["copd_as_acute_bronchitis"])
     j20_alone = (group == "other") & ~registers["copd"] & (
@@ -179,7 +234,7 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     drinker = (age >= 16) & (rng.random(n) < spec["alcohol_secondary"])
     moved = position(primary, to_j20)
     primary = np.where(to_j20 | j20_alone, "J209", np.where(poisoned, "T510", primary))
-    alcohol = position(rng.choice(spec["alcohol_codes"], n), drinker)
+    alcohol = np.where(drinker, drawn(spec["alcohol_codes"]), -1)
     registered = []
     for register, code in spec["register_codes"].items():
         at = int(position(np.array([code]), True)[0])
@@ -188,12 +243,13 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     counts = np.minimum(rng.poisson(spec["comorbidity_base"] + np.maximum(age - 40, 0)
                                     / spec["comorbidity_years_per_extra"]), len(pool))
     order = np.argsort(rng.exponential(size=(n, len(pool))) / p, axis=1)
-    drawn = np.where(np.arange(len(pool)) < counts[:, None],
-                     position(np.array(pool, dtype=object), True)[order], -1)
-    cause = position(np.where(falls, np.where(fall_cause, rng.choice(spec["fall_causes"], n),
-                                              rng.choice(spec["other_injury_causes"], n)),
-                              rng.choice(spec["alcohol_poisoning_causes"], n)), falls | poisoned)
-    blocks = np.column_stack([moved, alcohol, *registered, drawn, cause]).astype(np.int16)
+    comorbid = np.where(np.arange(len(pool)) < counts[:, None],
+                        position(np.array(pool, dtype=object), True)[order], -1)
+    cause = np.where(falls | poisoned,
+                     np.where(falls, np.where(fall_cause, drawn(spec["fall_causes"]),
+                                              drawn(spec["other_injury_causes"])),
+                              drawn(spec["alcohol_poisoning_causes"])), -1)
+    blocks = np.column_stack([moved, alcohol, *registered, comorbid, cause]).astype(np.int16)
     filled = blocks >= 0
     packed = np.take_along_axis(blocks, np.argsort(~filled, axis=1, kind="stable"), axis=1)
     width = min(SECONDARY_POSITIONS, packed.shape[1])
@@ -201,9 +257,22 @@ def _secondary_diagnoses(rng, primary: np.ndarray, group: np.ndarray, age: np.nd
     # too many codes for 19 positions: the external cause keeps the last one
     overflow = (filled.sum(axis=1) > SECONDARY_POSITIONS) & (cause >= 0)
     packed[overflow, -1] = cause[overflow]
-    secondary = np.full((n, SECONDARY_POSITIONS), None, dtype=object)
-    secondary[:, :width] = np.where(packed >= 0, vocabulary[packed], None)
-    return primary, secondary
+    secondary = np.full((n, SECONDARY_POSITIONS), -1, dtype=np.int16)
+    secondary[:, :width] = packed
+    return primary, secondary, vocabulary
+
+
+def _codes(values: np.ndarray, index=None) -> pd.Series:
+    """A code column of the working frames, kept as Python objects (not pandas' Arrow text)."""
+    return pd.Series(np.asarray(values, dtype=object), index=index, dtype=object, copy=False)
+
+
+def _providers(place: np.ndarray) -> np.ndarray:
+    """The acute provider of each place (PROVIDER_BY_PLACE), one comparison per place."""
+    provider = np.empty(place.size, dtype=object)
+    for name, code in PROVIDER_BY_PLACE.items():
+        provider[place == name] = code
+    return provider
 
 
 def _transfers(rng, spells: pd.DataFrame, a: dict, end) -> pd.DataFrame:
@@ -220,15 +289,17 @@ def _transfers(rng, spells: pd.DataFrame, a: dict, end) -> pd.DataFrame:
     for sender, receivers in t["receiving_provider"].items():
         sent = out["provider"].to_numpy() == sender
         to[sent] = rng.choice(receivers, int(sent.sum()))
-    onward = out.assign(admitted=out["discharged"], provider=to, method=TRANSFER_IN_METHOD,
-                        source=TRANSFER_DESTINATION)
+    onward = out.assign(
+        admitted=out["discharged"], provider=_codes(to, out.index),
+        method=_codes(np.full(len(out), TRANSFER_IN_METHOD), out.index),
+        source=_codes(np.full(len(out), TRANSFER_DESTINATION), out.index))
     stay = rng.exponential(t["onward_stay_mean_days"], len(out)).astype(int)
     discharged = out["discharged"].to_numpy() + stay.astype("timedelta64[D]")
     death = out["death"].to_numpy()
     dies = ~np.isnat(death) & (death <= discharged)  # dies there: the spell ends with the death
     onward["discharged"] = np.where(dies, death, discharged)
     onward["dies_here"] = dies
-    onward["destination"] = np.where(dies, "79", out["destination"].to_numpy())
+    onward["destination"] = _codes(np.where(dies, "79", out["destination"].to_numpy()), out.index)
     return pd.concat([spells, onward], ignore_index=True)
 
 
@@ -254,9 +325,9 @@ def _episodes(rng, spells: pd.DataFrame, e: dict, groups: dict, end) -> pd.DataF
     episodes["episode_end"] = np.where(last, episodes["discharged"].to_numpy(), next_start)
     episodes["episode_number"] = number
     later = (number > 1) & (rng.random(len(episodes)) < e["later_primary_changes"])
-    episodes["diagnosis"] = np.where(later,
-                                     rng.choice(groups["other"]["codes"], len(episodes)),
-                                     episodes["diagnosis"])
+    episodes["diagnosis"] = _codes(np.where(later,
+                                            rng.choice(groups["other"]["codes"], len(episodes)),
+                                            episodes["diagnosis"]), episodes.index)
     return episodes[episodes["episode_start"] < end]
 
 
@@ -264,8 +335,9 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
                 moves: pd.DataFrame, cal: dict, start, end) -> AdmittedCare:
     a = cal["admitted_care"]
     groups = a["emergency_diagnoses"]
-    em_person, em_day = _emergency_spells(rng, people, death, cal, start, end)
-    eol_person, eol_day, dies_here = _end_of_life_spells(rng, people, death, profiles, cal)
+    state = PersonState(people)
+    em_person, em_day = _emergency_spells(rng, people, state, death, cal, start, end)
+    eol_person, eol_day, dies_here = _end_of_life_spells(rng, state, death, profiles, cal)
     elective_person = np.flatnonzero(rng.random(len(people)) < a["elective_rate"] * 6)
     elective_day = start + rng.integers(0, (end - start).astype(int), elective_person.size)
     # only while the person lives here (not before birth or moving in, not after death or leaving)
@@ -287,21 +359,26 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
     discharged = np.where(dies_here, dod, np.where(~np.isnat(dod), np.minimum(discharged, dod),
                                                    discharged))
     admitted = np.minimum(admitted, discharged)
-    birth = people["birth_date"].to_numpy().astype("datetime64[D]")[person]
+    birth = state.birth[person]
     age = ((admitted - birth).astype(int) / DAYS_PER_YEAR).astype(int)
-    group = np.where(emergency, diagnosis_groups(rng, people, person, admitted, age, groups),
+    group = np.where(emergency, diagnosis_groups(rng, state, people["imd_quintile"].to_numpy(),
+                                                      person, admitted, age, groups),
                      "elective")
     diagnosis = np.where(emergency, _codes_for(rng, group, groups),
                          rng.choice(a["elective_diagnoses"], n))
-    resident = _resident(people, person, admitted)
+    resident = state.resident(person, admitted)
+    # the codes stay plain object columns until the extract frame: no Arrow text to build here
+    # and read back for every episode
     spells = pd.DataFrame({
         "row": person, "admitted": admitted, "discharged": discharged, "death": dod,
-        "emergency": emergency, "dies_here": dies_here, "group": group, "diagnosis": diagnosis,
-        "method": np.where(emergency, rng.choice(EMERGENCY_METHODS, n, p=EMERGENCY_P),
-                           rng.choice(["11", "12", "13"], n, p=[0.6, 0.1, 0.3])),
-        "source": np.where(resident & (rng.random(n) < 0.6), rng.choice(CARE_HOME_SOURCES, n), "19"),
-        "destination": np.where(dies_here, "79", np.where(resident, "54", "19")),
-        "provider": [PROVIDER_BY_PLACE[p] for p in people["place_code"].to_numpy()[person]],
+        "emergency": emergency, "dies_here": dies_here, "group": _codes(group),
+        "diagnosis": _codes(diagnosis),
+        "method": _codes(np.where(emergency, rng.choice(EMERGENCY_METHODS, n, p=EMERGENCY_P),
+                                  rng.choice(["11", "12", "13"], n, p=[0.6, 0.1, 0.3]))),
+        "source": _codes(np.where(resident & (rng.random(n) < 0.6),
+                                  rng.choice(CARE_HOME_SOURCES, n), "19")),
+        "destination": _codes(np.where(dies_here, "79", np.where(resident, "54", "19"))),
+        "provider": _codes(_providers(people["place_code"].to_numpy()[person])),
         "day_case": ~emergency & (stay == 0),
     })
     spells = _transfers(rng, spells, a, end)
@@ -311,39 +388,42 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
     rows = episodes["row"].to_numpy()
     on = episodes["episode_start"].to_numpy().astype("datetime64[D]")
     admitted = episodes["admitted"].to_numpy().astype("datetime64[D]")
-    age = ((admitted - people["birth_date"].to_numpy().astype("datetime64[D]")[rows]).astype(int)
+    age = ((admitted - state.birth[rows]).astype(int)
            / DAYS_PER_YEAR).astype(int)
-    registers = {r: _on_register(people, rows, on, r)
+    registers = {r: state.on_register(rows, on, r)
                  for r in a["secondary_diagnoses"]["register_codes"]}
-    diagnosis, secondary = _secondary_diagnoses(
+    diagnosis, secondary, vocabulary = _secondary_diagnoses(
         rng, episodes["diagnosis"].to_numpy(), episodes["group"].to_numpy(), age, registers,
         a["secondary_diagnoses"])
     discharged = episodes["discharged"].to_numpy().astype("datetime64[D]")
     open_spell = discharged >= end
     episode_end = episodes["episode_end"].to_numpy().astype("datetime64[D]")
     dies_here = episodes["dies_here"].to_numpy()
+    text = text_column
     frame = pd.DataFrame({
-        "person_id": people["person_id"].to_numpy()[rows],
+        "person_id": text(people["person_id"].to_numpy()[rows]),
         "Admission_Date": admitted,
         "Discharge_Date": np.where(open_spell, np.datetime64("NaT"), discharged),
         "Episode_Start_Date": on,
         "Episode_End_Date": np.where(episode_end >= end, np.datetime64("NaT"), episode_end),
         "Episode_Number": episodes["episode_number"].to_numpy(),
-        "Admission_Method": episodes["method"].to_numpy(),
-        "Source_of_Admission": episodes["source"].to_numpy(),
-        "Discharge_Destination": np.where(open_spell, "98", episodes["destination"].to_numpy()),
-        "Discharge_Method": np.where(open_spell, "8", np.where(dies_here, "4", "1")),
-        "Patient_Classification": np.where(episodes["day_case"].to_numpy(), "2", "1"),
-        "Primary_Diagnosis_Code": diagnosis,
-        **{f"Secondary_Diagnosis_{k + 1:02d}": secondary[:, k] for k in range(SECONDARY_POSITIONS)},
-        "Der_Postcode_LSOA_Code": recorded_lsoa(rng, people, moves, rows, admitted,
-                                                cal["recording"]),
-        "Ethnic_Group": recorded_ethnicity(rng, people["ethnic_category"].to_numpy()[rows],
-                                           cal["recording"]),
-        "Sex": people["sex"].to_numpy()[rows],
+        "Admission_Method": text(episodes["method"].to_numpy()),
+        "Source_of_Admission": text(episodes["source"].to_numpy()),
+        "Discharge_Destination": text(np.where(open_spell, "98",
+                                               episodes["destination"].to_numpy())),
+        "Discharge_Method": text(np.where(open_spell, "8", np.where(dies_here, "4", "1"))),
+        "Patient_Classification": text(np.where(episodes["day_case"].to_numpy(), "2", "1")),
+        "Primary_Diagnosis_Code": text(diagnosis),
+        **{f"Secondary_Diagnosis_{k + 1:02d}": coded_text(secondary[:, k], vocabulary)
+           for k in range(SECONDARY_POSITIONS)},
+        "Der_Postcode_LSOA_Code": text(recorded_lsoa(rng, people, moves, rows, admitted,
+                                                     cal["recording"])),
+        "Ethnic_Group": text(recorded_ethnicity(rng, people["ethnic_category"].to_numpy()[rows],
+                                                cal["recording"])),
+        "Sex": text(people["sex"].to_numpy()[rows]),
         "Age_On_Admission": age,
-        "Der_Provider_Code": episodes["provider"].to_numpy(),
-        "source_system": "SUS_APC",
+        "Der_Provider_Code": text(episodes["provider"].to_numpy()),
+        "source_system": repeated_text("SUS_APC", rows.size),
     })[(admitted >= start) & (admitted < end)]
     frame = frame.sort_values(["Episode_Start_Date", "person_id", "Episode_Number"], kind="stable")
     frame.insert(0, "APCE_Ident", np.arange(1, len(frame) + 1, dtype=np.int64) + 500_000_000)

@@ -52,7 +52,13 @@ def births_extract(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.DataF
 def ncmp_extract(rng, people: pd.DataFrame, death: np.ndarray, cal: dict, start, end):
     c = cal["child_measurement"]
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    arrived_on = people["arrived"].to_numpy().astype("datetime64[D]")
+    quintiles = people["imd_quintile"].to_numpy()
+    band_low = np.array([low for low, _ in CENTILE_BANDS.values()])
+    band_high = np.array([high for _, high in CENTILE_BANDS.values()])
     first_year = int(str(start)[:4]) - (1 if int(str(start)[5:7]) < 9 else 0)
+    # the measured children of every school year and round, gathered as arrays: one frame at the
+    # end, not one per round
     parts = []
     for year in range(first_year, int(str(end)[:4]) + 1):
         cutoff = np.datetime64(f"{year}-08-31")  # age on 31 August decides the school year
@@ -62,39 +68,47 @@ def ncmp_extract(rng, people: pd.DataFrame, death: np.ndarray, cal: dict, start,
             rows = np.flatnonzero((age >= low) & (age < low + 1)
                                   & (rng.random(len(people)) < c["participation"]))
             when = np.datetime64(f"{year}-10-01") + rng.integers(0, 250, rows.size)
-            arrived = people["arrived"].to_numpy().astype("datetime64[D]")[rows]
+            arrived = arrived_on[rows]
             alive = (np.isnat(death[rows]) | (death[rows] > when)) & (arrived <= when)
             rows, when = rows[alive], when[alive]
-            quintile = people["imd_quintile"].to_numpy()[rows]
+            quintile = quintiles[rows]
             u = rng.random(rows.size)
             season = f"{year}/{(year + 1) % 100:02d}"  # the school year, September to July
             p_obese = (np.array(obese_share)[quintile - 1]
                        * c["school_year_ratio"][school_year].get(season, 1.0))
-            category = np.where(u < p_obese * 0.2, "severely obese",
-                                np.where(u < p_obese, "obese",
-                                         np.where(u < p_obese + c["overweight_extra"], "overweight",
-                                                  np.where(u > 0.99, "underweight", "healthy"))))
-            low_c, high_c = np.array([CENTILE_BANDS[x] for x in category]).reshape(-1, 2).T
-            centile = rng.uniform(low_c, high_c).round(1)
+            # position in CENTILE_BANDS: severely obese, obese, overweight, underweight, healthy
+            band = np.where(u < p_obese * 0.2, 4,
+                            np.where(u < p_obese, 3,
+                                     np.where(u < p_obese + c["overweight_extra"], 2,
+                                              np.where(u > 0.99, 0, 1))))
+            centile = rng.uniform(band_low[band], band_high[band]).round(1)
             z = (centile - 50) / 34
             bmi = (MEDIAN_BMI[school_year] * np.exp(0.12 * z)).round(1)
             height = rng.normal(MEDIAN_HEIGHT[school_year], 6, rows.size).round(1)
-            parts.append(pd.DataFrame({
-                "person_id": people["person_id"].to_numpy()[rows],
-                "school_year": school_year,
+            parts.append({
+                "rows": rows,
+                "school_year": np.full(rows.size, school_year, dtype=object),
                 "measurement_date": when.astype("datetime64[D]"),
                 "height_cm": height,
                 "weight_kg": (bmi * (height / 100) ** 2).round(1),
                 "bmi": bmi,
                 "bmi_centile": centile,
-                "bmi_category": category,
-                "child_lsoa11": people["lsoa11"].to_numpy()[rows],
+                "bmi_category": np.array(list(CENTILE_BANDS), dtype=object)[band],
                 "school_urn": rng.integers(100000, 149999, rows.size),
                 "ethnic_category": recorded_ethnicity(
                     rng, people["ethnic_category"].to_numpy()[rows], cal["recording"]),
-                "sex": people["sex"].to_numpy()[rows],
-                "source_system": "NCMP",
-            }))
-    frame = pd.concat(parts, ignore_index=True)
+            })
+    column = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    rows = column.pop("rows")
+    frame = pd.DataFrame({
+        "person_id": people["person_id"].to_numpy()[rows],
+        **{name: column[name] for name in ("school_year", "measurement_date", "height_cm",
+                                           "weight_kg", "bmi", "bmi_centile", "bmi_category")},
+        "child_lsoa11": people["lsoa11"].to_numpy()[rows],
+        "school_urn": column["school_urn"],
+        "ethnic_category": column["ethnic_category"],
+        "sex": people["sex"].to_numpy()[rows],
+        "source_system": "NCMP",
+    })
     frame = frame[(frame["measurement_date"] >= start) & (frame["measurement_date"] < end)]
     return frame.sort_values(["measurement_date", "person_id"], kind="stable").reset_index(drop=True)

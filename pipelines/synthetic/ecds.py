@@ -11,6 +11,7 @@ from pipelines.synthetic.calibration import shares
 from pipelines.synthetic.conditions import frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_lsoa
+from pipelines.synthetic.text_columns import repeated_text, text_column
 
 # SNOMED CT codes of the ECDS fields (data_contracts/ecds_attendances.yml).
 ARRIVAL_AMBULANCE, ARRIVAL_OWN = 1048031000000100, 1048071000000103
@@ -23,13 +24,20 @@ def _state_ratio(people: pd.DataFrame, cal: dict):
     spec = cal["emergency_care"]["state_ratio"]
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     frailty_z = people["frailty_z"].to_numpy()
-    home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")
-    diagnosed = [people[f"{r}_date"].to_numpy().astype("datetime64[D]") for r in spec["registers"]]
+
+    def day_number(column):  # days since 1970, converted once; never (NaT) the largest
+        since = people[column].to_numpy().astype("datetime64[D]")
+        return np.where(np.isnat(since), np.iinfo(np.int64).max, since.astype(np.int64))
+    home_from = day_number("care_home_from")
+    diagnosed = [day_number(f"{r}_date") for r in spec["registers"]]
 
     def ratio(rows, day):
-        registers = sum((d[rows] <= day).astype(int) for d in diagnosed)
+        on = day.astype("datetime64[D]").astype(np.int64)
+        registers = np.zeros(rows.size, np.int64)
+        for since in diagnosed:
+            registers += since[rows] <= on
         frailty = frailty_level(birth[rows], frailty_z[rows], day, cal["conditions"]["frailty"])
-        return (np.where(home_from[rows] <= day, spec["care_home"], 1.0)
+        return (np.where(home_from[rows] <= on, spec["care_home"], 1.0)
                 * np.array(spec["frailty"])[frailty] * (1 + spec["per_register"] * registers))
     return ratio
 
@@ -106,18 +114,18 @@ def ecds_extract(rng, people, death, profiles, moves, cal, start, end) -> pd.Dat
     lsoa[rng.random(n) < ec["share_lsoa_missing"]] = None
     return pd.DataFrame({
         "EC_Ident": np.arange(1, n + 1, dtype=np.int64) + 100_000_000,
-        "person_id": person_id,
-        "Der_Provider_Code": provider,
-        "Der_Provider_Site_Code": site,
-        "EC_Department_Type": rng.choice(dept_codes, n, p=p_dept),
-        "EC_AttendanceCategory": rng.choice(cat_codes, n, p=p_cat),
+        "person_id": text_column(person_id),
+        "Der_Provider_Code": text_column(provider),
+        "Der_Provider_Site_Code": text_column(site),
+        "EC_Department_Type": text_column(rng.choice(dept_codes, n, p=p_dept)),
+        "EC_AttendanceCategory": text_column(rng.choice(cat_codes, n, p=p_cat)),
         "Der_EC_Arrival_Date_Time": arrival,
         "Der_EC_Departure_Date_Time": arrival + stay,
         "EC_Arrival_Mode_SNOMED_CT": np.where(ambulance, ARRIVAL_AMBULANCE, ARRIVAL_OWN),
         "EC_Acuity_SNOMED_CT": rng.choice(ACUITY, n, p=[0.02, 0.15, 0.45, 0.33, 0.05]),
         "Discharge_Destination_SNOMED_CT": destination,
-        "Der_Postcode_LSOA_Code": lsoa,
-        "Sex": people["sex"].to_numpy()[person],
+        "Der_Postcode_LSOA_Code": text_column(lsoa),
+        "Sex": text_column(people["sex"].to_numpy()[person]),
         "Der_Age_At_CDS_Activity_Date": age,
-        "source_system": "SUS_ECDS",
+        "source_system": repeated_text("SUS_ECDS", n),
     })

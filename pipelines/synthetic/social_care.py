@@ -28,21 +28,29 @@ ACCOMMODATION = ["Owner occupier or shared ownership scheme", "Tenant",
                  "Settled mainstream housing with family / friends"]
 
 
-def _events_for(rows, people, start_days, kind, cal, **columns):
-    """CLD rows for `rows` (people) starting on `start_days`, with the person fields filled in."""
-    birth = people["birth_date"].to_numpy()[rows].astype("datetime64[M]")
-    la = np.where(people["place_code"].to_numpy()[rows] == "nottingham_city",
-                  cal["la_codes"]["nottingham_city"], cal["la_codes"]["county"])
-    frame = pd.DataFrame({
-        "LA_Code": la,
-        "person_id": people["person_id"].to_numpy()[rows],
-        "Der_LA_Person_Unique_Identifier_Pseudo": ["L" + p[:12] for p in
-                                                   people["person_id"].to_numpy()[rows]],
+def _person_fields(people: pd.DataFrame, cal: dict) -> dict[str, np.ndarray]:
+    """The CLD's person fields for everyone, worked out once (each event row then takes its
+    person's): local authority, pseudonyms, birth year and month, gender, ethnicity wording."""
+    birth = people["birth_date"].to_numpy().astype("datetime64[M]")
+    person_id = people["person_id"].to_numpy()
+    return {
+        "LA_Code": np.where(people["place_code"].to_numpy() == "nottingham_city",
+                            cal["la_codes"]["nottingham_city"], cal["la_codes"]["county"]),
+        "person_id": person_id,
+        "Der_LA_Person_Unique_Identifier_Pseudo": np.array(["L" + p[:12] for p in person_id],
+                                                           dtype=object),
         "Der_Birth_Year": birth.astype("datetime64[Y]").astype(int) + 1970,
         "Der_Birth_Month": birth.astype(int) % 12 + 1,
-        "Gender": np.where(people["sex"].to_numpy()[rows] == "2", "Female", "Male"),
-        "Ethnicity": [ETHNICITY_WORDING.get(e, "Other ethnic group") for e in
-                      people["ethnic_category"].to_numpy()[rows]],
+        "Gender": np.where(people["sex"].to_numpy() == "2", "Female", "Male"),
+        "Ethnicity": np.array([ETHNICITY_WORDING.get(e, "Other ethnic group") for e in
+                               people["ethnic_category"].to_numpy()], dtype=object),
+    }
+
+
+def _events_for(rows, person_fields, start_days, kind, **columns):
+    """CLD rows for `rows` (people) starting on `start_days`, with the person fields filled in."""
+    frame = pd.DataFrame({
+        **{name: values[rows] for name, values in person_fields.items()},
         "Client_Type": "Service User",
         "Event_Type": kind,
         "Event_Start_Date": start_days.astype("datetime64[D]"),
@@ -152,7 +160,8 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
                           "Not in Paid Employment (not actively seeking work / retired)")
     common = {"Primary_Support_Reason": reason, "Accommodation_Status": accommodation,
               "Employment_Status": employment}
-    requests = _events_for(rows, people, day, "Request", sc, Event_End_Date=day,
+    person_fields = _person_fields(people, sc)
+    requests = _events_for(rows, person_fields, day, "Request", Event_End_Date=day,
                            Service_Type=None, Service_Component=None, Delivery_Mechanism=None,
                            Request_Route_of_Access=np.where(discharge, "Discharge from Hospital",
                                                             "Community / Other route"),
@@ -161,7 +170,7 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
 
     def service(idx, begin, finish, outcome_at_end, service_type, component, mechanism):
         """A service row delivered when it starts, and again with its end when it ends."""
-        frame = _events_for(rows[idx], people, begin, "Service", sc,
+        frame = _events_for(rows[idx], person_fields, begin, "Service",
                             Event_End_Date=np.datetime64("NaT"), Service_Type=service_type,
                             Service_Component=component, Delivery_Mechanism=mechanism,
                             Request_Route_of_Access=None, Event_Outcome=None,
@@ -203,7 +212,7 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
     residents = np.flatnonzero(~np.isnat(home_from) & (rng.random(len(people)) < 0.6))
     kind = people["care_home_type"].to_numpy()[residents]
     homes = _events_for(
-        residents, people, home_from[residents], "Service", sc,
+        residents, person_fields, home_from[residents], "Service",
         Event_End_Date=np.datetime64("NaT"),
         Service_Type=np.where(kind == "nursing", "Long Term Support: Nursing Care",
                               "Long Term Support: Residential Care"),
