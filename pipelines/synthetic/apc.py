@@ -25,6 +25,7 @@ from pipelines.synthetic.calibration import by_age, load_calibration, shares
 from pipelines.synthetic.conditions import frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_ethnicity, recorded_lsoa
+from pipelines.synthetic.residence import lsoa_on
 from pipelines.synthetic.text_columns import coded_text, repeated_text, text_column
 
 # New emergency admissions by method; 2B (a transfer) is never drawn: it is the second spell of a
@@ -52,11 +53,11 @@ class PersonState:
     """The person columns the admission model reads, each converted once (on first use) rather
     than in every month of the monthly loop."""
 
-    def __init__(self, people: pd.DataFrame):
+    def __init__(self, people: pd.DataFrame, moves: pd.DataFrame | None = None):
         self._people = people
+        self._moves = moves  # dynamics' moves: where people live on a day (None: never moved)
         self._since: dict[str, np.ndarray] = {}
         self._day_since: dict[str, np.ndarray] = {}
-        self._in_place: dict[str, np.ndarray] = {}
 
     def since(self, column: str) -> np.ndarray:
         """A date column (a register's, care-home residence's) as datetime64[D]."""
@@ -83,11 +84,13 @@ class PersonState:
     def frailty_spec(self) -> dict:
         return load_calibration()["conditions"]["frailty"]  # as conditions.frailty_on reads it
 
-    def in_place(self, place: str) -> np.ndarray:
-        """Whether each person lives in `place` (compared once, not every month)."""
-        if place not in self._in_place:
-            self._in_place[place] = self._people["place_code"].to_numpy() == place
-        return self._in_place[place]
+    def place_on(self, rows: np.ndarray, on) -> np.ndarray:
+        """The place each person in ``rows`` lives in on ``on`` (a day, or one per row)."""
+        if self._moves is None:
+            return self._people["place_code"].to_numpy()[rows]
+        return lsoa_on(self._people, self._moves, rows,
+                       np.broadcast_to(np.asarray(on, "datetime64[D]"), rows.shape),
+                       column="place_code")
 
     def on_register(self, rows: np.ndarray, on, register: str) -> np.ndarray:
         return self.day_since(f"{register}_date")[rows] <= _day_number(on)
@@ -118,9 +121,12 @@ def planted_ratio(people: pd.DataFrame | PersonState, rows: np.ndarray, on, age:
                   effect: dict) -> np.ndarray:
     """The planted programme's hazard ratio for each person on `on` (1 where it does not reach)."""
     state = people if isinstance(people, PersonState) else PersonState(people)
-    reached = (state.in_place(effect["place"])[rows]
-               & state.resident(rows, on) & (age >= effect["min_age"])
+    reached = (state.resident(rows, on) & (age >= effect["min_age"])
                & (np.asarray(on) >= np.datetime64(effect["from_month"], "M").astype("datetime64[D]")))
+    # the place on the day (people move), looked up only for the few the rest let through
+    at = np.flatnonzero(reached)
+    days = np.broadcast_to(np.asarray(on, "datetime64[D]"), rows.shape)
+    reached[at] = state.place_on(rows[at], days[at]) == effect["place"]
     return np.where(reached, effect["hazard_ratio"], 1.0)
 
 
@@ -280,9 +286,9 @@ def _transfers(rng, spells: pd.DataFrame, a: dict, end) -> pd.DataFrame:
     (destination 51), whose own spell (method 2B, source 51) starts that day with the diagnosis."""
     t = a["transfers"]
     discharged = spells["discharged"].to_numpy()
-    death = spells["death"].to_numpy()
+    gone = spells["exit"].to_numpy()  # dies or leaves the area
     can = (spells["emergency"].to_numpy() & ~spells["dies_here"].to_numpy() & (discharged < end)
-           & (np.isnat(death) | (discharged < death)))
+           & (np.isnat(gone) | (discharged < gone)))
     out = spells[can & (rng.random(len(spells)) < t["share_of_emergency_spells"])]
     spells.loc[out.index, "destination"] = TRANSFER_DESTINATION
     to = np.empty(len(out), dtype=object)
@@ -295,9 +301,10 @@ def _transfers(rng, spells: pd.DataFrame, a: dict, end) -> pd.DataFrame:
         source=_codes(np.full(len(out), TRANSFER_DESTINATION), out.index))
     stay = rng.exponential(t["onward_stay_mean_days"], len(out)).astype(int)
     discharged = out["discharged"].to_numpy() + stay.astype("timedelta64[D]")
-    death = out["death"].to_numpy()
+    death, gone = out["died"].to_numpy(), out["exit"].to_numpy()
     dies = ~np.isnat(death) & (death <= discharged)  # dies there: the spell ends with the death
-    onward["discharged"] = np.where(dies, death, discharged)
+    # (a person who leaves the area meanwhile is discharged, not dead, by the day they leave)
+    onward["discharged"] = np.where(dies, death, np.where(gone < discharged, gone, discharged))
     onward["dies_here"] = dies
     onward["destination"] = _codes(np.where(dies, "79", out["destination"].to_numpy()), out.index)
     return pd.concat([spells, onward], ignore_index=True)
@@ -335,10 +342,11 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
                 moves: pd.DataFrame, cal: dict, start, end) -> AdmittedCare:
     a = cal["admitted_care"]
     groups = a["emergency_diagnoses"]
-    state = PersonState(people)
+    state = PersonState(people, moves)
     em_person, em_day = _emergency_spells(rng, people, state, death, cal, start, end)
     eol_person, eol_day, dies_here = _end_of_life_spells(rng, state, death, profiles, cal)
-    elective_person = np.flatnonzero(rng.random(len(people)) < a["elective_rate"] * 6)
+    years = (end - start).astype(int) / DAYS_PER_YEAR
+    elective_person = np.flatnonzero(rng.random(len(people)) < a["elective_rate"] * years)
     elective_day = start + rng.integers(0, (end - start).astype(int), elective_person.size)
     # only while the person lives here (not before birth or moving in, not after death or leaving)
     born = people["arrived"].to_numpy().astype("datetime64[D]")[elective_person]
@@ -370,7 +378,8 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
     # the codes stay plain object columns until the extract frame: no Arrow text to build here
     # and read back for every episode
     spells = pd.DataFrame({
-        "row": person, "admitted": admitted, "discharged": discharged, "death": dod,
+        "row": person, "admitted": admitted, "discharged": discharged, "exit": dod,
+        "died": state.since("died_on")[person],
         "emergency": emergency, "dies_here": dies_here, "group": _codes(group),
         "diagnosis": _codes(diagnosis),
         "method": _codes(np.where(emergency, rng.choice(EMERGENCY_METHODS, n, p=EMERGENCY_P),
@@ -378,7 +387,7 @@ def apc_extract(rng, people: pd.DataFrame, death: np.ndarray, profiles: pd.DataF
         "source": _codes(np.where(resident & (rng.random(n) < 0.6),
                                   rng.choice(CARE_HOME_SOURCES, n), "19")),
         "destination": _codes(np.where(dies_here, "79", np.where(resident, "54", "19"))),
-        "provider": _codes(_providers(people["place_code"].to_numpy()[person])),
+        "provider": _codes(_providers(state.place_on(person, admitted))),
         "day_case": ~emergency & (stay == 0),
     })
     spells = _transfers(rng, spells, a, end)

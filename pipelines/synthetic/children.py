@@ -16,15 +16,34 @@ MEDIAN_BMI = {"R": 16.0, "6": 17.8}
 MEDIAN_HEIGHT = {"R": 110.0, "6": 145.0}
 
 
+def _mothers(rng, people: pd.DataFrame, babies: np.ndarray) -> np.ndarray:
+    """The row of each baby's mother: a woman of the baby's place, aged 18-44 and living here on
+    the day of the birth (arrived, not died or gone). Where a small shard has none, any woman of
+    the place aged 18-44 at some time in the period."""
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    since = np.maximum(people["arrived"].to_numpy().astype("datetime64[D]"), birth)
+    gone = np.fmin(people["died_on"].to_numpy().astype("datetime64[D]"),
+                   people["left_on"].to_numpy().astype("datetime64[D]"))
+    gone = np.where(np.isnat(gone), np.datetime64("2262-01-01"), gone)
+    women = np.flatnonzero(people["sex"].to_numpy() == "2")
+    place = people["place_code"].to_numpy()
+    pools = {p: women[place[women] == p] for p in np.unique(place[babies])}
+    mothers = np.empty(babies.size, dtype=np.int64)
+    for k, baby in enumerate(babies):
+        day = birth[baby]
+        pool = pools[place[baby]]
+        age = (day - birth[pool]).astype(int) / DAYS_PER_YEAR
+        fertile = (age >= 18) & (age < 45)
+        here = pool[fertile & (since[pool] <= day) & (day < gone[pool])]
+        mothers[k] = rng.choice(here if here.size else pool[fertile])
+    return mothers
+
+
 def births_extract(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.DataFrame:
     m = cal["maternity"]
     babies = np.flatnonzero(people["born_in_period"].to_numpy())
     n = babies.size
-    age = (start - people["birth_date"].to_numpy().astype("datetime64[D]")).astype(int) / DAYS_PER_YEAR
-    women = people[(people["sex"] == "2") & (age >= 18) & (age < 45)]
-    by_place = {place: part["person_id"].to_numpy() for place, part in women.groupby("place_code")}
-    place = people["place_code"].to_numpy()[babies]
-    mothers = np.array([rng.choice(by_place[p]) for p in place], dtype=object)
+    mothers = people["person_id"].to_numpy()[_mothers(rng, people, babies)]
     quintile = people["imd_quintile"].to_numpy()[babies]
     preterm = rng.random(n) < m["preterm_share"]
     gestation = np.where(preterm, rng.integers(24, 37, n), rng.integers(37, 43, n))

@@ -11,6 +11,7 @@ from pipelines.synthetic.calibration import shares
 from pipelines.synthetic.conditions import frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_lsoa
+from pipelines.synthetic.residence import lsoa_on
 from pipelines.synthetic.text_columns import repeated_text, text_column
 
 # SNOMED CT codes of the ECDS fields (data_contracts/ecds_attendances.yml).
@@ -93,7 +94,7 @@ def ecds_extract(rng, people, death, profiles, moves, cal, start, end) -> pd.Dat
 
     dept_codes, p_dept = shares(ec["department_type_share"])
     cat_codes, p_cat = shares(ec["attendance_category_share"])
-    place = people["place_code"].to_numpy()[person]
+    place = lsoa_on(people, moves, person, day, column="place_code")  # where they live that day
     provider = np.empty(n, dtype=object)
     site = np.empty(n, dtype=object)
     for pl, spec in ec["provider_by_place"].items():
@@ -103,7 +104,7 @@ def ecds_extract(rng, people, death, profiles, moves, cal, start, end) -> pd.Dat
 
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")[person]
     age = ((day - birth).astype(int) / DAYS_PER_YEAR).astype(int)
-    died_that_day = death[person] == day
+    died_that_day = people["died_on"].to_numpy().astype("datetime64[D]")[person] == day
     destination = rng.choice([DISCHARGED_HOME, ADMITTED, TRANSFERRED], n, p=[0.70, 0.28, 0.02])
     destination = np.where(died_that_day & (rng.random(n) < 0.3), DIED, destination)
     ambulance = rng.random(n) < np.clip(0.15 + age / 150, 0, 0.8)

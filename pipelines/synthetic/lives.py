@@ -27,6 +27,9 @@ def simulate_people(rng, lsoas: pd.DataFrame, cal: dict, persons: int, start, en
                      student_areas(lsoas, cal["migration"]["students"]))
     moved_in = np.isnat(people["care_home_from"].to_numpy()) & ~np.isnat(lives.care_home_from)
     people["care_home_from"] = lives.care_home_from
+    # Services need to know how a person's time here ended, not only when (lives.exit): a death
+    # ends care "NFA - Deceased", a move away "NFA - Moved to another LA".
+    people["died_on"], people["left_on"] = lives.death, lives.left
     nursing = rng.random(len(people)) < cal["conditions"]["care_home"]["nursing_share"]
     people.loc[moved_in, "care_home_type"] = np.where(nursing, "nursing", "residential")[moved_in]
     profiles = decedent_profiles(rng, people, lives, cal, start)

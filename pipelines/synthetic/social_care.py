@@ -19,6 +19,7 @@ import pandas as pd
 from pipelines.synthetic.calibration import by_age
 from pipelines.synthetic.conditions import frailty_on
 from pipelines.synthetic.population import DAYS_PER_YEAR
+from pipelines.synthetic.residence import lsoa_on
 
 ETHNICITY_WORDING = {"A": "White - English, Welsh, Scottish, Northern Irish or British",
                      "B": "White - Irish", "H": "Asian or Asian British - Indian",
@@ -28,14 +29,19 @@ ACCOMMODATION = ["Owner occupier or shared ownership scheme", "Tenant",
                  "Settled mainstream housing with family / friends"]
 
 
-def _person_fields(people: pd.DataFrame, cal: dict) -> dict[str, np.ndarray]:
+def _la_codes(place: np.ndarray, cal: dict) -> np.ndarray:
+    """The council of each place: the city's own, or the county's."""
+    return np.where(place == "nottingham_city", cal["la_codes"]["nottingham_city"],
+                    cal["la_codes"]["county"])
+
+
+def _person_fields(people: pd.DataFrame) -> dict[str, np.ndarray]:
     """The CLD's person fields for everyone, worked out once (each event row then takes its
-    person's): local authority, pseudonyms, birth year and month, gender, ethnicity wording."""
+    person's): pseudonyms, birth year and month, gender, ethnicity wording. (The council is the
+    one of the place they live in on the event's day: _events_for.)"""
     birth = people["birth_date"].to_numpy().astype("datetime64[M]")
     person_id = people["person_id"].to_numpy()
     return {
-        "LA_Code": np.where(people["place_code"].to_numpy() == "nottingham_city",
-                            cal["la_codes"]["nottingham_city"], cal["la_codes"]["county"]),
         "person_id": person_id,
         "Der_LA_Person_Unique_Identifier_Pseudo": np.array(["L" + p[:12] for p in person_id],
                                                            dtype=object),
@@ -47,9 +53,11 @@ def _person_fields(people: pd.DataFrame, cal: dict) -> dict[str, np.ndarray]:
     }
 
 
-def _events_for(rows, person_fields, start_days, kind, **columns):
-    """CLD rows for `rows` (people) starting on `start_days`, with the person fields filled in."""
+def _events_for(rows, person_fields, start_days, kind, la_code, **columns):
+    """CLD rows for `rows` (people) starting on `start_days`, with the person fields filled in and
+    `la_code(rows, days)` the council responsible then."""
     frame = pd.DataFrame({
+        "LA_Code": la_code(rows, start_days),
         **{name: values[rows] for name, values in person_fields.items()},
         "Client_Type": "Service User",
         "Event_Type": kind,
@@ -78,6 +86,7 @@ def _requests(rng, people, death, spells, sc, start, end):
     of the emergency discharges home of adults living at home (within days of the discharge), and
     requests from the community at a rate by age."""
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    arrived = people["arrived"].to_numpy().astype("datetime64[D]")
     home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")
     home = spells[spells["emergency"].to_numpy() & (spells["destination"].to_numpy() == "19")]
     rows = home["row"].to_numpy()
@@ -101,7 +110,8 @@ def _requests(rng, people, death, spells, sc, start, end):
     rows = np.concatenate([discharge_rows, community_rows])
     day = np.concatenate([discharge_day, community_day]).astype("datetime64[D]")
     discharge = np.arange(rows.size) < discharge_rows.size
-    keep = (day >= start) & (day < end) & (np.isnat(death[rows]) | (day < death[rows]))
+    keep = ((day >= start) & (day < end) & (day >= arrived[rows])
+            & (np.isnat(death[rows]) | (day < death[rows])))
     return rows[keep], day[keep], discharge[keep]
 
 
@@ -125,16 +135,23 @@ def _reablement_ends(rng, people, death, spells, rows, begin, sc):
                     [frailty_on(people, rows, begin)]))
     outcome = np.select(
         [ended == dead, ended == admitted, (ended == moved) | long_term],
-        ["NFA - Deceased", "Admitted to hospital", "Progress to Support Planning / Services"],
+        [_gone(people, rows), "Admitted to hospital", "Progress to Support Planning / Services"],
         "Service ended as planned")
     return ended, outcome, long_term
 
 
+def _gone(people: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The CLD outcome when a person's time here ends: died, or moved away."""
+    died = ~np.isnat(people["died_on"].to_numpy().astype("datetime64[D]")[rows])
+    return np.where(died, "NFA - Deceased", "NFA - Moved to another LA")
+
+
 def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd.DataFrame,
-                        cal: dict, start, end):
+                        moves: pd.DataFrame, cal: dict, start, end):
     """Rows with a ``known_on`` column (the day each version is delivered). `spells` are the
     hospital spells (apc.AdmittedCare.spells): requests follow real discharges, and reablement
-    ends as the person's later admissions, death and care-home move say."""
+    ends as the person's later admissions, death (or leaving: ``death`` is the day a person's time
+    here ends) and care-home move say."""
     sc = cal["social_care"]
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     rows, day, discharge = _requests(rng, people, death, spells, sc, start, end)
@@ -160,8 +177,11 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
                           "Not in Paid Employment (not actively seeking work / retired)")
     common = {"Primary_Support_Reason": reason, "Accommodation_Status": accommodation,
               "Employment_Status": employment}
-    person_fields = _person_fields(people, sc)
-    requests = _events_for(rows, person_fields, day, "Request", Event_End_Date=day,
+    person_fields = _person_fields(people)
+
+    def la_code(rows, days):
+        return _la_codes(lsoa_on(people, moves, rows, days, column="place_code"), sc)
+    requests = _events_for(rows, person_fields, day, "Request", la_code, Event_End_Date=day,
                            Service_Type=None, Service_Component=None, Delivery_Mechanism=None,
                            Request_Route_of_Access=np.where(discharge, "Discharge from Hospital",
                                                             "Community / Other route"),
@@ -170,7 +190,7 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
 
     def service(idx, begin, finish, outcome_at_end, service_type, component, mechanism):
         """A service row delivered when it starts, and again with its end when it ends."""
-        frame = _events_for(rows[idx], person_fields, begin, "Service",
+        frame = _events_for(rows[idx], person_fields, begin, "Service", la_code,
                             Event_End_Date=np.datetime64("NaT"), Service_Type=service_type,
                             Service_Component=component, Delivery_Mechanism=mechanism,
                             Request_Route_of_Access=None, Event_Outcome=None,
@@ -183,14 +203,14 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
         return [frame, closed]
 
     def home_care(idx, begin):
-        """Long-term community support from `begin`, ended by death or after months."""
+        """Long-term community support from `begin`, ended by death, leaving or after months."""
         finish = begin + (rng.exponential(80, idx.size) * 7).astype(int)
         dead = death[rows[idx]]
         died = ~np.isnat(dead) & (dead <= finish)
         mechanism = np.where(rng.random(idx.size) < sc["direct_payment_share"], "Direct Payment",
                              "CASSR Managed Personal Budget")
         return service(idx, begin, np.where(died, dead, finish),
-                       np.where(died, "NFA - Deceased", "NFA - Support ended: Other reason"),
+                       np.where(died, _gone(people, rows[idx]), "NFA - Support ended: Other reason"),
                        "Long Term Support: Community", "Home Care", mechanism)
 
     idx = np.flatnonzero(reable)
@@ -212,7 +232,7 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
     residents = np.flatnonzero(~np.isnat(home_from) & (rng.random(len(people)) < 0.6))
     kind = people["care_home_type"].to_numpy()[residents]
     homes = _events_for(
-        residents, person_fields, home_from[residents], "Service",
+        residents, person_fields, home_from[residents], "Service", la_code,
         Event_End_Date=np.datetime64("NaT"),
         Service_Type=np.where(kind == "nursing", "Long Term Support: Nursing Care",
                               "Long Term Support: Residential Care"),

@@ -43,17 +43,12 @@ def pipeline(tmp_path_factory, small_extracts, prefect_server):
     """PH_* paths for this module; a first refresh with every month but the last, then the last
     month delivered and refreshed. Yields the settings, the last run's state and what was seen
     in between."""
-    from pipelines.config import load_settings
     from pipelines.flows.refresh import refresh
+    from tests.conftest import point_settings_at
 
-    root = tmp_path_factory.mktemp("e2e")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PH_DATA_DIR", str(root / "data"))
-        mp.setenv("PH_REPORTS_DIR", str(root / "reports"))
         mp.setenv("PH_BOARD_PACK_PDF", "0")  # the PDF is tested once, in test_board_pack
-        for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR"):
-            mp.delenv(name, raising=False)
-        settings = load_settings()
+        settings = point_settings_at(tmp_path_factory.mktemp("e2e"), mp)
         files = sorted(small_extracts.glob("*/*.*"))
         last = max(p.stem.rsplit("_", 1)[-1] for p in files)
         held_back = [p for p in files if p.stem.endswith(f"_{last}")]

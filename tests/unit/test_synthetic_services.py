@@ -18,12 +18,15 @@ START, END = np.datetime64("2019-04-01"), np.datetime64("2021-04-01")
 REGISTERS = {"hypertension": 0.25, "diabetes": 0.12, "copd": 0.08, "asthma": 0.08, "smi": 0.01,
              "dementia": 0.08, "learning_disability": 0.005}
 PLACES = ["nottingham_city", "south_notts", "mid_notts", "bassetlaw"]
+NO_MOVES = pd.DataFrame({"row": np.zeros(0, int), "date": np.zeros(0, "datetime64[D]"),
+                         "lsoa11": np.zeros(0, object), "place_code": np.zeros(0, object)})
 
 
 @pytest.fixture(scope="module")
 def crowd():
     """20,000 people: a fifth children and young adults (some of them, wrongly for COPD, on the
-    COPD register), the rest 60-95; a tenth of the old in care homes; a few deaths."""
+    COPD register), the rest 60-95; a tenth of the old in care homes; a few deaths, and a few
+    people who leave the area. Returns the people, the day each one's time here ends, the care."""
     rng = np.random.default_rng(17)
     n = 20_000
     age = np.where(rng.random(n) < 0.2, rng.uniform(1, 34, n), rng.uniform(60, 95, n))
@@ -45,14 +48,17 @@ def crowd():
     dies = (age >= 65) & (rng.random(n) < 0.12)
     death = np.where(dies, START + rng.integers(0, 730, n).astype("timedelta64[D]"),
                      np.datetime64("NaT")).astype("datetime64[D]")
+    leaves = ~dies & (rng.random(n) < 0.05)
+    left = np.where(leaves, START + rng.integers(0, 730, n).astype("timedelta64[D]"),
+                    np.datetime64("NaT")).astype("datetime64[D]")
+    people["died_on"], people["left_on"] = death, left
     rows = np.flatnonzero(dies)
     profiles = pd.DataFrame({"row": rows, "date_of_death": death[rows],
                              "place_of_death": rng.choice(["hospital", "home", "care_home"], rows.size)})
-    no_moves = pd.DataFrame({"row": np.zeros(0, int), "date": np.zeros(0, "datetime64[D]"),
-                             "lsoa11": np.zeros(0, object)})
-    care = apc_extract(np.random.default_rng(1), people, death, profiles, no_moves,
+    exit_day = np.fmin(death, left)
+    care = apc_extract(np.random.default_rng(1), people, exit_day, profiles, NO_MOVES,
                        load_calibration(), START, END)
-    return people, death, care
+    return people, exit_day, care
 
 
 def first_episodes(care, people):
@@ -109,9 +115,10 @@ def test_residents_and_the_frail_are_admitted_more_at_the_calibrated_overall_rat
 def test_spells_have_consecutive_episodes_and_transfers_start_the_next_spell_that_day(crowd):
     people, _, care = crowd
     episodes = care.episodes.dropna(subset=["person_id"])
-    spell = ["person_id", "Admission_Date", "Der_Provider_Code", "Admission_Method"]
-    # the extract has no spell id: a spell is its person, admission day, provider and method
-    # (two spells of one person on one day share the key: rare, left out)
+    episodes = episodes.assign(discharged=episodes["Discharge_Date"].fillna(END))  # open: END
+    spell = ["person_id", "Admission_Date", "Der_Provider_Code", "Admission_Method", "discharged"]
+    # the extract has no spell id: a spell is its person, admission day, provider, method and
+    # discharge day (two spells sharing all five: rare, left out)
     sizes = episodes.groupby(spell)["Episode_Number"].agg(["size", "max"])
     sizes = sizes[sizes["size"] == sizes["max"]]["size"]
     emergency = sizes.index.get_level_values("Admission_Method").str.startswith("2")
@@ -124,8 +131,6 @@ def test_spells_have_consecutive_episodes_and_transfers_start_the_next_spell_tha
     assert later.sum() > 300
     assert (several.loc[later, "Episode_Number"] == previous.loc[later, "Episode_Number"] + 1).all()
     assert (several.loc[later, "Episode_Start_Date"] == previous.loc[later, "Episode_End_Date"]).all()
-    assert (several.loc[later, "Discharge_Date"].fillna(END)
-            == previous.loc[later, "Discharge_Date"].fillna(END)).all()
     changed = several.loc[later, "Primary_Diagnosis_Code"] != previous.loc[later, "Primary_Diagnosis_Code"]
     assert 0.2 < changed.mean() < 0.6  # a later episode's primary may change
 
@@ -139,13 +144,18 @@ def test_spells_have_consecutive_episodes_and_transfers_start_the_next_spell_tha
     assert len(out) > 50 and len(linked) >= 0.95 * max(len(out), len(onward))
     assert (linked["Der_Provider_Code"] != linked["Der_Provider_Code_onward"]).all()
     assert (linked["Source_of_Admission_onward"] == "51").all()
+    # people who leave the area are discharged, never recorded as dying in hospital
+    leavers = episodes[episodes["person_id"].isin(people.loc[people["left_on"].notna(), "person_id"])]
+    assert len(leavers) > 20
+    assert not (leavers["Discharge_Destination"] == "79").any()
+    assert not (leavers["Discharge_Method"] == "4").any()
 
 
 def test_requests_follow_discharges_and_reablement_ends_as_the_person_fares(crowd):
-    people, death, care = crowd
+    people, exit_day, care = crowd
     cal = load_calibration()
-    events = social_care_extract(np.random.default_rng(2), people, death, care.spells, cal,
-                                 START, END)
+    events = social_care_extract(np.random.default_rng(2), people, exit_day, care.spells, NO_MOVES,
+                                 cal, START, END)
     spells = care.spells.assign(person_id=people["person_id"].to_numpy()[care.spells["row"]])
     home = spells[spells["emergency"] & (spells["destination"] == "19")]
     requests = events[(events["Event_Type"] == "Request")
@@ -159,10 +169,17 @@ def test_requests_follow_discharges_and_reablement_ends_as_the_person_fares(crow
 
     ended = events[(events["Service_Type"] == "Short Term Support: ST-Max")
                    & events["Event_Outcome"].notna()]
-    died = pd.Series(death, index=people["person_id"])
+    died = pd.Series(people["died_on"].to_numpy(), index=people["person_id"])
     deceased = ended[ended["Event_Outcome"] == "NFA - Deceased"]
     assert len(deceased) > 5
     assert (died[deceased["person_id"]].to_numpy() == deceased["Event_End_Date"].to_numpy()).all()
+    # leaving the area ends support as a move, never as a death
+    left = pd.Series(people["left_on"].to_numpy(), index=people["person_id"])
+    moved_away = events[events["Event_Outcome"] == "NFA - Moved to another LA"]
+    assert len(moved_away) > 0
+    assert (left[moved_away["person_id"]].to_numpy() == moved_away["Event_End_Date"].to_numpy()).all()
+    leavers = set(people.loc[people["left_on"].notna(), "person_id"])
+    assert not set(events.loc[events["Event_Outcome"] == "NFA - Deceased", "person_id"]) & leavers
     readmitted = ended[ended["Event_Outcome"] == "Admitted to hospital"]
     assert len(readmitted) > 10
     admissions = set(zip(spells.loc[spells["emergency"], "person_id"],
@@ -191,7 +208,7 @@ def test_the_planted_programme_reaches_only_its_place_residents_from_its_month()
 def test_adults_with_a_learning_disability_ask_often_and_mostly_get_long_term_support(crowd):
     """A4-01 needs a steady caseload of them on long-term support in every year."""
     people, death, care = crowd
-    events = social_care_extract(np.random.default_rng(2), people, death, care.spells,
+    events = social_care_extract(np.random.default_rng(2), people, death, care.spells, NO_MOVES,
                                  load_calibration(), START, END)
     requests = events[events["Event_Type"] == "Request"]
     disability = requests["Primary_Support_Reason"] == "Learning Disability Support"
