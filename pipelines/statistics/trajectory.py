@@ -38,6 +38,8 @@ from pipelines.statistics.inequality import Z95
 from pipelines.statistics.spc import direction_for
 from pipelines.statistics.trend import Point
 
+# The ICS strategy 2023-27 ends with the year 2026/27 (a period's first year, as in Point)
+STRATEGY_END = 2026
 MIN_POINTS = 4
 PREDICTION_LEVEL = 0.95
 
@@ -60,17 +62,23 @@ class Projection:
         return self.reason is None
 
 
-def project(points: Sequence[Point], year: int, level: float = PREDICTION_LEVEL,
-            bounds: tuple[float | None, float | None] = (None, None)) -> Projection:
+def project(points: Sequence[Point], year: int = STRATEGY_END, level: float = PREDICTION_LEVEL,
+            bounds: tuple[float | None, float | None] = (None, None),
+            period_years: int = 1) -> Projection:
     """The straight-line projection of the valued points to `year` (a period's first year), with
-    its prediction interval, clipped to `bounds`."""
+    its prediction interval, clipped to `bounds`. Periods of `period_years` must not overlap:
+    rolling pooled periods share their years, so their scatter understates the year-to-year
+    variation and the interval would be too narrow."""
     valued = sorted((p for p in points if p.value is not None and math.isfinite(p.value)),
                     key=lambda p: p.year)
+    if len({p.year for p in valued}) != len(valued):
+        raise ValueError("two points for the same year")
+    if any(b.year - a.year < period_years for a, b in zip(valued, valued[1:], strict=False)):
+        return Projection(year, None, None, None, None, len(valued),
+                          f"the periods overlap (each is {period_years} years long)")
     if len(valued) < MIN_POINTS:
         return Projection(year, None, None, None, None, len(valued),
                           f"fewer than {MIN_POINTS} valued periods to fit a line through")
-    if len({p.year for p in valued}) != len(valued):
-        raise ValueError("two points for the same year")
     x = np.array([p.year for p in valued], float)
     y = np.array([p.value for p in valued], float)
     n = len(x)

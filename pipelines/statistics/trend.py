@@ -54,9 +54,9 @@ from pipelines.statistics.spc import direction_for
 RECENT_POINTS = 5
 # Fingertips' trend markers are significant at 99.8% (two-sided 0.2%): ChiSquareConfidence
 SIGNIFICANCE_LEVEL = 0.002
+CHI_SQUARED_CRITICAL = float(stats.chi2.ppf(1 - SIGNIFICANCE_LEVEL, df=1))
 # Fingertips' standard error from 95% limits: their width / 3.92
 LIMITS_WIDTH_PER_SE = 2 * 1.96
-CHI_SQUARED_CRITICAL = float(stats.chi2.ppf(1 - SIGNIFICANCE_LEVEL, df=1))
 
 # Fingertips' marker vocabulary (TrendMarkerLabelProvider)
 CANNOT_BE_CALCULATED = "Cannot be calculated"

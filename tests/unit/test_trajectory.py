@@ -65,6 +65,13 @@ def test_fewer_than_four_valued_points_are_refused_with_the_reason():
     assert ambition_status(result, 40.0, "lower_is_better") == NOT_PROJECTED
 
 
+def test_rolling_pooled_periods_are_refused():
+    rolling = project(series(FALLING), 2026, period_years=3)  # 2019-21, 2020-22, ...
+    assert rolling.reason == "the periods overlap (each is 3 years long)"
+    independent = project(series(FALLING[:4], [2010, 2013, 2016, 2019]), 2025, period_years=3)
+    assert independent.projected
+
+
 def test_bounds_clip_the_interval():
     result = project(series([8.0, 5.0, 4.0, 2.5, 1.0, 0.2]), 2026, bounds=(0.0, 100.0))
     assert result.lower == 0.0 and result.value == 0.0  # the line goes below zero by 2026
