@@ -269,8 +269,10 @@ def register_prevalence(con, spec) -> dict:
 
 
 def _ncmp_obesity(school_year: str, by_quintile: bool = False) -> Callable:
-    """Share obese in each school year (as NCMP publishes), or its ratio most / least deprived
-    fifth (each financial year and all years pooled)."""
+    """Share obese in each school year (as NCMP publishes), standardised to England's deprivation
+    mix: the mean of the five national IMD fifths' shares (England has a fifth of its children in
+    each), so that England's published level is a fair target for an ICS more deprived than
+    England. Or the ratio most / least deprived fifth (each financial year and all years pooled)."""
     obese = "(bmi_category in ('obese', 'severely obese'))::int"
 
     def measure(con, spec) -> dict:
@@ -283,9 +285,11 @@ def _ncmp_obesity(school_year: str, by_quintile: bool = False) -> Callable:
         # By school year (September to August), as NCMP publishes: "2020/21" is the school year.
         return _by_year(con, f"""
             with measured as (select *, cast(year(measurement_date - interval 8 month) as integer)
-                                        as y from ncmp where school_year = '{school_year}')
-            select y || '/' || lpad(cast((y + 1) % 100 as varchar), 2, '0') as year, avg({obese})
-            from measured group by 1""")
+                                        as y from ncmp join lsoas on child_lsoa11 = lsoas.lsoa11
+                              where school_year = '{school_year}'),
+            fifths as (select y, imd_quintile, avg({obese}) as share from measured group by 1, 2)
+            select y || '/' || lpad(cast((y + 1) % 100 as varchar), 2, '0') as year, avg(share)
+            from fifths group by 1 having count(*) = 5""")
     return measure
 
 
