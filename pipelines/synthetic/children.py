@@ -14,12 +14,17 @@ CENTILE_BANDS = {"underweight": (0.1, 2.0), "healthy": (2.0, 85.0), "overweight"
                  "obese": (95.0, 99.6), "severely obese": (99.6, 99.99)}
 MEDIAN_BMI = {"R": 16.0, "6": 17.8}
 MEDIAN_HEIGHT = {"R": 110.0, "6": 145.0}
+# Draws per baby when choosing a mother by rejection: about a third of a place's women qualify on
+# a given day, so all of 40 draws fail about once in a million babies (then: an exact choice).
+MOTHER_TRIES = 40
 
 
 def _mothers(rng, people: pd.DataFrame, babies: np.ndarray) -> np.ndarray:
     """The row of each baby's mother: a woman of the baby's place, aged 18-44 and living here on
-    the day of the birth (arrived, not died or gone). Where a small shard has none, any woman of
-    the place aged 18-44 at some time in the period."""
+    the day of the birth (arrived, not died or gone), each such woman equally likely. Drawn by
+    rejection (MOTHER_TRIES draws from the place's women, the first who qualifies), as one array
+    per place; a baby with none among them chooses from every qualifying woman, and where a small
+    shard has none, from the place's women aged 18-44 at some time in the period."""
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     since = np.maximum(people["arrived"].to_numpy().astype("datetime64[D]"), birth)
     gone = np.fmin(people["died_on"].to_numpy().astype("datetime64[D]"),
@@ -27,15 +32,25 @@ def _mothers(rng, people: pd.DataFrame, babies: np.ndarray) -> np.ndarray:
     gone = np.where(np.isnat(gone), np.datetime64("2262-01-01"), gone)
     women = np.flatnonzero(people["sex"].to_numpy() == "2")
     place = people["place_code"].to_numpy()
-    pools = {p: women[place[women] == p] for p in np.unique(place[babies])}
+
+    def qualifies(candidates, day):
+        age = (day - birth[candidates]).astype(int) / DAYS_PER_YEAR
+        return (age >= 18) & (age < 45), (since[candidates] <= day) & (day < gone[candidates])
+
     mothers = np.empty(babies.size, dtype=np.int64)
-    for k, baby in enumerate(babies):
-        day = birth[baby]
-        pool = pools[place[baby]]
-        age = (day - birth[pool]).astype(int) / DAYS_PER_YEAR
-        fertile = (age >= 18) & (age < 45)
-        here = pool[fertile & (since[pool] <= day) & (day < gone[pool])]
-        mothers[k] = rng.choice(here if here.size else pool[fertile])
+    for p in np.unique(place[babies]):
+        mine = np.flatnonzero(place[babies] == p)
+        pool = women[place[women] == p]
+        day = birth[babies[mine]][:, None]
+        tries = pool[rng.integers(0, pool.size, (mine.size, MOTHER_TRIES))]
+        fertile, here = qualifies(tries, day)
+        ok = fertile & here
+        first = ok.argmax(axis=1)
+        mothers[mine] = tries[np.arange(mine.size), first]
+        for k in np.flatnonzero(~ok.any(axis=1)):
+            fertile, here = qualifies(pool, day[k, 0])
+            mothers[mine[k]] = rng.choice(pool[fertile & here] if (fertile & here).any()
+                                          else pool[fertile])
     return mothers
 
 
