@@ -1,9 +1,11 @@
 """Write extracts the way the feeds deliver them: one file per source per month, CSV or Parquet.
 
-Each shard writes its rows as part files, ``<parts>/<source>/<YYYYMM>/<shard>.csv`` (``.arrow``,
-Arrow IPC, for a Parquet source: read back without decoding); the merge then writes each month's
-file from its parts in shard order (CSV: one header, then the bodies; Parquet: one row group per
-part, in one schema). Parts are the same whatever the number of workers, so the merged files are.
+Each shard writes its rows as part files, ``<parts>/<source>/<YYYYMM>-<shard>.csv`` (``.arrow``,
+Arrow IPC, for a Parquet source: read back without decoding). One folder per source, not per month:
+creating and removing hundreds of folders cost more than writing the parts. The merge then writes
+each month's file from its parts in shard order (CSV: one header, then the bodies; Parquet: one row
+group per part, in one schema), holding one part at a time, so its memory does not grow with the
+number of shards. Parts are the same whatever the number of workers, so the merged files are.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ def write_parts(
     table = _arrow_table(frame).take(order)
     months = months[order]
     present, first_row, counts = np.unique(months, return_index=True, return_counts=True)
+    folder = parts_dir / source
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = "arrow" if file_format == "parquet" else "csv"
     for month, begin, n in zip(present, first_row, counts, strict=True):
         part = table.slice(begin, n)
         file_date = pa.array(np.full(n, (month + 1).astype("datetime64[D]")), pa.date32())
@@ -58,9 +63,7 @@ def write_parts(
                 part = part.set_column(part.column_names.index(column), column, file_date)
             else:
                 part = part.append_column(column, file_date)
-        folder = parts_dir / source / str(month).replace("-", "")
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{shard:05d}.{'arrow' if file_format == 'parquet' else 'csv'}"
+        path = folder / f"{str(month).replace('-', '')}-{shard:05d}.{suffix}"
         if file_format == "parquet":  # Arrow IPC: the merge reads it back without decoding
             with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, part.schema) as writer:
                 writer.write_table(part)
@@ -71,12 +74,17 @@ def write_parts(
 def merge_month(parts: list[Path], target: Path) -> None:
     """Write one month's file from its parts, in the order given."""
     if target.suffix == ".parquet":  # from Arrow IPC parts
-        # A column can be typed in one part and empty (null) in another: one schema for all.
-        tables = [pa.ipc.open_file(pa.memory_map(str(p))).read_all() for p in parts]
-        schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
+        # A column can be typed in one part and empty (null) in another: one schema for all, from
+        # the parts' footers; then each part is mapped, written and unmapped before the next.
+        schemas = []
+        for path in parts:
+            with pa.memory_map(str(path)) as part:
+                schemas.append(pa.ipc.open_file(part).schema)
+        schema = pa.unify_schemas(schemas, promote_options="permissive")
         with pq.ParquetWriter(target, schema, compression="zstd") as writer:
-            for table in tables:
-                writer.write_table(table.cast(schema))
+            for path in parts:
+                with pa.memory_map(str(path)) as part:
+                    writer.write_table(pa.ipc.open_file(part).read_all().cast(schema))
         return
     with target.open("wb") as out:
         for i, path in enumerate(parts):
@@ -90,7 +98,8 @@ def merge_month(parts: list[Path], target: Path) -> None:
 def month_parts(parts_dir: Path, source: str) -> dict[str, list[Path]]:
     """Each delivery month (YYYYMM) of a source and its part files in shard order."""
     folder = parts_dir / source
-    if not folder.exists():
-        return {}
-    return {month.name: sorted(p for p in month.iterdir() if p.is_file())
-            for month in sorted(folder.iterdir())}
+    months: dict[str, list[Path]] = {}
+    if folder.exists():
+        for part in sorted(folder.iterdir()):  # YYYYMM-<shard>: by month, then shard
+            months.setdefault(part.name.split("-")[0], []).append(part)
+    return months

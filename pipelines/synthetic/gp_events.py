@@ -30,6 +30,8 @@ SMI_CHECKS = {"bmi": ["BMIVAL_COD"], "blood_pressure": ["BP_COD", "PLSRATE_COD"]
               "cholesterol": ["CHOL2_COD"], "glucose": ["IFCCHBAM_COD"], "alcohol": ["ALC_COD"]}
 UNITS = ["kg/m2", "mm[Hg]", "score"]
 EFI_SCORE_RANGE = {0: (0.0, 0.12), 1: (0.12, 0.24), 2: (0.24, 0.36), 3: (0.36, 0.6)}
+# The same ranges as arrays indexed by frailty level, for drawing everyone's score at once.
+EFI_LOW, EFI_HIGH = np.array([EFI_SCORE_RANGE[level] for level in sorted(EFI_SCORE_RANGE)]).T
 
 
 class _Events:
@@ -69,9 +71,8 @@ def _uniform_dates(rng, n, first, last) -> np.ndarray:
 
 def _smoking_on(people: pd.DataFrame, changes: pd.DataFrame, dates) -> np.ndarray:
     """Each person's smoking status on ``dates`` (one date per person): the status their history
-    started with, changed by dynamics.py's transitions."""
+    started with, changed by dynamics.py's transitions (``changes`` sorted by row, then date)."""
     rows = np.arange(len(people))
-    changes = changes.sort_values(["row", "date"], kind="stable", ignore_index=True)
     changed_to, changed = latest_change(changes, rows, dates, "status")
     return np.where(changed, changed_to, people["smoking_status"].to_numpy())
 
@@ -120,6 +121,8 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
         rows = np.flatnonzero(home_type == kind)
         events.add(rows, home_from[rows], code(cluster))
 
+    # Sorted once for the yearly look-ups of each person's smoking status.
+    smoking_changes = lives.smoking.sort_values(["row", "date"], kind="stable", ignore_index=True)
     years = np.arange(start.astype("datetime64[Y]").astype(int) + 1970 - 1,
                       end.astype("datetime64[Y]").astype(int) + 1970 + 1)
     for year in years:
@@ -132,7 +135,7 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
         alive = (arrived < last) & (np.isnat(death) | (death > here))
         age = (first - birth).astype(int) / DAYS_PER_YEAR
         frailty = frailty_level(birth, frailty_z, first, cal["conditions"]["frailty"])
-        smoking = _smoking_on(people, lives.smoking, np.full(len(people), first + 182))
+        smoking = _smoking_on(people, smoking_changes, np.full(len(people), first + 182))
         adult = alive & (age >= 18)
         older = alive & (age >= 65)
         resident = alive & ~np.isnat(home_from) & (home_from <= first)
@@ -193,7 +196,7 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
         emit(vaccinated & ~elsewhere, code("SFLUGP1_COD"), when=flu_day)
         emit(vaccinated & elsewhere, code("SFLUOHP1_COD"), when=flu_day)
         assessed = older & chance(g["frailty_assessment_65plus"])
-        score = rng.uniform(*np.array([EFI_SCORE_RANGE[f] for f in frailty]).T).round(2)
+        score = rng.uniform(EFI_LOW[frailty], EFI_HIGH[frailty]).round(2)
         emit(assessed, code("EFI_COD"), score, "score")
         for level, cluster in FRAILTY_CLUSTERS.items():
             emit(assessed & (frailty == level), code(cluster))
