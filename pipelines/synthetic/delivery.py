@@ -52,23 +52,42 @@ def write_parts(
     table = _arrow_table(frame).take(order)
     months = months[order]
     present, first_row, counts = np.unique(months, return_index=True, return_counts=True)
+    file_date = pa.array((months + 1).astype("datetime64[D]"), pa.date32())
+    for column in file_date_columns:
+        if column in table.column_names:
+            table = table.set_column(table.column_names.index(column), column, file_date)
+        else:
+            table = table.append_column(column, file_date)
     folder = parts_dir / source
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = "arrow" if file_format == "parquet" else "csv"
-    for month, begin, n in zip(present, first_row, counts, strict=True):
-        part = table.slice(begin, n)
-        file_date = pa.array(np.full(n, (month + 1).astype("datetime64[D]")), pa.date32())
-        for column in file_date_columns:
-            if column in part.column_names:
-                part = part.set_column(part.column_names.index(column), column, file_date)
-            else:
-                part = part.append_column(column, file_date)
-        path = folder / f"{str(month).replace('-', '')}-{shard:05d}.{suffix}"
-        if file_format == "parquet":  # Arrow IPC: the merge reads it back without decoding
-            with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, part.schema) as writer:
+    names = [folder / f"{str(month).replace('-', '')}-{shard:05d}" for month in present]
+    if file_format == "parquet":  # Arrow IPC: the merge reads it back without decoding
+        for name, begin, n in zip(names, first_row, counts, strict=True):
+            part = table.slice(begin, n)
+            with pa.OSFile(f"{name}.arrow", "wb") as sink, pa.ipc.new_file(sink, part.schema) as writer:
                 writer.write_table(part)
-        else:
-            pa_csv.write_csv(part, path)
+        return
+    _write_csv_parts(table, names, first_row, counts)
+
+
+def _write_csv_parts(table: pa.Table, names: list[Path], first_row, counts) -> None:
+    """Each month's rows as CSV (header, then its lines): the table is written as CSV once and cut
+    at its line ends, cheaper than one writer per month and the same bytes (each row is one line:
+    the writer formats values one by one and quotes text, so no value holds a bare line end)."""
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(table, sink)
+    text = sink.getvalue()
+    line_ends = np.flatnonzero(np.frombuffer(text, np.uint8) == ord("\n")) + 1
+    if line_ends.size != table.num_rows + 1:  # a line end inside a value: write month by month
+        for name, begin, n in zip(names, first_row, counts, strict=True):
+            pa_csv.write_csv(table.slice(begin, n), f"{name}.csv")
+        return
+    body = memoryview(text)
+    header = body[: line_ends[0]]
+    for name, begin, n in zip(names, first_row, counts, strict=True):
+        with open(f"{name}.csv", "wb") as part:
+            part.write(header)
+            part.write(body[line_ends[begin]: line_ends[begin + n]])
 
 
 def merge_month(parts: list[Path], target: Path) -> None:
