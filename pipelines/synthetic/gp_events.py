@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipelines.synthetic.calibration import financial_year_label
 from pipelines.synthetic.codes import code, code_off_list, register_resolutions
@@ -56,12 +54,6 @@ class _Events:
                              "value_numeric": np.concatenate(values),
                              "value_unit": pd.Categorical.from_codes(np.concatenate(units),
                                                                      categories=UNITS)})
-
-
-def _event_ids(n: int) -> pd.Series:
-    """'E0000000001', ... as a compact Arrow string column (12M Python strings would cost ~1 GB)."""
-    digits = pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), 10, "0")
-    return pd.Series(pd.arrays.ArrowExtensionArray(pc.binary_join_element_wise("E", digits, "")))
 
 
 def _uniform_dates(rng, n, first, last) -> np.ndarray:
@@ -251,7 +243,8 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
     if off_list:  # not with --clean
         snomed = code_off_list(rng, snomed)
     return pd.DataFrame({
-        "event_id": _event_ids(len(found))[keep].reset_index(drop=True),
+        # numbered in the shard; sharding.ShardIds writes them as the feed's 'E' + 10 digits
+        "event_id": np.arange(1, len(found) + 1)[keep],
         "person_id": people["person_id"].to_numpy()[rows[keep]],
         # the practice the person was registered with on the day (moves change it)
         "practice_code": pd.Categorical(practice_on(people, lives.moves, rows[keep],
