@@ -33,7 +33,7 @@ EFI_LOW, EFI_HIGH = np.array([EFI_SCORE_RANGE[level] for level in sorted(EFI_SCO
 
 
 class _Events:
-    """Collects event columns as arrays, then builds one frame."""
+    """Collects event columns as arrays."""
 
     def __init__(self):
         self.parts: list[tuple] = []
@@ -47,13 +47,13 @@ class _Events:
         self.parts.append((rows, np.asarray(dates, "datetime64[D]"), snomed, values,
                            np.full(rows.size, UNITS.index(unit) if unit else -1, np.int8)))
 
-    def frame(self) -> pd.DataFrame:
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The events' columns (numpy, not a frame: they are only filtered and sorted)."""
         rows, dates, codes, values, units = zip(*self.parts, strict=True)
-        return pd.DataFrame({"row": np.concatenate(rows), "date": np.concatenate(dates),
-                             "snomed_code": np.concatenate(codes),
-                             "value_numeric": np.concatenate(values),
-                             "value_unit": pd.Categorical.from_codes(np.concatenate(units),
-                                                                     categories=UNITS)})
+        unit_names = np.array([*UNITS, np.nan], dtype=object)  # -1 (no unit): NaN
+        return {"row": np.concatenate(rows), "date": np.concatenate(dates),
+                "snomed_code": np.concatenate(codes), "value_numeric": np.concatenate(values),
+                "value_unit": unit_names[np.concatenate(units)]}
 
 
 def _uniform_dates(rng, n, first, last) -> np.ndarray:
@@ -226,33 +226,34 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
                 emit(done, code(cluster), values, "kg/m2" if values is not None else None,
                      when=check_day)
 
-    found = events.frame()
+    found = events.arrays()
     # Nothing after the person died or left (their history before arriving comes with them).
-    gone = death[found["row"].to_numpy()]
-    found = found[(found["date"] < end) & ~np.isnat(found["date"].to_numpy())
-                  & (np.isnat(gone) | (found["date"].to_numpy() <= gone))]
-    order = np.lexsort((found["snomed_code"].to_numpy(), found["row"].to_numpy(),
-                        found["date"].to_numpy()))
-    found = found.iloc[order].reset_index(drop=True)
-    lag = np.where(rng.random(len(found)) < 0.05, rng.integers(1, 31, len(found)), 0)
-    rows = found["row"].to_numpy()
-    recorded = found["date"].to_numpy() + lag.astype("timedelta64[D]")
+    date = found["date"]
+    gone = death[found["row"]]
+    valid = (date < end) & ~np.isnat(date) & (np.isnat(gone) | (date <= gone))
+    order = np.flatnonzero(valid)[np.lexsort((found["snomed_code"][valid], found["row"][valid],
+                                             date[valid]))]
+    found = {column: values[order] for column, values in found.items()}
+    n_found = order.size
+    lag = np.where(rng.random(n_found) < 0.05, rng.integers(1, 31, n_found), 0)
+    rows = found["row"]
+    recorded = found["date"] + lag.astype("timedelta64[D]")
     keep = recorded < end
     # Practices' off-list codes (world/codes.yml off_list), from a stream of their own.
-    snomed = found["snomed_code"].to_numpy()[keep]
+    snomed = found["snomed_code"][keep]
     if off_list:  # not with --clean
         snomed = code_off_list(rng, snomed)
     return pd.DataFrame({
         # numbered in the shard; sharding.ShardIds writes them as the feed's 'E' + 10 digits
-        "event_id": np.arange(1, len(found) + 1)[keep],
+        "event_id": np.arange(1, n_found + 1)[keep],
         "person_id": people["person_id"].to_numpy()[rows[keep]],
         # the practice the person was registered with on the day (moves change it)
         "practice_code": pd.Categorical(practice_on(people, lives.moves, rows[keep],
-                                                    found["date"].to_numpy()[keep])),
-        "clinical_effective_date": found["date"].to_numpy()[keep],
+                                                    found["date"][keep])),
+        "clinical_effective_date": found["date"][keep],
         "recorded_date": recorded[keep],
         "snomed_code": snomed,
-        "value_numeric": found["value_numeric"].to_numpy()[keep],
-        "value_unit": found["value_unit"].to_numpy()[keep],
+        "value_numeric": found["value_numeric"][keep],
+        "value_unit": found["value_unit"][keep],
         "source_system": "GP_EXTRACT",
     })
