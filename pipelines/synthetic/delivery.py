@@ -19,6 +19,10 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+# Rows of a source written as CSV text at once (judgement: about 10 MB of text, small beside a
+# shard's peak, large enough that the writer's per-call cost is spread over many rows).
+CSV_BATCH_ROWS = 100_000
+
 
 def _arrow_table(frame: pd.DataFrame) -> pa.Table:
     table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -71,23 +75,34 @@ def write_parts(
 
 
 def _write_csv_parts(table: pa.Table, names: list[Path], first_row, counts) -> None:
-    """Each month's rows as CSV (header, then its lines): the table is written as CSV once and cut
-    at its line ends, cheaper than one writer per month and the same bytes (each row is one line:
-    the writer formats values one by one and quotes text, so no value holds a bare line end)."""
-    sink = pa.BufferOutputStream()
-    pa_csv.write_csv(table, sink)
-    text = sink.getvalue()
-    line_ends = np.flatnonzero(np.frombuffer(text, np.uint8) == ord("\n")) + 1
-    if line_ends.size != table.num_rows + 1:  # a line end inside a value: write month by month
-        for name, begin, n in zip(names, first_row, counts, strict=True):
-            pa_csv.write_csv(table.slice(begin, n), f"{name}.csv")
-        return
-    body = memoryview(text)
-    header = body[: line_ends[0]]
-    for name, begin, n in zip(names, first_row, counts, strict=True):
-        with open(f"{name}.csv", "wb") as part:
-            part.write(header)
-            part.write(body[line_ends[begin]: line_ends[begin + n]])
+    """Each month's rows as CSV (header, then its lines). Months are taken in batches of about
+    CSV_BATCH_ROWS rows, each written as CSV once and cut at its line ends: cheaper than one writer
+    per month and the same bytes (the writer formats value by value and quotes text, so a line end
+    inside a value is caught below), while the text held at once stays small."""
+    month = 0
+    while month < len(names):
+        last = month + 1  # the batch: months month..last-1
+        while (last < len(names)
+               and first_row[last] + counts[last] - first_row[month] <= CSV_BATCH_ROWS):
+            last += 1
+        begin = first_row[month]
+        batch = table.slice(begin, first_row[last - 1] + counts[last - 1] - begin)
+        sink = pa.BufferOutputStream()
+        pa_csv.write_csv(batch, sink)
+        text = sink.getvalue()
+        line_ends = np.flatnonzero(np.frombuffer(text, np.uint8) == ord("\n")) + 1
+        if line_ends.size != batch.num_rows + 1:  # a line end inside a value: month by month
+            for m in range(month, last):
+                pa_csv.write_csv(table.slice(first_row[m], counts[m]), f"{names[m]}.csv")
+        else:
+            body = memoryview(text)
+            for m in range(month, last):
+                lines = body[line_ends[first_row[m] - begin]:
+                             line_ends[first_row[m] - begin + counts[m]]]
+                with open(f"{names[m]}.csv", "wb") as part:
+                    part.write(body[: line_ends[0]])  # the header
+                    part.write(lines)
+        month = last
 
 
 def merge_month(parts: list[Path], target: Path) -> None:
