@@ -1,9 +1,11 @@
 """Write extracts the way the feeds deliver them: one file per source per month, CSV or Parquet.
 
-Each shard writes its rows as part files, ``<parts>/<source>/<YYYYMM>/<shard>.csv`` (``.arrow``,
-Arrow IPC, for a Parquet source: read back without decoding); the merge then writes each month's
-file from its parts in shard order (CSV: one header, then the bodies; Parquet: one row group per
-part, in one schema). Parts are the same whatever the number of workers, so the merged files are.
+Each shard writes its rows as part files, ``<parts>/<source>/<YYYYMM>-<shard>.csv`` (``.arrow``,
+Arrow IPC, for a Parquet source: read back without decoding). One folder per source, not per month:
+creating and removing hundreds of folders cost more than writing the parts. The merge then writes
+each month's file from its parts in shard order (CSV: one header, then the bodies; Parquet: one row
+group per part, in one schema), holding one part at a time, so its memory does not grow with the
+number of shards. Parts are the same whatever the number of workers, so the merged files are.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+
+# Rows of a source written as CSV text at once (judgement: about 10 MB of text, small beside a
+# shard's peak, large enough that the writer's per-call cost is spread over many rows).
+CSV_BATCH_ROWS = 100_000
 
 
 def _arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -50,33 +56,69 @@ def write_parts(
     table = _arrow_table(frame).take(order)
     months = months[order]
     present, first_row, counts = np.unique(months, return_index=True, return_counts=True)
-    for month, begin, n in zip(present, first_row, counts, strict=True):
-        part = table.slice(begin, n)
-        file_date = pa.array(np.full(n, (month + 1).astype("datetime64[D]")), pa.date32())
-        for column in file_date_columns:
-            if column in part.column_names:
-                part = part.set_column(part.column_names.index(column), column, file_date)
-            else:
-                part = part.append_column(column, file_date)
-        folder = parts_dir / source / str(month).replace("-", "")
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{shard:05d}.{'arrow' if file_format == 'parquet' else 'csv'}"
-        if file_format == "parquet":  # Arrow IPC: the merge reads it back without decoding
-            with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, part.schema) as writer:
-                writer.write_table(part)
+    file_date = pa.array((months + 1).astype("datetime64[D]"), pa.date32())
+    for column in file_date_columns:
+        if column in table.column_names:
+            table = table.set_column(table.column_names.index(column), column, file_date)
         else:
-            pa_csv.write_csv(part, path)
+            table = table.append_column(column, file_date)
+    folder = parts_dir / source
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [folder / f"{str(month).replace('-', '')}-{shard:05d}" for month in present]
+    if file_format == "parquet":  # Arrow IPC: the merge reads it back without decoding
+        for name, begin, n in zip(names, first_row, counts, strict=True):
+            part = table.slice(begin, n)
+            with pa.OSFile(f"{name}.arrow", "wb") as sink, pa.ipc.new_file(sink, part.schema) as writer:
+                writer.write_table(part)
+        return
+    _write_csv_parts(table, names, first_row, counts)
+
+
+def _write_csv_parts(table: pa.Table, names: list[Path], first_row, counts) -> None:
+    """Each month's rows as CSV (header, then its lines). Months are taken in batches of about
+    CSV_BATCH_ROWS rows, each written as CSV once and cut at its line ends: cheaper than one writer
+    per month and the same bytes (the writer formats value by value and quotes text, so a line end
+    inside a value is caught below), while the text held at once stays small."""
+    month = 0
+    while month < len(names):
+        last = month + 1  # the batch: months month..last-1
+        while (last < len(names)
+               and first_row[last] + counts[last] - first_row[month] <= CSV_BATCH_ROWS):
+            last += 1
+        begin = first_row[month]
+        batch = table.slice(begin, first_row[last - 1] + counts[last - 1] - begin)
+        sink = pa.BufferOutputStream()
+        pa_csv.write_csv(batch, sink)
+        text = sink.getvalue()
+        line_ends = np.flatnonzero(np.frombuffer(text, np.uint8) == ord("\n")) + 1
+        if line_ends.size != batch.num_rows + 1:  # a line end inside a value: month by month
+            for m in range(month, last):
+                pa_csv.write_csv(table.slice(first_row[m], counts[m]), f"{names[m]}.csv")
+        else:
+            body = memoryview(text)
+            for m in range(month, last):
+                lines = body[line_ends[first_row[m] - begin]:
+                             line_ends[first_row[m] - begin + counts[m]]]
+                with open(f"{names[m]}.csv", "wb") as part:
+                    part.write(body[: line_ends[0]])  # the header
+                    part.write(lines)
+        month = last
 
 
 def merge_month(parts: list[Path], target: Path) -> None:
     """Write one month's file from its parts, in the order given."""
     if target.suffix == ".parquet":  # from Arrow IPC parts
-        # A column can be typed in one part and empty (null) in another: one schema for all.
-        tables = [pa.ipc.open_file(pa.memory_map(str(p))).read_all() for p in parts]
-        schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
+        # A column can be typed in one part and empty (null) in another: one schema for all, from
+        # the parts' footers; then each part is mapped, written and unmapped before the next.
+        schemas = []
+        for path in parts:
+            with pa.memory_map(str(path)) as part:
+                schemas.append(pa.ipc.open_file(part).schema)
+        schema = pa.unify_schemas(schemas, promote_options="permissive")
         with pq.ParquetWriter(target, schema, compression="zstd") as writer:
-            for table in tables:
-                writer.write_table(table.cast(schema))
+            for path in parts:
+                with pa.memory_map(str(path)) as part:
+                    writer.write_table(pa.ipc.open_file(part).read_all().cast(schema))
         return
     with target.open("wb") as out:
         for i, path in enumerate(parts):
@@ -90,7 +132,8 @@ def merge_month(parts: list[Path], target: Path) -> None:
 def month_parts(parts_dir: Path, source: str) -> dict[str, list[Path]]:
     """Each delivery month (YYYYMM) of a source and its part files in shard order."""
     folder = parts_dir / source
-    if not folder.exists():
-        return {}
-    return {month.name: sorted(p for p in month.iterdir() if p.is_file())
-            for month in sorted(folder.iterdir())}
+    months: dict[str, list[Path]] = {}
+    if folder.exists():
+        for part in sorted(folder.iterdir()):  # YYYYMM-<shard>: by month, then shard
+            months.setdefault(part.name.split("-")[0], []).append(part)
+    return months

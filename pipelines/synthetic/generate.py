@@ -9,16 +9,21 @@ draw comes from the shard's generator, in the order below.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import itertools
 import multiprocessing
 import os
 import shutil
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.config import SYNTHETIC_MARKER
 from pipelines.synthetic.apc import apc_extract
@@ -205,7 +210,30 @@ def _write_job(job: _Job) -> dict[str, int]:
         write_parts(frame, month, job.parts_dir, source, file_format, max(job.index, 0),
                     roles.file_date_columns)
         rows[source] = len(frame)
+    _release_memory()
     return rows
+
+
+def _release_memory() -> None:
+    """Hand memory freed by a finished shard back to the system. A worker runs shard after shard:
+    Arrow's pool and the C allocator keep freed blocks for reuse, and scattered across a long-lived
+    process they would otherwise stay resident (so a worker would grow with the shards it ran)."""
+    pa.default_memory_pool().release_unused()
+    libc = ctypes.util.find_library("c")
+    if libc and hasattr(ctypes.CDLL(libc), "malloc_trim"):  # glibc only
+        ctypes.CDLL(libc).malloc_trim(0)
+
+
+def _in_order(pool: Executor, function: Callable, items: Iterable, ahead: int) -> Iterator:
+    """``pool.map`` that keeps at most ``ahead`` items submitted and not yet collected (map submits
+    them all at once, holding every job's arguments in this process until the end)."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _merge_plan(parts_dir: Path, merged_dir: Path) -> dict[str, list[tuple[list[Path], Path]]]:
@@ -241,15 +269,16 @@ def generate(
     parts_dir, merged_dir = scratch / "parts", scratch / "merged"
 
     shards = plan_shards(lsoas, persons, shard_persons)
-    jobs = [_Job(-1, lsoas, persons, seed, cal, first_day, end_day, rates, parts_dir)]
-    jobs += [_Job(s.index, s.lsoas, s.persons, seed, cal, first_day, end_day, rates, parts_dir)
-             for s in shards]
+    jobs = itertools.chain(  # made as they are submitted
+        [_Job(-1, lsoas, persons, seed, cal, first_day, end_day, rates, parts_dir)],
+        (_Job(s.index, s.lsoas, s.persons, seed, cal, first_day, end_day, rates, parts_dir)
+         for s in shards))
     workers = min(workers, len(shards))
     if workers > 1:
         # spawn: a fresh interpreter per worker, safe beside Prefect's threads (fork is not).
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            job_rows = list(pool.map(_write_job, jobs))
+            job_rows = list(_in_order(pool, _write_job, jobs, ahead=2 * workers))
             plan = _merge_plan(parts_dir, merged_dir)
             merges = [merge for merges in plan.values() for merge in merges]
             list(pool.map(merge_month, [parts for parts, _ in merges],

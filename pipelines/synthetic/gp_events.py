@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipelines.synthetic.calibration import financial_year_label
 from pipelines.synthetic.codes import code, code_off_list, register_resolutions
@@ -30,10 +28,12 @@ SMI_CHECKS = {"bmi": ["BMIVAL_COD"], "blood_pressure": ["BP_COD", "PLSRATE_COD"]
               "cholesterol": ["CHOL2_COD"], "glucose": ["IFCCHBAM_COD"], "alcohol": ["ALC_COD"]}
 UNITS = ["kg/m2", "mm[Hg]", "score"]
 EFI_SCORE_RANGE = {0: (0.0, 0.12), 1: (0.12, 0.24), 2: (0.24, 0.36), 3: (0.36, 0.6)}
+# The same ranges as arrays indexed by frailty level, for drawing everyone's score at once.
+EFI_LOW, EFI_HIGH = np.array([EFI_SCORE_RANGE[level] for level in sorted(EFI_SCORE_RANGE)]).T
 
 
 class _Events:
-    """Collects event columns as arrays, then builds one frame."""
+    """Collects event columns as arrays."""
 
     def __init__(self):
         self.parts: list[tuple] = []
@@ -47,19 +47,13 @@ class _Events:
         self.parts.append((rows, np.asarray(dates, "datetime64[D]"), snomed, values,
                            np.full(rows.size, UNITS.index(unit) if unit else -1, np.int8)))
 
-    def frame(self) -> pd.DataFrame:
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The events' columns (numpy, not a frame: they are only filtered and sorted)."""
         rows, dates, codes, values, units = zip(*self.parts, strict=True)
-        return pd.DataFrame({"row": np.concatenate(rows), "date": np.concatenate(dates),
-                             "snomed_code": np.concatenate(codes),
-                             "value_numeric": np.concatenate(values),
-                             "value_unit": pd.Categorical.from_codes(np.concatenate(units),
-                                                                     categories=UNITS)})
-
-
-def _event_ids(n: int) -> pd.Series:
-    """'E0000000001', ... as a compact Arrow string column (12M Python strings would cost ~1 GB)."""
-    digits = pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), 10, "0")
-    return pd.Series(pd.arrays.ArrowExtensionArray(pc.binary_join_element_wise("E", digits, "")))
+        unit_names = np.array([*UNITS, np.nan], dtype=object)  # -1 (no unit): NaN
+        return {"row": np.concatenate(rows), "date": np.concatenate(dates),
+                "snomed_code": np.concatenate(codes), "value_numeric": np.concatenate(values),
+                "value_unit": unit_names[np.concatenate(units)]}
 
 
 def _uniform_dates(rng, n, first, last) -> np.ndarray:
@@ -69,9 +63,8 @@ def _uniform_dates(rng, n, first, last) -> np.ndarray:
 
 def _smoking_on(people: pd.DataFrame, changes: pd.DataFrame, dates) -> np.ndarray:
     """Each person's smoking status on ``dates`` (one date per person): the status their history
-    started with, changed by dynamics.py's transitions."""
+    started with, changed by dynamics.py's transitions (``changes`` sorted by row, then date)."""
     rows = np.arange(len(people))
-    changes = changes.sort_values(["row", "date"], kind="stable", ignore_index=True)
     changed_to, changed = latest_change(changes, rows, dates, "status")
     return np.where(changed, changed_to, people["smoking_status"].to_numpy())
 
@@ -120,6 +113,8 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
         rows = np.flatnonzero(home_type == kind)
         events.add(rows, home_from[rows], code(cluster))
 
+    # Sorted once for the yearly look-ups of each person's smoking status.
+    smoking_changes = lives.smoking.sort_values(["row", "date"], kind="stable", ignore_index=True)
     years = np.arange(start.astype("datetime64[Y]").astype(int) + 1970 - 1,
                       end.astype("datetime64[Y]").astype(int) + 1970 + 1)
     for year in years:
@@ -132,7 +127,7 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
         alive = (arrived < last) & (np.isnat(death) | (death > here))
         age = (first - birth).astype(int) / DAYS_PER_YEAR
         frailty = frailty_level(birth, frailty_z, first, cal["conditions"]["frailty"])
-        smoking = _smoking_on(people, lives.smoking, np.full(len(people), first + 182))
+        smoking = _smoking_on(people, smoking_changes, np.full(len(people), first + 182))
         adult = alive & (age >= 18)
         older = alive & (age >= 65)
         resident = alive & ~np.isnat(home_from) & (home_from <= first)
@@ -193,7 +188,7 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
         emit(vaccinated & ~elsewhere, code("SFLUGP1_COD"), when=flu_day)
         emit(vaccinated & elsewhere, code("SFLUOHP1_COD"), when=flu_day)
         assessed = older & chance(g["frailty_assessment_65plus"])
-        score = rng.uniform(*np.array([EFI_SCORE_RANGE[f] for f in frailty]).T).round(2)
+        score = rng.uniform(EFI_LOW[frailty], EFI_HIGH[frailty]).round(2)
         emit(assessed, code("EFI_COD"), score, "score")
         for level, cluster in FRAILTY_CLUSTERS.items():
             emit(assessed & (frailty == level), code(cluster))
@@ -231,32 +226,34 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
                 emit(done, code(cluster), values, "kg/m2" if values is not None else None,
                      when=check_day)
 
-    found = events.frame()
+    found = events.arrays()
     # Nothing after the person died or left (their history before arriving comes with them).
-    gone = death[found["row"].to_numpy()]
-    found = found[(found["date"] < end) & ~np.isnat(found["date"].to_numpy())
-                  & (np.isnat(gone) | (found["date"].to_numpy() <= gone))]
-    order = np.lexsort((found["snomed_code"].to_numpy(), found["row"].to_numpy(),
-                        found["date"].to_numpy()))
-    found = found.iloc[order].reset_index(drop=True)
-    lag = np.where(rng.random(len(found)) < 0.05, rng.integers(1, 31, len(found)), 0)
-    rows = found["row"].to_numpy()
-    recorded = found["date"].to_numpy() + lag.astype("timedelta64[D]")
+    date = found["date"]
+    gone = death[found["row"]]
+    valid = (date < end) & ~np.isnat(date) & (np.isnat(gone) | (date <= gone))
+    order = np.flatnonzero(valid)[np.lexsort((found["snomed_code"][valid], found["row"][valid],
+                                             date[valid]))]
+    found = {column: values[order] for column, values in found.items()}
+    n_found = order.size
+    lag = np.where(rng.random(n_found) < 0.05, rng.integers(1, 31, n_found), 0)
+    rows = found["row"]
+    recorded = found["date"] + lag.astype("timedelta64[D]")
     keep = recorded < end
     # Practices' off-list codes (world/codes.yml off_list), from a stream of their own.
-    snomed = found["snomed_code"].to_numpy()[keep]
+    snomed = found["snomed_code"][keep]
     if off_list:  # not with --clean
         snomed = code_off_list(rng, snomed)
     return pd.DataFrame({
-        "event_id": _event_ids(len(found))[keep].reset_index(drop=True),
+        # numbered in the shard; sharding.ShardIds writes them as the feed's 'E' + 10 digits
+        "event_id": np.arange(1, n_found + 1)[keep],
         "person_id": people["person_id"].to_numpy()[rows[keep]],
         # the practice the person was registered with on the day (moves change it)
         "practice_code": pd.Categorical(practice_on(people, lives.moves, rows[keep],
-                                                    found["date"].to_numpy()[keep])),
-        "clinical_effective_date": found["date"].to_numpy()[keep],
+                                                    found["date"][keep])),
+        "clinical_effective_date": found["date"][keep],
         "recorded_date": recorded[keep],
         "snomed_code": snomed,
-        "value_numeric": found["value_numeric"].to_numpy()[keep],
-        "value_unit": found["value_unit"].to_numpy()[keep],
+        "value_numeric": found["value_numeric"][keep],
+        "value_unit": found["value_unit"][keep],
         "source_system": "GP_EXTRACT",
     })

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,18 @@ def _corrupt_icd10(rng, codes: pd.Series) -> pd.Series:
     dashed = codes.str[:3] + "-"
     trailing = codes.str[:4] + "X"
     return pd.Series(np.where(rng.random(len(codes)) < 0.5, dashed, trailing), index=codes.index)
+
+
+def _death_of(person: pd.Series, deaths_by_person: pd.Series) -> np.ndarray:
+    """Each row's person's date of death (NaT if alive), as ``deaths_by_person.reindex(person)``
+    gives it, looked up in Arrow (hashing millions of ids as Python strings costs far more)."""
+    ids = pa.array(person, from_pandas=True)
+    known = pa.array(deaths_by_person.index.to_numpy(), from_pandas=True).cast(ids.type)
+    at = pc.index_in(ids, value_set=known).to_numpy(zero_copy_only=False)  # NaN: not found
+    found = ~np.isnan(at)
+    died = np.full(len(person), np.datetime64("NaT"), deaths_by_person.to_numpy().dtype)
+    died[found] = deaths_by_person.to_numpy()[at[found].astype(np.int64)]
+    return died
 
 
 def inject(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
@@ -53,8 +67,7 @@ def inject(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
         # Records of a person's last weeks dated after their death (a wrong date, or a record of
         # someone else): not their older history. reindex, not map: map fails on a shard with no
         # deaths (an empty Series).
-        died = pd.Series(deaths_by_person.reindex(frame[roles.person].to_numpy()).to_numpy(),
-                         index=frame.index)
+        died = pd.Series(_death_of(frame[roles.person], deaths_by_person), index=frame.index)
         dated = pd.to_datetime(frame[roles.activity_dates[0]]).to_numpy()
         last_weeks = died.notna().to_numpy() & (
             dated >= (pd.to_datetime(died) - pd.Timedelta(days=60)).to_numpy())
@@ -64,10 +77,11 @@ def inject(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
         for column in roles.activity_dates:
             frame.loc[chosen, column] = moved[chosen]
     if roles.person:
-        others = frame[roles.person].dropna().to_numpy()
+        others = frame[roles.person].dropna()
         overmatched = pick(rates["person_id_overmatch_share"])
-        if len(others):
-            frame.loc[overmatched, roles.person] = rng.choice(others, int(overmatched.sum()))
+        if len(others):  # the same draws as choosing from the ids themselves
+            chosen = rng.choice(len(others), int(overmatched.sum()))
+            frame.loc[overmatched, roles.person] = others.iloc[chosen].to_numpy()
         if roles.person_nullable:
             frame.loc[pick(rates["person_id_null_share"]), roles.person] = None
     return frame

@@ -90,9 +90,8 @@ class ShardIds:
         if len(frame) >= ID_BLOCK:
             raise ValueError(f"{source}: {len(frame):,} rows in one shard overflow its id block")
         offset = self.shard * ID_BLOCK
-        if column == "event_id":  # 'E' + 10 digits, kept as a compact Arrow string column
-            digits = pc.utf8_slice_codeunits(pa.array(frame[column].array), 1)
-            number = pc.add(pc.cast(digits, pa.int64()), offset)
+        if column == "event_id":  # sent as 'E' + 10 digits, kept as a compact Arrow string column
+            number = pa.array(frame[column].to_numpy(np.int64) + offset)
             text = pc.utf8_lpad(pc.cast(number, pa.string()), 10, "0")
             ids = pd.arrays.ArrowExtensionArray(pc.binary_join_element_wise("E", text, ""))
             return frame.assign(**{column: pd.Series(ids, index=frame.index)})
