@@ -11,9 +11,16 @@ import yaml
 CALIBRATION_FILE = Path(__file__).with_name("calibration.yml")
 
 
+def load_yaml(path: Path):
+    """A YAML file through libyaml's safe loader when PyYAML has it: the same result as
+    yaml.safe_load, several times faster (calibration.yml: ~1 s a process in pure Python)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+
+
 @cache
 def load_calibration(path: Path = CALIBRATION_FILE) -> dict:
-    return yaml.safe_load(path.read_text())
+    return load_yaml(path)
 
 
 def by_age(table: dict, ages: np.ndarray) -> np.ndarray:

@@ -10,17 +10,15 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-import yaml
 
+from pipelines.synthetic.calibration import load_yaml
 from pipelines.synthetic.world import WORLD_DIR
 from pipelines.warehouse.connection import sql_list
 
 
 @cache
 def world_codes() -> dict:
-    # libyaml's safe loader when PyYAML has it (the same result, several times faster)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((WORLD_DIR / "codes.yml").read_text(encoding="utf-8"), Loader=loader)
+    return load_yaml(WORLD_DIR / "codes.yml")
 
 
 @cache
