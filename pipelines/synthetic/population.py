@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipelines.synthetic.calibration import by_age, shares
 from pipelines.synthetic.geography import ics_lsoas
+from pipelines.synthetic.sharding import hex16
 
 BROAD_GROUPS = (("pop_0_15_mid2015", 0, 15), ("pop_16_59_mid2015", 16, 59),
                 ("pop_60plus_mid2015", 60, 99))
@@ -52,8 +53,7 @@ def usual_practices(per_practice: int) -> pd.Series:
 
 def _person_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     """Pseudonymous 16-hex-digit surrogates (stand-ins for the upstream keyed hash)."""
-    raw = rng.integers(0, 2**63, size=n, dtype=np.int64)
-    return np.array([f"{x:016x}" for x in raw], dtype=object)
+    return hex16(rng.integers(0, 2**63, size=n, dtype=np.int64))
 
 
 def student_areas(lsoas: pd.DataFrame, rule: dict) -> np.ndarray:

@@ -58,6 +58,13 @@ def plan_shards(lsoas: pd.DataFrame, persons: int, shard_persons: int = SHARD_PE
             for i, (rows, n) in enumerate(zip(blocks, shares, strict=True))]
 
 
+def hex16(values: np.ndarray) -> np.ndarray:
+    """Each non-negative 64-bit integer as 16 lower-case hex digits (f"{x:016x}"), vectorised:
+    one hex string of the big-endian bytes, cut every 16 characters."""
+    text = np.asarray(values).astype(">u8").tobytes().hex()
+    return np.frombuffer(text.encode("ascii"), dtype="S16").astype(str).astype(object)
+
+
 def _mix64(x: np.ndarray) -> np.ndarray:
     """SplitMix64's finaliser: a bijection on 64-bit integers that looks random."""
     x = x ^ (x >> np.uint64(30))
@@ -80,7 +87,7 @@ class ShardIds:
         serial = (np.uint64(self.shard) << np.uint64(32)) | np.arange(n, dtype=np.uint64)
         with np.errstate(over="ignore"):
             mixed = _mix64(serial + np.uint64(self.key))
-        return np.array([f"{x:016x}" for x in mixed.tolist()], dtype=object)
+        return hex16(mixed)
 
     def offset_record_ids(self, source: str, frame: pd.DataFrame) -> pd.DataFrame:
         """Move the source's record ids (numbered from 1 in the shard) into the shard's block."""
