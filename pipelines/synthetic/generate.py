@@ -1,6 +1,6 @@
 """Generate the demo extracts: deterministic for a given seed, delivered month by month.
 
-People are simulated in shards (blocks of LSOAs, sharding.py), each from its own random stream, in
+People are simulated in shards (interleaved sets of LSOAs, sharding.py), each from its own random stream, in
 as many worker processes as asked; each shard writes part files, merged in shard order into the
 monthly files. So a seed gives byte-identical files whatever the number of workers, and memory is
 bounded by a shard, not by the population. Within a shard, order matters for reproducibility: every

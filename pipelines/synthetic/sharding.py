@@ -1,8 +1,10 @@
 """How the people are split into shards, and the ids that must stay unique across shards.
 
-A shard is a contiguous block of LSOAs (sorted by code) holding about ``shard_persons`` people. The
-plan depends only on the persons asked for and the LSOA table, never on how many workers run it, and
-each shard draws from its own random stream: so the files are the same whatever the worker count.
+A shard is an interleaved set of LSOAs holding about ``shard_persons`` people: the LSOAs are dealt
+out in code order, each to the shard with the fewest people so far, so each shard spans every
+district and people can move between districts (and change practice) within it. The plan depends
+only on the persons asked for and the LSOA table, never on how many workers run it, and each shard
+draws from its own random stream: so the files are the same whatever the worker count.
 """
 
 from __future__ import annotations
@@ -45,13 +47,17 @@ def apportion(total: int, weights: np.ndarray) -> np.ndarray:
 
 
 def plan_shards(lsoas: pd.DataFrame, persons: int, shard_persons: int = SHARD_PERSONS) -> list[Shard]:
-    """Contiguous blocks of the LSOAs (in the table's order, by code) of about equal population."""
+    """Interleaved sets of the LSOAs: in code order, each LSOA goes to the shard with the fewest
+    people so far (the first such), so shards alternate through every district and end within an
+    LSOA's population of each other. Contiguous blocks would hold one district each at the whole
+    ICS's size, and moves stay within a shard."""
     population = lsoas[POPULATION_COLUMNS].sum(axis=1).to_numpy(dtype=float)
     n_blocks = max(1, min(len(lsoas), math.ceil(persons / shard_persons)))
-    # Each LSOA goes to the block its population's midpoint falls in: contiguous, about equal.
-    midpoint = (np.cumsum(population) - population / 2) / population.sum()
-    block = np.minimum((midpoint * n_blocks).astype(int), n_blocks - 1)
-    blocks = [np.flatnonzero(block == b) for b in range(n_blocks)]
+    held, shard_of = np.zeros(n_blocks), np.empty(len(lsoas), dtype=int)
+    for i, people in enumerate(population):
+        shard_of[i] = int(np.argmin(held))
+        held[shard_of[i]] += people
+    blocks = [np.flatnonzero(shard_of == b) for b in range(n_blocks)]
     blocks = [rows for rows in blocks if rows.size]
     shares = apportion(persons, [population[rows].sum() for rows in blocks])
     return [Shard(i, lsoas.iloc[rows].reset_index(drop=True), int(n))
