@@ -20,8 +20,9 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 CONTRACTS_DIR = PROJECT_ROOT / "data_contracts"
 REFERENCE_SEEDS_DIR = DBT_PROJECT_DIR / "seeds" / "reference"
 BOUNDARIES_DIR = PROJECT_ROOT / "reports" / "boundaries"
-# `pophealth demo-data` leaves this file in the landing folder: the board pack then says the
-# figures are synthetic (and never says so for real deliveries).
+# `pophealth demo-data` leaves this file in the landing folder: files landed beside it are recorded
+# as synthetic in the batch ledger, and a board pack built from them says so on every page (a pack
+# built from real deliveries never does).
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
 
 
@@ -71,10 +72,6 @@ class Settings:
     board_pack_pdf: bool = True
     # how long a run waits for another run to release the warehouse (docs/operating.md); 0: refuse
     lock_wait_seconds: float = 0.0
-
-    @property
-    def synthetic_data(self) -> bool:
-        return (self.landing_dir / SYNTHETIC_MARKER).exists()
 
     @property
     def dbt_artifacts_dir(self) -> Path:

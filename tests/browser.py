@@ -39,7 +39,7 @@ def find_chromium() -> str:
 class PageVisit:
     dom: str
     console_errors: list[str]
-    requests: list[str]
+    requests: list[str]  # every address asked for but the page's own files (file://)
     screenshot: Path
 
 
@@ -53,9 +53,10 @@ def visit(page: Path, workdir: Path) -> PageVisit:
     subprocess.run([*common, f"--screenshot={shot}", url], capture_output=True, timeout=120)
     log = json.loads(netlog.read_text())
     request_type = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
-    requests = sorted({e["params"]["url"] for e in log["events"]
-                       if e["type"] == request_type and "url" in e.get("params", {})
-                       and not any(host in e["params"]["url"] for host in BROWSER_OWN_HOSTS)})
+    asked = {e["params"]["url"] for e in log["events"]
+             if e["type"] == request_type and "url" in e.get("params", {})}
+    requests = sorted(url for url in asked if not url.startswith("file:")
+                      and not any(host in url for host in BROWSER_OWN_HOSTS))
     errors = [line for line in dom.stderr.splitlines()
               if "CONSOLE" in line and ("Uncaught" in line or ":ERROR:" in line)]
     return PageVisit(dom.stdout, errors, requests, shot)

@@ -39,6 +39,7 @@ class Batch:
     rows_hint: int = 0  # rows expected, to size chunks before the file is read
     delivery_seq: int | None = None  # its place in the order of deliveries (new files only)
     folder: tuple[int, int] | None = None  # (device, inode) of the source folder it was listed in
+    synthetic: bool = False  # delivered beside the demo marker (paths.synthetic_delivery)
     facts: FileFacts | None = None  # what hashing its bytes said (None: refused unread)
     schema: FileSchema | None = None  # its columns, once its header has been read
     validation: ValidationResult | None = None
@@ -77,4 +78,4 @@ def record(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
         con, batch_id=batch.batch_id, source=batch.source, file_name=batch.file_name,
         sha256=batch.sha256, received_at=batch.received_at, status=batch.status,
         rows_read=batch.rows_read, rows_loaded=batch.rows_loaded, rows_flagged=batch.rows_flagged,
-        message=batch.message, delivery_seq=batch.delivery_seq)
+        message=batch.message, delivery_seq=batch.delivery_seq, synthetic=batch.synthetic)

@@ -59,23 +59,29 @@ def land_all(settings: Settings, sources: Iterable[Contract],
     must exist (UsageError)."""
     paths.require_landing_dir(settings.landing_dir)
     validator = validator or ContractValidator()
+    # decided once, as the landing starts: the files landed now are synthetic or they are not
+    synthetic = paths.synthetic_delivery(settings.landing_dir)
     batches: list[Batch] = []
     for contract in sources:
-        batches += _land_source(settings, contract, validator, on_file or (lambda batch: None))
+        batches += _land_source(settings, contract, validator, on_file or (lambda batch: None),
+                                synthetic)
     return batches
 
 
 def _land_source(settings: Settings, contract: Contract, validator: ContractValidator,
-                 on_file: Callable[[Batch], None]) -> list[Batch]:
+                 on_file: Callable[[Batch], None], synthetic: bool) -> list[Batch]:
     entries = paths.source_entries(settings.landing_dir, contract.id)
     with connect(settings.duckdb_path) as con:
         ledger.ensure_ledger(con)
+        ledger.settle_unrecorded_synthetic(con, synthetic)
         ensure_raw_table(con, contract)
         register_pseudonymiser(con, contract)
         # every file is identified before any is read, so the ledger is consulted once
         seen, claimed = ledger.seen_files(con), ledger.loaded_hashes(con)
         sequence = itertools.count(ledger.next_delivery_seq(con))
         batches = [identify(contract, entry, seen, claimed, sequence) for entry in entries]
+        for batch in batches:
+            batch.synthetic = synthetic
         for chunk in _chunks(batches):
             _land_chunk_or_each_file(con, settings, contract, validator, chunk)
             for batch in chunk:

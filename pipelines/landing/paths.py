@@ -112,6 +112,16 @@ def require_landing_dir(landing_dir: Path) -> None:
                          "which DuckDB reads as a file pattern; move it or set PH_LANDING_DIR")
 
 
+def synthetic_delivery(landing_dir: Path) -> bool:
+    """Whether the landing folder holds the demo marker (``pophealth demo-data`` writes it beside
+    the source folders): the files landed from it now are synthetic. Only a regular file counts, as
+    listed (a link is not followed)."""
+    try:
+        return stat.S_ISREG((landing_dir / SYNTHETIC_MARKER).lstat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
 def source_entries(landing_dir: Path, source: str) -> list[Entry]:
     """The entries of a source folder that landing takes (files, links, FIFOs: everything but
     folders), in name order, which is delivery order. Nothing when the source folder is missing or

@@ -9,6 +9,12 @@ delivered again (same name and content, so the same batch id) is checked again a
 a later one; within a run, file-name order): of two versions of a record with the same extract
 date, the later delivery wins (``latest_versions`` in dbt; data_contracts/README.md). Ledgers from
 before the column get it numbered in the order their files were received.
+
+``synthetic`` says whether the file came from a synthetic delivery (``pophealth demo-data`` left its
+marker, ``config.SYNTHETIC_MARKER``, in the landing folder when the file was landed): the board pack
+says its figures are synthetic from this, never from what the landing folder holds when it is
+written. Rows from before the column hold NULL (not recorded) until the next landing settles them
+(``settle_unrecorded_synthetic``).
 """
 
 from __future__ import annotations
@@ -57,11 +63,12 @@ create table if not exists ops.ingest_batches (
     rows_flagged  bigint,
     status        varchar not null check (status in ({sql_list(STORED)})),
     message       varchar,
-    delivery_seq  bigint  -- the order of deliveries (NULL for a duplicate, which is never loaded)
+    delivery_seq  bigint,  -- the order of deliveries (NULL for a duplicate, which is never loaded)
+    synthetic     boolean  -- a synthetic (demo) delivery; NULL: landed before this was recorded
 );
 """
 COLUMNS = ("batch_id", "source", "file_name", "sha256", "received_at", "rows_read", "rows_loaded",
-           "rows_flagged", "status", "message", "delivery_seq")
+           "rows_flagged", "status", "message", "delivery_seq", "synthetic")
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class LedgerRow:
     status: BatchStatus
     message: str | None
     delivery_seq: int | None = None
+    synthetic: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -91,11 +99,17 @@ class SourceLoads:
 
 def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
-    has_sequence = con.execute(
-        "select count(*) from information_schema.columns where table_schema = 'ops' and "
-        "table_name = 'ingest_batches' and column_name = 'delivery_seq'").fetchone()[0]
-    if not has_sequence:
+    if not _has_column(con, "delivery_seq"):
         _add_delivery_seq(con)
+    if not _has_column(con, "synthetic"):
+        # NULL for the rows already there: nothing recorded whether they were synthetic
+        con.execute("alter table ops.ingest_batches add column synthetic boolean")
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, column: str) -> bool:
+    return con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'ops' and "
+        "table_name = 'ingest_batches' and column_name = ?", [column]).fetchone()[0] > 0
 
 
 def _add_delivery_seq(con: duckdb.DuckDBPyConnection) -> None:
@@ -116,6 +130,13 @@ def _add_delivery_seq(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+def settle_unrecorded_synthetic(con: duckdb.DuckDBPyConnection, synthetic: bool) -> None:
+    """Rows landed before the ledger recorded synthetic deliveries take what the landing folder says
+    now (its marker present or not): the only evidence left, and the answer the pack used to give
+    (a demo warehouse keeps its caveat, a real one never gains it)."""
+    con.execute("update ops.ingest_batches set synthetic = ? where synthetic is null", [synthetic])
+
+
 def next_delivery_seq(con: duckdb.DuckDBPyConnection) -> int:
     """The number the next new delivery takes (one writer at a time holds the warehouse)."""
     return con.execute("select coalesce(max(delivery_seq), 0) + 1 from ops.ingest_batches"
@@ -125,7 +146,7 @@ def next_delivery_seq(con: duckdb.DuckDBPyConnection) -> int:
 def record_batch(con: duckdb.DuckDBPyConnection, *, batch_id: str, source: str, file_name: str,
                  sha256: str, received_at: datetime, status: BatchStatus, rows_read: int | None,
                  rows_loaded: int, rows_flagged: int, message: str,
-                 delivery_seq: int | None = None) -> None:
+                 delivery_seq: int | None = None, synthetic: bool = False) -> None:
     """Write the batch's row; a batch id already there (a quarantined file delivered again and
     checked again) has its row replaced."""
     if not status.stored:
@@ -134,7 +155,7 @@ def record_batch(con: duckdb.DuckDBPyConnection, *, batch_id: str, source: str, 
         f"insert or replace into ops.ingest_batches ({', '.join(COLUMNS)}) "
         f"values ({', '.join('?' for _ in COLUMNS)})",
         [batch_id, source, file_name, sha256, received_at, rows_read, rows_loaded, rows_flagged,
-         status.value, message, delivery_seq],
+         status.value, message, delivery_seq, synthetic],
     )
 
 

@@ -18,19 +18,19 @@ from pipelines.report.layout import Layout, Page, load_layout
 from pipelines.report.pages import body
 from pipelines.report.pdf import write_pdf
 from pipelines.report.published import Published, read_published
-from pipelines.report.quality import trust_panel
+from pipelines.report.quality import synthetic_banner, trust_panel
 from pipelines.report.references import check_references
 
 PRINT_PAGE = "print.html"
 
 
-def render_pack(pub: Published, layout: Layout, run_id: str | None = None,
-                synthetic: bool = False) -> dict[str, str]:
+def render_pack(pub: Published, layout: Layout, run_id: str | None = None) -> dict[str, str]:
     """Every page of the layout and the print page (all pages in one), file name → HTML. Checks
-    first that every id the layout and the metadata name exists."""
+    first that every id the layout and the metadata name exists. Figures from synthetic deliveries
+    (the ledger says so) put a banner at the top of every page."""
     check_references(layout, pub.indicators, pub.series, set(maps.area_names("place")),
                      set(pub.values["indicator_id"]), set(pub.monthly["indicator_id"]))
-    trust = trust_panel(pub, layout, run_id, synthetic=synthetic)
+    trust, banner = trust_panel(pub, layout, run_id), synthetic_banner(pub)
     subtitle = (f"Nottingham and Nottinghamshire Integrated Care Partnership board pack · data "
                 f"period {pub.data_period} · figures built {pub.built_at:%d %B %Y %H:%M}")
     bodies = {}
@@ -38,10 +38,11 @@ def render_pack(pub: Published, layout: Layout, run_id: str | None = None,
         for p in layout.pages:
             bodies[p.file] = body(pub, layout, p)
             step(p.file)
-    pages = {p.file: page(p, layout.pages, subtitle, bodies[p.file], trust) for p in layout.pages}
+    pages = {p.file: page(p, layout.pages, subtitle, bodies[p.file], trust, banner)
+             for p in layout.pages}
     everything = "".join(f"<h1>{esc(p.title)}</h1>{bodies[p.file]}" for p in layout.pages)
     pages[PRINT_PAGE] = page(Page(PRINT_PAGE, "ICP board pack (all pages)", "print"), layout.pages,
-                             subtitle, everything, trust)
+                             subtitle, everything, trust, banner)
     return pages
 
 
@@ -49,8 +50,7 @@ def write_board_pack(settings: Settings, run_id: str | None = None,
                      layout: Layout | None = None) -> list[Path]:
     """Write the pack into a side folder, then move it over the last one file by file, so a
     failure while writing leaves the previous pack as it was."""
-    pages = render_pack(read_published(settings), layout or load_layout(), run_id,
-                        synthetic=settings.synthetic_data)
+    pages = render_pack(read_published(settings), layout or load_layout(), run_id)
     out = settings.reports_dir
     building = out.with_name(out.name + ".building")
     shutil.rmtree(building, ignore_errors=True)

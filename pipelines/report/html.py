@@ -1,6 +1,6 @@
-"""The board pack's HTML: page shell (navigation, header, trust panel), figures with text
-equivalents, tables and the Making Data Count icons. NHS identity colours, Arial (the NHS fallback
-for Frutiger, so no web font is fetched), readable on a laptop and printable."""
+"""The board pack's HTML: page shell (synthetic-data banner, navigation, header, trust panel),
+figures with text equivalents, tables and the Making Data Count icons. NHS identity colours, Arial
+(the NHS fallback for Frutiger, so no web font is fetched), readable on a laptop and printable."""
 
 from __future__ import annotations
 
@@ -14,6 +14,20 @@ from pipelines.report.layout import Page
 
 PLOTLY_JS = "plotly.min.js"  # written once beside the pages
 MODEL_DOCS = "model-docs.html"  # `pophealth docs` (and every refresh) writes it beside the pages
+
+# Every chart's plotly.js config. Nothing may leave the machine: no "Share chart" button (plotly.js
+# 3 shows one by default, uploading the chart to Plotly's cloud; plotly.py then drops the cloud
+# address from the page too), no logo linking to plotly.com. The toolbar keeps only "download as
+# PNG" and "reset views", and UNTAB_TOOLBAR takes its buttons out of the tab order: a keyboard user
+# tabs through the page's content, not through two buttons per chart (the data are in the table
+# beside each chart).
+PLOTLY_CONFIG = {"responsive": True, "displaylogo": False, "showSendToCloud": False,
+                 "modeBarButtons": [["toImage", "resetViews"]]}
+# Run after each chart is drawn ({plot_id} is its div); plotly.js redraws the toolbar after a
+# relayout, hence again after every redraw.
+UNTAB_TOOLBAR = """var gd = document.getElementById('{plot_id}');
+function untab() { gd.querySelectorAll('.modebar-btn').forEach(function (b) { b.tabIndex = -1; }); }
+untab(); gd.on('plotly_afterplot', untab);"""
 
 CSS = """
 body { font-family: Frutiger, Arial, Helvetica, sans-serif; color: #212B32; margin: 0;
@@ -44,8 +58,15 @@ a:focus, button:focus { outline: 3px solid #FFEB3B; background: #FFEB3B; color: 
 .tile p { margin: 4px 0; font-size: 14px; }
 .icons { display: flex; gap: 8px; align-items: center; font-size: 12px; }
 .suppressed { color: #768692; }
-@media print { body { background: white; } nav, .skip { display: none; }
-  section, figure, .tile { page-break-inside: avoid; } main { max-width: none; } }
+.synthetic { background: #FFB81C; color: #212B32; padding: 10px 32px; font-size: 16px;
+             border-bottom: 4px solid #212B32; }
+@media print { body { background: white; } nav, .skip, .modebar-container { display: none; }
+  section, figure, .tile { page-break-inside: avoid; } main { max-width: none; }
+  /* the synthetic banner on every printed page: Chromium repeats a fixed element on each page,
+     and the body's top padding, cloned onto every page's fragment, keeps it off the text */
+  .synthetic { position: fixed; top: 0; left: 0; right: 0; font-size: 10pt; padding: 2mm 4mm; }
+  body:has(> .synthetic) { padding-top: 18mm; -webkit-box-decoration-break: clone;
+                           box-decoration-break: clone; } }
 """
 
 
@@ -53,8 +74,10 @@ def esc(text) -> str:
     return html.escape(str(text))
 
 
-def page(current: Page, pages: Sequence[Page], subtitle: str, body: str, trust: str) -> str:
-    """A whole page: `pages` (the layout's, in order) make the navigation, `current` marked."""
+def page(current: Page, pages: Sequence[Page], subtitle: str, body: str, trust: str,
+         banner: str = "") -> str:
+    """A whole page: `pages` (the layout's, in order) make the navigation, `current` marked;
+    `banner` (the synthetic-data notice, if any) comes first, above the header."""
     current_mark = ' aria-current="page"'
     links = "".join(
         f'<li><a href="{p.file}"{current_mark if p == current else ""}>{esc(p.title)}</a></li>'
@@ -67,6 +90,7 @@ def page(current: Page, pages: Sequence[Page], subtitle: str, body: str, trust: 
 <style>{CSS}</style>
 <script src="{PLOTLY_JS}"></script></head>
 <body><a class="skip" href="#content">Skip to content</a>
+{banner}
 <header><h1>{esc(current.title)}</h1><p>{esc(subtitle)}</p></header>
 <nav aria-label="Board pack pages"><ul>{links}</ul></nav>
 <main id="content">
@@ -78,8 +102,8 @@ def page(current: Page, pages: Sequence[Page], subtitle: str, body: str, trust: 
 
 def figure(fig: go.Figure, caption: str) -> str:
     """A chart with its text equivalent: the caption states the finding and points to the table."""
-    chart = fig.to_html(full_html=False, include_plotlyjs=False,
-                        config={"displaylogo": False, "responsive": True})
+    chart = fig.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
+                        post_script=UNTAB_TOOLBAR)
     return (f'<figure role="group" aria-label="{esc(caption)}">{chart}'
             f"<figcaption>{esc(caption)}</figcaption></figure>")
 

@@ -1,5 +1,6 @@
-"""Where the figures came from and how sound the extracts are: the data-quality page, and the trust
-panel every page carries (data period, refresh, source batches, caveats)."""
+"""Where the figures came from and how sound the extracts are: the data-quality page, the trust panel
+every page carries (data period, refresh, source batches, caveats) and, when the figures come from
+synthetic deliveries, the banner that says so at the top of every page and every printed page."""
 
 from __future__ import annotations
 
@@ -56,8 +57,28 @@ def data_quality_page(pub: Published) -> str:
                     text_columns=1) + "</section>")
 
 
-def trust_panel(pub: Published, layout: Layout, run_id: str | None = None,
-                synthetic: bool = False) -> str:
+# The banner's words: plain, and true of any pack built from demo extracts.
+SYNTHETIC_WORDS = ("Synthetic demonstration data — not real patients. Figures show how the pipeline "
+                   "works, not the health of Nottingham and Nottinghamshire.")
+
+
+def is_synthetic(source_batches: pd.DataFrame) -> bool:
+    """Whether the figures were built from any synthetic delivery: published.source_batches, as
+    built from the batch ledger's flag. Any, not all: a figure that mixes synthetic rows with real
+    ones describes no real population either, so one synthetic batch is enough to say so."""
+    return bool(source_batches["synthetic"].any())
+
+
+def synthetic_banner(pub: Published) -> str:
+    """The banner for the top of every page (repeated on every printed page by the CSS); nothing
+    for a pack built only from real deliveries."""
+    if not is_synthetic(pub.source_batches):
+        return ""
+    return (f'<div class="synthetic" role="region" aria-label="Synthetic data notice">'
+            f"<strong>{esc(SYNTHETIC_WORDS)}</strong></div>")
+
+
+def trust_panel(pub: Published, layout: Layout, run_id: str | None = None) -> str:
     """Data period, refresh time, source batches and data-quality caveats: on every page, with
     links to the pack's data-quality and methods pages."""
     batches = pub.source_batches.sort_values("source")
@@ -74,7 +95,7 @@ def trust_panel(pub: Published, layout: Layout, run_id: str | None = None,
         if quarantined else "No delivered file was quarantined.",
         ("Completeness or validity fell below 95% in some months for: " + ", ".join(weak) + ".")
         if weak else "Completeness and validity were at least 95% in every month.",
-    ] + (["These figures come from synthetic demo extracts, not patient data."] if synthetic else [])
+    ]
     return (f'<aside class="trust" aria-label="About these figures"><strong>Data period</strong> '
             f"{esc(pub.data_period)} · <strong>Figures built</strong> "
             f"{pub.built_at:%d %B %Y %H:%M}"

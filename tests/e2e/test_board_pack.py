@@ -1,5 +1,6 @@
 """The ICP board pack written from a real built warehouse (small synthetic extracts), opened in real
-headless Chromium: every page, offline, no console errors, screenshots; and scanned for
+headless Chromium: every page, offline (no request leaves file://, no share button), no console
+errors, screenshots; the synthetic banner on every page and every PDF page; and scanned for
 disclosure breaches and person-level identifiers."""
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from html.parser import HTMLParser
 
 import duckdb
 import numpy as np
+import pypdf
 import pytest
 
 from pipelines.landing.pseudonymise import nhs_number_is_valid
 from pipelines.report.html import PLOTLY_JS
 from pipelines.report.layout import load_layout
+from pipelines.report.quality import SYNTHETIC_WORDS
 from tests.browser import visit
 from tests.e2e.test_refresh import external_references
 
@@ -55,14 +58,68 @@ def test_every_page_opens_in_chromium_offline_without_errors(pack, tmp_path):
     settings, _ = pack
     for p in PAGES:
         seen = visit(settings.reports_dir / p.file, tmp_path / p.file.removesuffix(".html"))
-        assert seen.requests == [], p.file
+        assert seen.requests == [], p.file  # nothing but the pack's own files (file://)
         assert seen.console_errors == [], p.file
+        assert toolbar_faults(seen.dom) == [], p.file
+        assert SYNTHETIC_WORDS in seen.dom, p.file  # the demo's banner, drawn
         assert seen.screenshot.stat().st_size > 10_000, p.file
         if "Plotly.newPlot" in (settings.reports_dir / p.file).read_text(encoding="utf-8"):
             assert 'class="main-svg"' in seen.dom, f"plotly drew nothing on {p.file}"
         # every page links to every other (keyboard navigation) and has a skip link
         assert all(f'href="{other.file}"' in seen.dom for other in PAGES), p.file
         assert 'href="#content"' in seen.dom
+
+
+# "Share chart...", "Send data to cloud", "Edit in Chart Studio": not "shared decision making"
+OFFERS_TO_SHARE = re.compile(r"\b(share|cloud|chart studio)\b")
+
+
+class _Elements(HTMLParser):
+    """Every element's tag and attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def toolbar_faults(dom: str) -> list[str]:
+    """What breaks "offline and private" in a drawn page: an element offering to share, upload or
+    edit online (by its title or data-title, as plotly.js labels its buttons), or a chart toolbar
+    button a keyboard user tabs through."""
+    elements = _Elements()
+    elements.feed(dom)
+    faults = []
+    for tag, attrs in elements.found:
+        words = " / ".join(dict.fromkeys(
+            label.lower() for a in ("title", "data-title") if (label := attrs.get(a))))
+        if OFFERS_TO_SHARE.search(words):
+            faults.append(f"<{tag}> offers to share: {words!r}")
+        if "modebar-btn" in attrs.get("class", "").split() and attrs.get("tabindex") != "-1":
+            faults.append(f"toolbar button in the tab order: {words!r}")
+    return faults
+
+
+def test_the_toolbar_check_finds_a_share_button_and_a_tabbable_button():
+    drawn = ('<figure title="Shared decision making by year"><div class="modebar">'
+             '<button class="modebar-btn" data-title="Share chart..."></button>'
+             '<button class="modebar-btn" data-title="Download plot as a PNG" tabindex="-1">'
+             '</button><button class="modebar-btn" data-title="Reset views"></button></div></figure>')
+    assert toolbar_faults(drawn) == ["<button> offers to share: 'share chart...'",
+                                     "toolbar button in the tab order: 'share chart...'",
+                                     "toolbar button in the tab order: 'reset views'"]
+
+
+def test_the_request_check_sees_a_page_reach_for_the_network(tmp_path):
+    """What `visit` reports: an address a page asks for, whether or not anything answers (port 9
+    of this machine: nothing does), and none of the page's own files."""
+    (tmp_path / "local.png").write_bytes(b"")
+    page = tmp_path / "reaching.html"
+    page.write_text('<!DOCTYPE html><title>t</title><img src="local.png" alt="">'
+                    '<img src="http://127.0.0.1:9/pixel.png" alt="">', encoding="utf-8")
+    assert visit(page, tmp_path / "visit").requests == ["http://127.0.0.1:9/pixel.png"]
 
 
 def test_every_published_indicator_has_a_section_on_some_page(pack):
@@ -159,17 +216,37 @@ def test_a_pdf_of_the_whole_pack_is_printed_by_chromium(pack):
     content = pdf.read_bytes()
     assert content.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", content)) >= 20  # many pages, not a blank one
+    # the extracts were landed beside the demo marker: the banner is printed on every page
+    pages_text = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(pdf).pages]
+    banner = " ".join(SYNTHETIC_WORDS.split()[:3])
+    assert [n for n, text in enumerate(pages_text, 1) if banner not in text] == []
 
 
-def test_the_pack_says_synthetic_only_for_demo_extracts(pack):
+BANNER = '<div class="synthetic" role="region" aria-label="Synthetic data notice">'
+
+
+def test_a_demo_pack_says_synthetic_on_every_page_and_a_pack_of_real_deliveries_never(pack):
+    """The small extracts were landed beside the demo marker, so the ledger and published layer
+    say synthetic: the banner opens every page (print page too), above the header. Built from
+    published batches that are not synthetic, no page mentions it."""
+    from dataclasses import replace
+
+    from pipelines.report.board_pack import PRINT_PAGE, render_pack
     from pipelines.report.published import read_published
-    from pipelines.report.quality import trust_panel
 
     settings, _ = pack
-    assert settings.synthetic_data  # `demo-data` left its marker in the landing folder
-    assert "synthetic demo extracts" in (settings.reports_dir / "index.html").read_text()
-    real = trust_panel(read_published(settings), load_layout(), synthetic=False)
-    assert "synthetic" not in real.lower()
+    pub = read_published(settings)
+    assert pub.source_batches["synthetic"].all()
+    for name in [p.file for p in PAGES] + [PRINT_PAGE]:
+        page = (settings.reports_dir / name).read_text(encoding="utf-8")
+        assert page.count(BANNER) == 1 and page.index(BANNER) < page.index("<header>"), name
+        assert page.count(SYNTHETIC_WORDS) == 1, name
+
+    real = render_pack(replace(pub, source_batches=pub.source_batches.assign(synthetic=False)),
+                       load_layout())
+    assert set(real) == {p.file for p in PAGES} | {PRINT_PAGE}
+    shown = {name: re.sub(r"<style>.*?</style>", "", page, flags=re.S) for name, page in real.items()}
+    assert [name for name, page in shown.items() if "synthetic" in page.lower()] == []
 
 
 def _sections(page: str) -> set[str]:

@@ -90,11 +90,12 @@ def test_a_batch_recorded_again_replaces_its_row():
 
 
 def test_an_old_ledger_is_numbered_in_received_order_and_the_sequence_continues():
-    """A ledger from before delivery_seq: its loaded and quarantined batches are numbered in the
-    order they were received (a duplicate, never loaded, gets none)."""
+    """A ledger from before delivery_seq (and the synthetic flag): its loaded and quarantined
+    batches are numbered in the order they were received (a duplicate, never loaded, gets none);
+    whether they were synthetic is not recorded (NULL) until the next landing settles it."""
     with duckdb.connect() as con:
-        old_ddl = re.sub(r",\n\s*delivery_seq[^\n]*", "", ledger.DDL)
-        assert "delivery_seq" not in old_ddl
+        old_ddl = re.sub(r",\n\s*delivery_seq.*?(?=\n\);)", "", ledger.DDL, flags=re.S)
+        assert "delivery_seq" not in old_ddl and "synthetic" not in old_ddl
         con.execute(old_ddl)
         for second, batch_id, status in [(3, "b3", BatchStatus.QUARANTINED),
                                          (1, "b1", BatchStatus.DUPLICATE),
@@ -103,6 +104,13 @@ def test_an_old_ledger_is_numbered_in_received_order_and_the_sequence_continues(
                         "?, '')", [batch_id, f"{batch_id}.csv", datetime(2024, 5, 1, 0, 0, second),
                                    status.value])
         ledger.ensure_ledger(con)
-        assert [(r.batch_id, r.delivery_seq) for r in ledger.rows(con)] == [
-            ("b1", None), ("b2", 1), ("b3", 2)]
+        assert [(r.batch_id, r.delivery_seq, r.synthetic) for r in ledger.rows(con)] == [
+            ("b1", None, None), ("b2", 1, None), ("b3", 2, None)]
         assert ledger.next_delivery_seq(con) == 3
+        ledger.settle_unrecorded_synthetic(con, True)
+        ledger.record_batch(con, batch_id="b4", source="gp_events", file_name="b4.csv", sha256="y",
+                            received_at=datetime(2024, 6, 1), status=BatchStatus.LOADED, rows_read=1,
+                            rows_loaded=1, rows_flagged=0, message="", delivery_seq=3, synthetic=False)
+        ledger.settle_unrecorded_synthetic(con, True)  # settles only what was not recorded
+        assert [(r.batch_id, r.synthetic) for r in ledger.rows(con)] == [
+            ("b1", True), ("b2", True), ("b3", True), ("b4", False)]

@@ -1,7 +1,8 @@
 {{ config(alias='source_batches') }}
 -- What each source delivered, for the "source batches" line of every report page: files by status
 -- (counts of files, not of people), rows loaded and flagged (published counts), the delivery
--- window and the latest file and batch id (so a figure can be traced to its deliveries).
+-- window, the latest file and batch id (so a figure can be traced to its deliveries), and whether
+-- any loaded file was a synthetic (demo) delivery, which the board pack must then say on every page.
 with batches as (
     select * from {{ source('ops', 'ingest_batches') }}
 ),
@@ -23,7 +24,8 @@ select
     min(batches.received_at) as first_received_at,
     max(batches.received_at) as last_received_at,
     max(case when latest.recency = 1 then latest.file_name end) as latest_file,
-    max(case when latest.recency = 1 then latest.batch_id end) as latest_batch_id
+    max(case when latest.recency = 1 then latest.batch_id end) as latest_batch_id,
+    coalesce(bool_or(batches.synthetic) filter (where batches.status = 'loaded'), false) as synthetic
 from batches
 left join latest
     on batches.batch_id = latest.batch_id
