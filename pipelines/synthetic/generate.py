@@ -298,5 +298,6 @@ def generate(
     shutil.rmtree(scratch)
     (out_dir / SYNTHETIC_MARKER).write_text(
         "The extracts in this folder are synthetic (pophealth demo-data), not patient data.\n"
-        "The board pack says so while this file is in the landing folder.\n", encoding="utf-8")
+        "Files landed while this file is in the landing folder are recorded as synthetic in the\n"
+        "batch ledger, and every board pack built on them says so.\n", encoding="utf-8")
     return GeneratedExtracts(out_dir, files, rows, persons)
