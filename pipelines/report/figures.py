@@ -225,8 +225,9 @@ MAP_PATTERNS = {WITHHELD: "/", NOT_COMPARED: "."}
 # neighbours of one class stay apart): each outline at least 3:1 against its fill.
 _LIGHT_OUTLINE, _DARK_OUTLINE = NHS_DARK_GREY, "#FFFFFF"
 # The map's plot area: as wide as the page's content column, as tall as the ICS's shape needs
-# within these bounds (a taller shape leaves space at the sides).
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 1000, (420, 800)
+# within these bounds (a taller shape leaves space at the sides; the whole figure, margins and all,
+# still fits an A4 page).
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 1000, (420, 680)
 
 
 def choropleth(areas: list[MapArea], shading: dict[str, str], title: str, source: str,
@@ -250,7 +251,9 @@ def choropleth(areas: list[MapArea], shading: dict[str, str], title: str, source
             line={"color": _LIGHT_OUTLINE if _luminance(colour) > 0.4 else _DARK_OUTLINE,
                   "width": 0.8 if labelled else 0.3}))
     fig.add_trace(go.Scatter(
+        # invisible: a hover label takes its colour from its trace, so it is set here
         x=[area.point[0] for area in areas], y=[area.point[1] for area in areas], mode="markers",
+        hoverlabel={"bgcolor": "#FFFFFF", "bordercolor": NHS_DARK_GREY, "font": {"color": "#212B32"}},
         marker={"size": 12, "color": "rgba(0,0,0,0)"}, showlegend=False, name="Areas",
         hovertext=[f"<b>{area.name}</b><br>{area.detail}" for area in areas], hoverinfo="text"))
     xs = [x for area in areas for x in area.outline[0] if x is not None]

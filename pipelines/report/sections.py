@@ -131,7 +131,7 @@ def area_maps(latest_areas: pd.DataFrame, meta: dict, latest: str, ics_value: fl
             figures.choropleth(areas, figures.COMPARISON_COLOURS,
                                f"{meta['short_title']} by {label}, {latest}, compared with the ICS: "
                                f"{maps.differences(areas, order, label)}", source_line(meta, latest),
-                               f"Compared with the ICS ({limits})", labelled=True),
+                               f"Compared with the ICS<br>({limits})", labelled=True),
             f"Map of {meta['short_title']} by {label} in {latest}, each area coloured by its "
             f"comparison with the ICS ({limits}). {maps.in_words(areas, order)}. "
             "The values are in the table below."))
