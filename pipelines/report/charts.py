@@ -91,22 +91,23 @@ def spc_section(pub: Published, meta: dict) -> str:
 def deprivation_map(pub: Published) -> str:
     """Where the Core20 live: IMD 2019 quintile of each LSOA (reference data, published)."""
     lsoas = pub.lsoa_deprivation
-    outlines = maps.outlines("lsoa")
-    labels = ["Q5 least deprived", "Q4", "Q3", "Q2", "Q1 most deprived (Core20)"]
+    names = {"1": "Q1 most deprived (Core20)", "5": "Q5 least deprived"}
+    shading = {names.get(q, f"Q{q}"): figures.QUINTILE_COLOURS[q] for q in "12345"}
     quintile = dict(zip(lsoas["lsoa11cd"], lsoas["imd_quintile"], strict=True))
-    classes = {code: labels[5 - int(quintile[code])] if code in quintile else None
-               for code in outlines}
+    shades = {code: list(shading)[int(q) - 1] for code, q in quintile.items()}
+    areas = maps.map_areas("lsoa", shades, {code: f"IMD 2019 {shade}" for code, shade in shades.items()})
     core20 = sum(1 for q in quintile.values() if q == 1)
     finding = (f"{core20} of the ICS's {len(quintile)} neighbourhoods (LSOAs) are among the 20% "
                "most deprived in England")
-    fig = figures.choropleth(outlines, classes, labels, f"Deprivation: {finding}",
+    fig = figures.choropleth(areas, shading, f"Deprivation: {finding}",
                              "Source: English Indices of Deprivation 2019 (MHCLG, OGL v3.0); ONS "
                              "LSOA 2011 boundaries (OGL v3.0, contains OS data © Crown copyright).",
-                             "IMD 2019 quintile")
+                             "IMD 2019 quintile (national fifths)")
     by_place = lsoas.assign(core20=lsoas["imd_quintile"] == 1).groupby("place_name").agg(
         LSOAs=("lsoa11cd", "size"), Core20=("core20", "sum")).reset_index()
     return ("<section><h2>Where the most deprived fifth live</h2>"
-            + figure(fig, f"Map of IMD 2019 quintile by LSOA; darker = more deprived. {finding}.")
+            + figure(fig, f"Map of IMD 2019 national quintile by LSOA, darker = more deprived: "
+                     f"{finding}. The table below counts them by place.")
             + table(by_place.rename(columns={"place_name": "Place"}),
                     "LSOAs in the most deprived national fifth (Core20), by place") + "</section>")
 

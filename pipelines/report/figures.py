@@ -5,14 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipelines.report.maps import WITHHELD, MapArea
 from pipelines.report.narrative import gap_unit
+from pipelines.statistics.benchmark import BETTER, HIGHER, LOWER, NOT_COMPARED, SIMILAR, WORSE
 from pipelines.warehouse.indicators import PERIOD_TYPES
 
 NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY = "#005EB8", "#425563", "#768692"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
-# IMD quintile 1 (most deprived) dark → 5 light; also ordered in greyscale.
-QUINTILE_COLOURS = {"1": "#003087", "2": "#005EB8", "3": "#41B6E6", "4": "#7FC6E8", "5": "#AEB7BD",
+# IMD quintile 1 (most deprived) dark → 5 light, ordered in greyscale too; neighbours differ in hue
+# as well as lightness (viridis: made for colour-vision deficiencies), and no quintile is grey like
+# "Unknown".
+QUINTILE_COLOURS = {"1": "#440154", "2": "#3B528B", "3": "#21918C", "4": "#5EC962", "5": "#FDE725",
                     "Unknown": "#E8EDEE"}
 FONT = "Frutiger, Arial, Helvetica, sans-serif"
 
@@ -209,41 +213,81 @@ def counts_by_area(rows: pd.DataFrame, y_title: str, title: str, source: str) ->
     return _layout(fig, title, y_title, source, suppressed=withheld(rows, "area_name", "period"))
 
 
-# Sequential blues, light to dark: ordered in lightness, so the classes read in greyscale too.
-MAP_CLASSES = ["#DEEBF7", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C"]
-NO_VALUE = "Withheld (small numbers) or no value"
+# A map's classes against a benchmark (pipelines.statistics.benchmark's labels). Better and worse
+# (and higher and lower) each at least 3:1 against "similar" and against the white page, told apart
+# from each other by hue (blue / vermilion, Okabe-Ito: safe with colour-vision deficiencies).
+# Higher and lower (no polarity) are both blues, a dark and a mid one, at least 3:1 apart.
+COMPARISON_COLOURS = {BETTER: "#0072B2", HIGHER: "#002060", SIMILAR: "#E8EDEE", WORSE: "#D55E00",
+                      LOWER: "#1D7FC2"}
+# Classes with no colour of their own are drawn white and hatched, in the legend as on the map.
+MAP_PATTERNS = {WITHHELD: "/", NOT_COMPARED: "."}
+# Light fills are outlined dark (so that they stand out from the page), dark fills white (so that
+# neighbours of one class stay apart): each outline at least 3:1 against its fill.
+_LIGHT_OUTLINE, _DARK_OUTLINE = NHS_DARK_GREY, "#FFFFFF"
+# The map's plot area: as wide as the page's content column, as tall as the ICS's shape needs
+# within these bounds (a taller shape leaves space at the sides; the whole figure, margins and all,
+# still fits an A4 page).
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 1000, (420, 680)
 
 
-def choropleth(outlines: dict, classes: dict[str, str | None], labels: list[str], title: str,
-               source: str, legend_title: str) -> go.Figure:
-    """Areas filled by class. `outlines`: area code → (x, y) rings in British National Grid metres;
-    `classes`: area code → one of `labels` (ordered light to dark) or None (suppressed, white).
-    Plain scatter traces on equal-aspect axes: no tiles or topojson to fetch, so it works offline."""
-    groups: dict[str, tuple[list, list]] = {label: ([], []) for label in [*labels, NO_VALUE]}
-    for code, (x, y) in outlines.items():
-        group = groups[classes.get(code) or NO_VALUE]
-        group[0].extend(x)
-        group[1].extend(y)
-    colours = {**dict(zip(labels, _spread(MAP_CLASSES, len(labels)), strict=True)),
-               NO_VALUE: "#FFFFFF"}
+def choropleth(areas: list[MapArea], shading: dict[str, str], title: str, source: str,
+               legend_title: str, labelled: bool = False) -> go.Figure:
+    """Areas filled by class: one filled trace per class (`shading`: class → colour, in legend
+    order; MAP_PATTERNS' classes hatched), one invisible marker per area inside it that names it on
+    hover (name, then its `detail`), and with `labelled` its name written on it (for a few areas, not
+    hundreds). Plain scatter traces on equal-aspect axes in metres: no tiles or topojson to fetch,
+    so it works offline; the figure follows the width of its container."""
     fig = go.Figure()
-    for label, (xs, ys) in groups.items():
-        if xs:
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, fill="toself", mode="lines", name=label, hoverinfo="name",
-                fillcolor=colours[label], line={"color": NHS_DARK_GREY, "width": 0.4}))
-    fig = _layout(fig, title, "", source, x_title="", height=560)
+    for shade in [*shading, *MAP_PATTERNS]:
+        members = [area for area in areas if area.shade == shade]
+        if not members:
+            continue
+        colour = shading.get(shade, "#FFFFFF")
+        fig.add_trace(go.Scatter(
+            x=[x for area in members for x in area.outline[0]],
+            y=[y for area in members for y in area.outline[1]],
+            fill="toself", mode="lines", name=shade, fillcolor=colour, hoveron="fills",
+            hoverinfo="name", fillpattern=_hatching(shade),
+            line={"color": _LIGHT_OUTLINE if _luminance(colour) > 0.4 else _DARK_OUTLINE,
+                  "width": 0.8 if labelled else 0.3}))
+    fig.add_trace(go.Scatter(
+        # invisible: a hover label takes its colour from its trace, so it is set here
+        x=[area.point[0] for area in areas], y=[area.point[1] for area in areas], mode="markers",
+        hoverlabel={"bgcolor": "#FFFFFF", "bordercolor": NHS_DARK_GREY, "font": {"color": "#212B32"}},
+        marker={"size": 12, "color": "rgba(0,0,0,0)"}, showlegend=False, name="Areas",
+        hovertext=[f"<b>{area.name}</b><br>{area.detail}" for area in areas], hoverinfo="text"))
+    xs = [x for area in areas for x in area.outline[0] if x is not None]
+    ys = [y for area in areas for y in area.outline[1] if y is not None]
+    aspect = (max(ys) - min(ys)) / ((max(xs) - min(xs)) or 1) if xs else 1
+    low, high = MAP_HEIGHT_PX
+    plot_height = round(min(max(MAP_WIDTH_PX * aspect, low), high))
+    fig = _layout(fig, title, "", source, x_title="", height=plot_height + 190)
     fig.update_xaxes(visible=False, rangemode="normal")
     fig.update_yaxes(visible=False, rangemode="normal", scaleanchor="x", scaleratio=1)
-    fig.update_layout(legend={"orientation": "v", "y": 0.5, "title": {"text": legend_title}})
+    fig.update_layout(
+        autosize=True, margin={"l": 10, "r": 10}, hovermode="closest",
+        legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0,
+                "title": {"text": legend_title, "side": "top"}},
+        annotations=[*fig.layout.annotations, *(
+            {"x": area.point[0], "y": area.point[1], "xref": "x", "yref": "y", "text": area.name,
+             "showarrow": False, "font": {"size": 12, "color": "#212B32"},
+             "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 2}
+            for area in areas if labelled)])
     return fig
 
 
-def _spread(palette: list[str], n: int) -> list[str]:
-    """n colours from the palette, from its lightest to its darkest."""
-    if n <= 1:
-        return palette[-2:-1] * n
-    return [palette[round(i * (len(palette) - 1) / (n - 1))] for i in range(n)]
+def _hatching(shade: str) -> dict | None:
+    if shade not in MAP_PATTERNS:
+        return None
+    return {"shape": MAP_PATTERNS[shade], "fgcolor": NHS_DARK_GREY, "bgcolor": "#FFFFFF",
+            "size": 8, "solidity": 0.3}
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #RRGGBB colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def quality_by_month(rows: pd.DataFrame, title: str, source: str) -> go.Figure:

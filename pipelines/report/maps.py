@@ -1,18 +1,39 @@
 """Map shapes for the board pack from the real ONS boundaries (reports/boundaries/), as polygon
 outlines in British National Grid metres that plotly draws as filled scatter traces: no map tiles,
-no topojson from a CDN, so the maps work offline (the pack must open without a network)."""
+no topojson from a CDN, so the maps work offline (the pack must open without a network). Also how an
+area is classed on a map: by comparison with the ICS value, as Fingertips colours its maps."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import geopandas as gpd
 import pandas as pd
 
 from pipelines.config import BOUNDARIES_DIR, REFERENCE_SEEDS_DIR
+from pipelines.report import narrative
+from pipelines.statistics.benchmark import LEVELS, NOT_COMPARED, SIMILAR, compare_with_benchmark
 
 BRITISH_NATIONAL_GRID = "EPSG:27700"
 SIMPLIFY_METRES = {"lsoa": 25, "local_authority": 50, "place": 50}
+# The class of an area with no published value (suppressed for small numbers, or none at all).
+WITHHELD = "Withheld (small numbers) or no value"
+# An area differs from the ICS on a map only outside its 99.8% limits: the level at which the
+# pack's sentences and dot charts name areas (narrative.describe_vs_ics), so that the map beside
+# them never names more.
+MAP_LEVEL = LEVELS[1]
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """One area as a map draws it."""
+    code: str
+    name: str
+    outline: tuple[list, list]  # x, y of its rings in metres, rings separated by None
+    point: tuple[float, float]  # a point inside it, for its label and hover
+    shade: str  # its class: a legend entry
+    detail: str  # what hovering over it says besides its name
 
 
 @cache
@@ -55,18 +76,57 @@ def area_names(level: str) -> dict[str, str]:
     return dict(zip(_boundaries(level)["area_code"], _boundaries(level)["area_name"], strict=True))
 
 
-def classify(values: dict[str, float], unit: str, classes: int = 5
-             ) -> tuple[dict[str, str | None], list[str]]:
-    """Equal-interval classes of the shown values: (area code → class label or None, labels in
-    order). Fewer classes when there are fewer distinct values."""
-    shown = {code: v for code, v in values.items() if v is not None and pd.notna(v)}
-    if not shown:
-        return {code: None for code in values}, []
-    low, high = min(shown.values()), max(shown.values())
-    k = max(1, min(classes, len(set(shown.values()))))
-    width = (high - low) / k or 1.0
-    edges = [low + i * width for i in range(k + 1)]
-    joiner = "" if unit == "%" else " "
-    labels = [f"{edges[i]:.1f}–{edges[i + 1]:.1f}{joiner}{unit}" for i in range(k)]
-    return ({code: labels[min(int((shown[code] - low) / width), k - 1)] if code in shown else None
-             for code in values}, labels)
+def inside_points(level: str) -> dict[str, tuple[int, int]]:
+    """Area code → a point surely inside the area (a centroid can fall outside a crescent)."""
+    frame = _boundaries(level)
+    return {code: (round(point.x), round(point.y))
+            for code, point in zip(frame["area_code"], frame.geometry.representative_point(),
+                                   strict=True)}
+
+
+def map_areas(level: str, shades: dict[str, str], details: dict[str, str]) -> list[MapArea]:
+    """Every area of the level, classed by `shades` (area code → class) and described by `details`;
+    an area missing from `shades` is WITHHELD."""
+    shapes, points, names = outlines(level), inside_points(level), area_names(level)
+    return [MapArea(code, names[code], shapes[code], points[code], shades.get(code, WITHHELD),
+                    details.get(code, "No published value")) for code in shapes]
+
+
+def compare_with_ics(rows: pd.DataFrame, ics_value: float | None, polarity: str) -> dict[str, str]:
+    """Area code → its comparison with the ICS value at MAP_LEVEL (benchmark's labels: Better /
+    Similar / Worse, or Higher / Similar / Lower without polarity, or Not compared), for the rows
+    with a published value; rows withheld for small numbers are left out (the map shows them
+    WITHHELD). A difference only at 95% counts as similar here."""
+    shades = {}
+    for row in rows.itertuples():
+        if pd.isna(row.value):
+            continue
+        comparison = compare_with_benchmark(row.value, (row.lower_ci95, row.upper_ci95), ics_value,
+                                            polarity, (row.lower_ci998, row.upper_ci998))
+        shades[row.area_code] = SIMILAR if comparison.level == LEVELS[0] else comparison.label
+    return shades
+
+
+def by_shade(areas: list[MapArea], order: list[str]) -> list[tuple[str, list[str]]]:
+    """(class, names of its areas alphabetically) for each class with areas, in `order` and then
+    WITHHELD and any other class last."""
+    groups: dict[str, list[str]] = {}
+    for area in sorted(areas, key=lambda a: a.name):
+        groups.setdefault(area.shade, []).append(area.name)
+    rank = {shade: i for i, shade in enumerate(order)}
+    return sorted(groups.items(), key=lambda group: rank.get(group[0], len(rank)))
+
+
+def in_words(areas: list[MapArea], order: list[str]) -> str:
+    """Every area by its class, the text equivalent of a map: 'Worse: A and B; Similar: C, D and
+    E; Withheld (small numbers) or no value: F'."""
+    return "; ".join(f"{shade}: {narrative._names(names)}"
+                     for shade, names in by_shade(areas, order))
+
+
+def differences(areas: list[MapArea], order: list[str], level_name: str) -> str:
+    """The areas that differ from the ICS, for a map's title: 'worse in A and B; better in C', or
+    'no place differs clearly from the ICS'."""
+    differ = [f"{shade.lower()} in {narrative._names(names)}" for shade, names in by_shade(areas, order)
+              if shade not in (SIMILAR, NOT_COMPARED, WITHHELD)]
+    return "; ".join(differ) if differ else f"no {level_name} differs clearly from the ICS"

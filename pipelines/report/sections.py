@@ -96,7 +96,7 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
             f"Dot chart of {meta['short_title']} in {latest} for each place and local authority with "
             f"95% and 99.8% limits against the ICS value: {comparison}."))
     if with_map:
-        blocks.append(area_maps(latest_areas, meta, latest))
+        blocks.append(area_maps(latest_areas, meta, latest, ics_value))
 
     return f"""
 <section id="{esc(meta['id'])}" aria-labelledby="{esc(meta['id'])}-title">
@@ -113,25 +113,27 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
 MAP_LEVELS = {"place": "place", "local_authority": "local authority"}
 
 
-def area_maps(latest_areas: pd.DataFrame, meta: dict, latest: str) -> str:
-    """Choropleths of the latest values by place and by local authority."""
-    blocks = []
+def area_maps(latest_areas: pd.DataFrame, meta: dict, latest: str, ics_value: float | None) -> str:
+    """Maps of the latest values by place and by local authority, each area coloured by its
+    comparison with the ICS value (maps.compare_with_ics), named on the map and on hover."""
+    unit, blocks = meta["unit"], []
+    order = list(figures.COMPARISON_COLOURS)
     for level, label in MAP_LEVELS.items():
-        rows = latest_areas[(latest_areas["area_type"] == level)].dropna(subset=["value"])
-        values = dict(zip(rows["area_code"], rows["value"], strict=True))
-        outlines = maps.outlines(level)
-        classes, labels = maps.classify({code: values.get(code) for code in outlines},
-                                        meta["unit"], 4)
-        finding = ""
-        if len(rows) > 1:
-            high, low = rows.loc[rows["value"].idxmax()], rows.loc[rows["value"].idxmin()]
-            finding = (f": highest in {high['area_name']} ({narrative.fmt(high['value'], meta['unit'])}), "
-                       f"lowest in {low['area_name']} ({narrative.fmt(low['value'], meta['unit'])})")
-        title = f"{meta['short_title']} by {label}, {latest}{finding}"
+        rows = latest_areas[latest_areas["area_type"] == level]
+        shades = maps.compare_with_ics(rows, ics_value, meta["polarity"])
+        details = {row.area_code: f"{narrative.fmt(row.value, unit)} (95% CI "
+                                  f"{narrative.fmt(row.lower_ci95)} to {narrative.fmt(row.upper_ci95)})"
+                                  f"<br>Compared with the ICS: {shades[row.area_code]}"
+                   for row in rows.itertuples() if row.area_code in shades}
+        areas = maps.map_areas(level, shades, details)
+        limits = f"value {narrative.fmt(ics_value, unit)}, {maps.MAP_LEVEL:.1%} limits"
         blocks.append(figure(
-            figures.choropleth(outlines, classes, labels, title, source_line(meta, latest),
-                               f"Value ({meta['unit']})"),
-            f"Map of {meta['short_title']} by {label} in {latest}, darker = higher{finding}. "
+            figures.choropleth(areas, figures.COMPARISON_COLOURS,
+                               f"{meta['short_title']} by {label}, {latest}, compared with the ICS: "
+                               f"{maps.differences(areas, order, label)}", source_line(meta, latest),
+                               f"Compared with the ICS<br>({limits})", labelled=True),
+            f"Map of {meta['short_title']} by {label} in {latest}, each area coloured by its "
+            f"comparison with the ICS ({limits}). {maps.in_words(areas, order)}. "
             "The values are in the table below."))
     return "".join(blocks)
 
