@@ -22,9 +22,10 @@ from pipelines.statistics.trend import (
 )
 
 SPARK_WIDTH, SPARK_HEIGHT = 96, 24
+END_LABEL = f"{STRATEGY_END}/{(STRATEGY_END + 1) % 100:02d}"  # the strategy's last year, 2026/27
 COLUMNS = ("Indicator", "Latest (ICS)", "England", f"Trend (last {RECENT_POINTS} periods)",
            "Gap between most and least deprived", "Variation and assurance",
-           f"Projection to {STRATEGY_END}/{(STRATEGY_END + 1) % 100:02d}", "Over time")
+           f"Projection to {END_LABEL}", "Over time")
 
 
 def overview_body(pub: Published, layout: Layout) -> str:
@@ -53,16 +54,17 @@ def _attention_section(statuses: list[Status], href: dict[str, str]) -> str:
 
 def _how_to_read() -> str:
     return f"""<section aria-labelledby="how"><h2 id="how">How to read the tables</h2>
-<p>One row per indicator, for the whole ICS; follow its name for charts and tables. England: better,
-similar or worse when England's published value lies outside or inside the ICS's 95% confidence
-interval. Trend: whether the last {RECENT_POINTS} periods show a significant rise or fall (the
-method of OHID's Fingertips). Gap: whether the gap between the most and least deprived is
-significantly widening or narrowing. The <em>Making Data Count</em> variation and assurance icons
-are shown only for series of at least {MIN_POINTS_FOR_ICONS} points (monthly figures): a handful of
-yearly values is too few to tell a signal from noise. Projection: where a straight line through the
-yearly values leads by {STRATEGY_END}/{(STRATEGY_END + 1) % 100:02d}, with the range the figure is
-95% likely to fall in, and whether that meets the target where one is set. * = withheld for
-small numbers.</p></section>"""
+<p>One row per indicator, for the whole ICS; follow its name for charts and tables. England:
+better, similar or worse when England's published value lies outside or inside the ICS's 95%
+confidence interval ("99.8%" when outside that wider interval too). Trend: whether the last
+{RECENT_POINTS} periods show a significant rise or fall (the method of OHID's Fingertips). Gap:
+whether the gap between the most and least deprived is significantly widening or narrowing. The
+<em>Making Data Count</em> variation and assurance icons are shown only for series of at least
+{MIN_POINTS_FOR_ICONS} points (monthly figures): a handful of yearly values is too few to tell a
+signal from noise. Projection: where a straight line through the yearly values leads by {END_LABEL},
+with the range the figure is 95% likely to fall in, and whether that meets the target where one
+is set. * = withheld for small numbers. A period marked provisional is not final: deaths in it may
+still be registered.</p></section>"""
 
 
 def _aim_table(page, statuses: list[Status], href: dict[str, str]) -> str:

@@ -144,7 +144,7 @@ def _england(pub: Published, meta: dict, ics: pd.DataFrame) -> England | None:
                 row.value, (_number(row.lower_ci95), _number(row.upper_ci95)), by_period[period],
                 meta["polarity"], (_number(row.lower_ci998), _number(row.upper_ci998)))
             return England(float(by_period[period]), period, comparison)
-    latest = england.iloc[-1]  # the seed's rows are in period order within an indicator
+    latest = england.iloc[-1]  # read `order by all`: the latest period last
     return England(float(latest["value"]), latest["period"], Comparison(NOT_COMPARED))
 
 
