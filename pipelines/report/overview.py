@@ -1,7 +1,7 @@
 """The overview page's body: first what needs the board's attention (each item with a question to
 ask), then per aim a table in the Making Data Count integrated-report style - latest value, England,
 trend, inequality-gap trend, variation and assurance icons where the series is long enough, the
-projection to 2026/27 and a sparkline. Every row links to the indicator's section. No chart library:
+projection to 2026/27 and a sparkline. Every row links to the indicator's section. No plotly chart:
 the sparklines are inline SVG, so the page loads at once."""
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from pipelines.report import narrative
 from pipelines.report.html import assurance_icon, esc, variation_icon
 from pipelines.report.layout import Layout
 from pipelines.report.published import Published
-from pipelines.report.status import Status, indicator_status, published_indicators
+from pipelines.report.status import END_LABEL, Status, indicator_status, published_indicators
 from pipelines.statistics.benchmark import LEVELS, NOT_COMPARED
 from pipelines.statistics.spc import MIN_POINTS_FOR_ICONS
-from pipelines.statistics.trajectory import STRATEGY_END
 from pipelines.statistics.trend import (
     CANNOT_BE_CALCULATED,
     GAP_CANNOT_BE_CALCULATED,
@@ -22,7 +21,6 @@ from pipelines.statistics.trend import (
 )
 
 SPARK_WIDTH, SPARK_HEIGHT = 96, 24
-END_LABEL = f"{STRATEGY_END}/{(STRATEGY_END + 1) % 100:02d}"  # the strategy's last year, 2026/27
 COLUMNS = ("Indicator", "Latest (ICS)", "England", f"Trend (last {RECENT_POINTS} periods)",
            "Gap between most and least deprived", "Variation and assurance",
            f"Projection to {END_LABEL}", "Over time")

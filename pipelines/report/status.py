@@ -15,9 +15,16 @@ from pipelines.report.published import PROVISIONAL, Published
 from pipelines.report.sections import OVERLAPPING_PERIOD_TYPES, ics_series
 from pipelines.statistics.benchmark import NOT_COMPARED, Comparison, compare_with_benchmark
 from pipelines.statistics.spc import SPC, direction_for, spc
-from pipelines.statistics.trajectory import ON_TRACK, Projection, ambition_status, project
+from pipelines.statistics.trajectory import (
+    ON_TRACK,
+    STRATEGY_END,
+    Projection,
+    ambition_status,
+    project,
+)
 from pipelines.statistics.trend import WIDENING, GapTrend, Point, RecentTrend, gap_trend, recent_trend
 
+END_LABEL = f"{STRATEGY_END}/{(STRATEGY_END + 1) % 100:02d}"  # the strategy's last year, 2026/27
 # a period's length in years where it is not one year (rolling pooled periods start a year apart)
 POOLED_YEARS = 3
 
@@ -181,7 +188,7 @@ def _attention(status: Status) -> list[Attention]:
     if target and status.values and _misses(status.values[-1], target["value"], meta["polarity"]):
         run = [v is not None and _misses(v, target["value"], meta["polarity"]) for v in status.values]
         track = ("" if status.ambition is None or status.ambition == ON_TRACK else
-                 f" On the current trend, 2026/27 is {status.ambition} for it.")
+                 f" On the current trend, {END_LABEL} is {status.ambition} for it.")
         found.append(Attention(
             "missed_target", f"{narrative.fmt(status.values[-1], unit)} in {status.periods[-1]} "
             f"against a target of {narrative.fmt(target['value'], unit)} ({target['source']}).{track}",
