@@ -62,6 +62,7 @@ a:focus, button:focus { outline: 3px solid #FFEB3B; background: #FFEB3B; color: 
 .attention { border-left: 6px solid #ED8B00; padding: 4px 14px; margin: 10px 0; }
 .attention h3 { margin: 4px 0; } .attention p { margin: 4px 0; }
 .table-scroll { overflow-x: auto; position: relative; } table.status td, table.status th { text-align: left; }
+@media print { .table-scroll { overflow: visible; } }
 tr.flagged th { border-left: 4px solid #ED8B00; }
 .spark polyline { fill: none; stroke: #005EB8; stroke-width: 1.5; } .spark circle { fill: #005EB8; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;

@@ -70,9 +70,12 @@ def _aim_table(page, statuses: list[Status], href: dict[str, str]) -> str:
     rows = "".join(_row(s, href[s.meta["id"]]) for s in statuses)
     return (f'<section aria-labelledby="aim{page.aim}"><h2 id="aim{page.aim}"><a href="{page.file}">'
             f"{esc(page.title)}</a></h2><p>{esc(page.intro)}</p>"
-            f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="aim{page.aim}">'
-            f'<table class="status"><caption class="meta">{esc(page.title)}: where each indicator '
-            f"stands, whole ICS, latest period of each</caption><thead><tr>{head}</tr></thead>"
+            # a scroll box of its own on a phone, focusable so that keys scroll it, and named by
+            # its caption (the section already carries the aim's name: landmarks differ by name)
+            f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="aim{page.aim}-table">'
+            f'<table class="status"><caption id="aim{page.aim}-table" class="meta">{esc(page.title)}: '
+            f"where each indicator stands, whole ICS, latest period of each</caption>"
+            f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div></section>")
 
 
