@@ -134,8 +134,9 @@ def _projection(s: Status) -> str:
     p, unit = s.projection, s.meta["unit"]
     if not p.projected:
         return f'Not projected <span class="meta">({esc(p.reason)})</span>'
+    bare = unit if unit == "%" else ""  # the range's ends in the value's unit, said once
     text = (f"{narrative.fmt(p.value, unit)} <span class=\"meta\">(95% range "
-            f"{narrative.fmt(p.lower, unit)} to {narrative.fmt(p.upper, unit)})</span>")
+            f"{narrative.fmt(p.lower, bare)} to {narrative.fmt(p.upper, bare)})</span>")
     target = s.meta.get("target")
     if target:
         text += f"; target {narrative.fmt(target['value'], unit)}: <strong>{esc(s.ambition)}</strong>"
