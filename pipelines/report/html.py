@@ -58,6 +58,15 @@ a:focus, button:focus { outline: 3px solid #FFEB3B; background: #FFEB3B; color: 
 .tile p { margin: 4px 0; font-size: 14px; }
 .icons { display: flex; gap: 8px; align-items: center; font-size: 12px; }
 .suppressed { color: #768692; }
+.attention-list { list-style: none; padding: 0; }
+.attention { border-left: 6px solid #ED8B00; padding: 4px 14px; margin: 10px 0; }
+.attention h3 { margin: 4px 0; } .attention p { margin: 4px 0; }
+.table-scroll { overflow-x: auto; position: relative; } table.status td, table.status th { text-align: left; }
+@media print { .table-scroll { overflow: visible; } }
+tr.flagged th { border-left: 4px solid #ED8B00; }
+.spark polyline { fill: none; stroke: #005EB8; stroke-width: 1.5; } .spark circle { fill: #005EB8; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                   clip: rect(0 0 0 0); white-space: nowrap; }
 .synthetic { background: #FFB81C; color: #212B32; padding: 10px 32px; font-size: 16px;
              border-bottom: 4px solid #212B32; }
 @media print { body { background: white; } nav, .skip, .modebar-container { display: none; }

@@ -1,4 +1,4 @@
-"""The bodies of the board pack's pages, by kind (layout.py): the overview of headline tiles, an aim
+"""The bodies of the board pack's pages, by kind (layout.py): the overview (overview.py), an aim
 or theme page with its indicators' sections and extra charts, data quality and methods. What each
 page holds comes from the page config and the indicators' metadata, never from ids in code."""
 
@@ -11,9 +11,10 @@ from pipelines.report.charts import PAGE_CHARTS, series_charts
 from pipelines.report.html import esc, table
 from pipelines.report.layout import Layout, Page
 from pipelines.report.methods import methods_body
+from pipelines.report.overview import overview_body
 from pipelines.report.published import Published
 from pipelines.report.quality import data_quality_page
-from pipelines.report.sections import indicator_section, tile
+from pipelines.report.sections import indicator_section
 
 
 def body(pub: Published, layout: Layout, page: Page) -> str:
@@ -26,27 +27,7 @@ def _published(pub: Published) -> list[dict]:
 
 
 def overview(pub: Published, layout: Layout, page: Page) -> str:
-    page_of = {m["id"]: layout.home(m).file for m in pub.indicators.values()}
-    groups = []
-    for aim_page in layout.of_kind("aim"):
-        aim = aim_page.aim
-        tiles = "".join(tile(pub, m, page_of) for m in _published(pub)
-                        if m["aim"] == aim and m.get("headline"))
-        groups.append(f'<section aria-labelledby="aim{aim}"><h2 id="aim{aim}">'
-                      f'<a href="{aim_page.file}">Aim {aim}</a></h2><p>{esc(aim_page.intro)}</p>'
-                      f'<div class="tiles">{tiles}</div></section>')
-    return f"""
-<section aria-labelledby="how"><h2 id="how">How to read this pack</h2>
-<p>Each tile shows an indicator's latest value for the whole ICS, how it compares with the previous
-period (the indicator's own: financial year, NCMP school year or three pooled calendar years) and
-between the most and least deprived fifths of the population, which places differ from the ICS,
-and the NHS England <em>Making Data Count</em> icons: variation (common cause, or a special cause
-of improvement or concern; none for overlapping pooled periods) and, where a target exists,
-assurance. A period marked provisional is not final: deaths in it may still be registered. A
-change or gap is only described when the confidence intervals support it. Follow a tile's link for
-charts and tables.</p>
-</section>
-{''.join(groups)}"""
+    return overview_body(pub, layout)
 
 
 def aim_page(pub: Published, layout: Layout, page: Page) -> str:

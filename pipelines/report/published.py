@@ -22,7 +22,7 @@ UK_TIME = ZoneInfo("Europe/London")
 # how a provisional period is labelled wherever the pack shows it (docs/methods.md#provisional-periods)
 PROVISIONAL = " (provisional)"
 TABLES = ("indicator_values", "inequality_summary", "monthly_activity", "data_quality",
-          "source_batches", "lsoa_deprivation")
+          "source_batches", "lsoa_deprivation", "england_benchmarks")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Published:
     data_quality: pd.DataFrame
     source_batches: pd.DataFrame
     lsoa_deprivation: pd.DataFrame
+    england: pd.DataFrame  # England's published value per indicator and period (the benchmark)
     built_at: datetime  # when dbt built the published layer, UK time
 
     @property
@@ -86,5 +87,6 @@ def read_published(settings: Settings) -> Published:
         data_quality=frames["data_quality"],
         source_batches=frames["source_batches"],
         lsoa_deprivation=frames["lsoa_deprivation"],
+        england=frames["england_benchmarks"],
         built_at=built_at_utc.replace(tzinfo=UTC).astimezone(UK_TIME),
     )
