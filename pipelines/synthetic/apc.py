@@ -154,7 +154,8 @@ def _end_of_life_spells(rng, state, death, profiles, cal):
     eol_person = np.repeat(dec, extra)
     eol_day = np.repeat(died, extra) - np.floor(90 * rng.beta(1.2, 2, eol_person.size)).astype(int)
     birth = state.birth
-    eol_day = np.maximum(eol_day, birth[eol_person])  # an infant's: not before birth
+    here_from = np.maximum(state.since("arrived"), birth)  # not before birth or moving in
+    eol_day = np.maximum(eol_day, here_from[eol_person])
     # the planted programme avoids these too (not the admission in which a person dies)
     age = (eol_day - birth[eol_person]).astype(int) / DAYS_PER_YEAR
     ratio = planted_ratio(state, eol_person, eol_day, age,
@@ -164,7 +165,7 @@ def _end_of_life_spells(rng, state, death, profiles, cal):
     in_hospital = profiles["place_of_death"].to_numpy() == "hospital"
     final_person = dec[in_hospital]
     final_day = np.maximum(died[in_hospital] - rng.integers(0, 12, final_person.size),
-                           birth[final_person])
+                           here_from[final_person])
     return (np.concatenate([eol_person, final_person]), np.concatenate([eol_day, final_day]),
             np.concatenate([np.zeros(eol_person.size, bool), np.ones(final_person.size, bool)]))
 

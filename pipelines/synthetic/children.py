@@ -8,6 +8,7 @@ import pandas as pd
 
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_ethnicity
+from pipelines.synthetic.residence import lsoa_on
 
 # BMI centile bands used for population monitoring (UK90): category → (low, high) centile.
 CENTILE_BANDS = {"underweight": (0.1, 2.0), "healthy": (2.0, 85.0), "overweight": (85.0, 95.0),
@@ -19,46 +20,55 @@ MEDIAN_HEIGHT = {"R": 110.0, "6": 145.0}
 MOTHER_TRIES = 40
 
 
-def _mothers(rng, people: pd.DataFrame, babies: np.ndarray) -> np.ndarray:
-    """The row of each baby's mother: a woman of the baby's place, aged 18-44 and living here on
-    the day of the birth (arrived, not died or gone), each such woman equally likely. Drawn by
-    rejection (MOTHER_TRIES draws from the place's women, the first who qualifies), as one array
-    per place; a baby with none among them chooses from every qualifying woman, and where a small
-    shard has none, from the place's women aged 18-44 at some time in the period."""
+def _mothers(rng, people: pd.DataFrame, moves: pd.DataFrame, babies: np.ndarray) -> np.ndarray:
+    """The row of each baby's mother: a woman aged 18-44 living in the baby's place on the day of
+    the birth (arrived, not died or gone, and there after any move), each such woman equally
+    likely. Drawn by rejection (MOTHER_TRIES draws from the women who ever live in the place, the
+    first who qualifies), as one array per place; a baby with none among them chooses from every
+    qualifying woman, and where none qualifies (a shard of a few people), from the place's women
+    aged 18-44 that day."""
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     since = np.maximum(people["arrived"].to_numpy().astype("datetime64[D]"), birth)
     gone = np.fmin(people["died_on"].to_numpy().astype("datetime64[D]"),
                    people["left_on"].to_numpy().astype("datetime64[D]"))
     gone = np.where(np.isnat(gone), np.datetime64("2262-01-01"), gone)
-    women = np.flatnonzero(people["sex"].to_numpy() == "2")
+    female = people["sex"].to_numpy() == "2"
     place = people["place_code"].to_numpy()
+    moved_row, moved_to = moves["row"].to_numpy(), moves["place_code"].to_numpy()
 
-    def qualifies(candidates, day):
+    def qualifies(candidates, day, p):
         age = (day - birth[candidates]).astype(int) / DAYS_PER_YEAR
-        return (age >= 18) & (age < 45), (since[candidates] <= day) & (day < gone[candidates])
+        there = lsoa_on(people, moves, candidates.ravel(), np.broadcast_to(day, candidates.shape)
+                        .ravel(), column="place_code").reshape(candidates.shape) == p
+        return (age >= 18) & (age < 45), (since[candidates] <= day) & (day < gone[candidates]) & there
 
     mothers = np.empty(babies.size, dtype=np.int64)
     for p in np.unique(place[babies]):
         mine = np.flatnonzero(place[babies] == p)
-        pool = women[place[women] == p]
+        pool = np.union1d(np.flatnonzero(female & (place == p)),
+                          moved_row[(moved_to == p) & female[moved_row]])
         day = birth[babies[mine]][:, None]
         tries = pool[rng.integers(0, pool.size, (mine.size, MOTHER_TRIES))]
-        fertile, here = qualifies(tries, day)
+        fertile, here = qualifies(tries, day, p)
         ok = fertile & here
         first = ok.argmax(axis=1)
         mothers[mine] = tries[np.arange(mine.size), first]
         for k in np.flatnonzero(~ok.any(axis=1)):
-            fertile, here = qualifies(pool, day[k, 0])
-            mothers[mine[k]] = rng.choice(pool[fertile & here] if (fertile & here).any()
-                                          else pool[fertile])
+            fertile, here = qualifies(pool, day[k, 0], p)
+            choice = pool[fertile & here] if (fertile & here).any() else pool[fertile]
+            if not choice.size:
+                raise ValueError(f"no woman of 18-44 in {p} for a birth on {day[k, 0]}: too few "
+                                 "people in a shard for its births")
+            mothers[mine[k]] = rng.choice(choice)
     return mothers
 
 
-def births_extract(rng, people: pd.DataFrame, cal: dict, start, end) -> pd.DataFrame:
+def births_extract(rng, people: pd.DataFrame, moves: pd.DataFrame, cal: dict, start, end
+                   ) -> pd.DataFrame:
     m = cal["maternity"]
     babies = np.flatnonzero(people["born_in_period"].to_numpy())
     n = babies.size
-    mothers = people["person_id"].to_numpy()[_mothers(rng, people, babies)]
+    mothers = people["person_id"].to_numpy()[_mothers(rng, people, moves, babies)]
     quintile = people["imd_quintile"].to_numpy()[babies]
     preterm = rng.random(n) < m["preterm_share"]
     gestation = np.where(preterm, rng.integers(24, 37, n), rng.integers(37, 43, n))

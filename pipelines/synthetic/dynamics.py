@@ -120,9 +120,12 @@ class _Homes:
 
 
 def _day_in_month(rng, first, days: int, not_before: np.ndarray) -> np.ndarray:
-    """A random day of the month that starts on ``first`` for each person, but not before
-    ``not_before`` (the day they arrived or were born: people arrive on any day of a month)."""
-    return np.maximum(first + (rng.random(not_before.size) * days).astype(int), not_before)
+    """A random day, uniform over the days of the month that starts on ``first`` on which each
+    person is here: from ``not_before`` (the day they arrived or were born: people arrive on any
+    day of a month) or the first, to the month's end."""
+    begin = np.maximum(first, not_before)
+    remaining = (first + days - begin).astype(int)
+    return begin + (rng.random(not_before.size) * remaining).astype(int)
 
 
 def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.ndarray,

@@ -111,19 +111,22 @@ def test_nothing_happens_to_a_person_before_they_arrive_or_are_born(lives):
 
 
 def test_a_mother_lives_here_when_her_baby_is_born(lives):
-    """MSDS: the mother is a woman of 18-44 of the baby's place who has arrived and has not died
-    or left by the birth."""
+    """MSDS: the mother is a woman of 18-44 living in the baby's place on the birth day (after any
+    move), who has arrived and has not died or left by then."""
     from pipelines.synthetic.children import _mothers
+    from pipelines.synthetic.residence import lsoa_on
 
-    people, _, _, _, _ = lives
+    people, lived, _, _, _ = lives
     babies = np.flatnonzero(people["born_in_period"].to_numpy())
-    mothers = _mothers(np.random.default_rng(1), people, babies)
+    mothers = _mothers(np.random.default_rng(1), people, lived.moves, babies)
     born = people["birth_date"].to_numpy()[babies]
     mother = people.iloc[mothers]
     age = (born - mother["birth_date"].to_numpy()).astype("timedelta64[D]").astype(int) / 365.25
     assert babies.size > 500 and (mother["sex"] == "2").all()
     assert ((age >= 18) & (age < 45)).all()
-    assert (mother["place_code"].to_numpy() == people["place_code"].to_numpy()[babies]).all()
+    where = lsoa_on(people, lived.moves, mothers, born, column="place_code")  # after any move
+    assert (where == people["place_code"].to_numpy()[babies]).all()
+    assert (where != mother["place_code"].to_numpy()).any()  # some moved there before the birth
     assert (mother["arrived"].to_numpy() <= born).all()
     for gone in ("died_on", "left_on"):
         day = mother[gone].to_numpy()
