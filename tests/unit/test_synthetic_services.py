@@ -217,3 +217,28 @@ def test_adults_with_a_learning_disability_ask_often_and_mostly_get_long_term_su
     assert disability.sum() / adults / 2 == pytest.approx(0.15, rel=0.5)  # per person-year
     long_term = requests["Event_Outcome"] == "Progress to Support Planning / Services"
     assert long_term[disability].mean() > 1.5 * long_term[~disability].mean()
+
+
+def test_a_transfer_ends_in_death_only_for_a_death_and_at_leaving_for_a_leaver():
+    """The onward spell of a 2B transfer: a person who dies during it dies there (destination 79);
+    one who leaves the area during it is discharged the day they leave, alive."""
+    from pipelines.synthetic.apc import _codes, _transfers
+
+    day = np.datetime64("2020-01-10")
+    never = np.datetime64("NaT")
+    spells = pd.DataFrame({
+        "row": [0, 1, 2], "admitted": day - 3, "discharged": day, "emergency": True,
+        "dies_here": False, "exit": np.array([day + 4, day + 4, never], "datetime64[D]"),
+        "died": np.array([never, day + 4, never], "datetime64[D]"),
+        "provider": _codes(["RX1"] * 3), "destination": _codes(["19"] * 3),
+        "method": _codes(["21"] * 3), "source": _codes(["19"] * 3)})
+    rules = {"transfers": {"share_of_emergency_spells": 1.0, "onward_stay_mean_days": 1e6,
+                           "receiving_provider": {"RX1": ["RK5"]}}}
+    out = _transfers(np.random.default_rng(1), spells, rules, np.datetime64("2025-04-01"))
+    onward = out[out["method"] == "2B"].set_index("row")
+    assert list(out.loc[out["method"] != "2B", "destination"]) == ["51"] * 3  # all transferred
+    assert onward.loc[0, "discharged"] == day + 4 and not onward.loc[0, "dies_here"]
+    assert onward.loc[0, "destination"] == "19"  # the leaver goes home, alive
+    assert onward.loc[1, "discharged"] == day + 4 and onward.loc[1, "dies_here"]
+    assert onward.loc[1, "destination"] == "79"
+    assert onward.loc[2, "discharged"] > day + 4 and not onward.loc[2, "dies_here"]
