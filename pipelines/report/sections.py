@@ -6,10 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.report import figures, maps, narrative
-from pipelines.report.html import assurance_icon, count, esc, figure, table, variation_icon
+from pipelines.report.html import count, esc, figure, table
 from pipelines.report.published import POLICY, PROVISIONAL, Published
 from pipelines.statistics.inequality import WITHHELD_REASONS
-from pipelines.statistics.spc import MIN_POINTS_FOR_ICONS, direction_for, spc
 from pipelines.warehouse.indicators import PERIOD_TYPES
 
 AREA_ORDER = {"ics": 0, "place": 1, "local_authority": 2}
@@ -33,17 +32,6 @@ def ics_series(pub: Published, indicator_id: str) -> pd.DataFrame:
 
 # Rolling pooled periods share years, so their values are not independent points of an XmR chart.
 OVERLAPPING_PERIOD_TYPES = {"calendar_years_pooled_3"}
-
-
-def annual_variation(meta: dict, ics: pd.DataFrame) -> tuple[str | None, str | None]:
-    """MDC variation and assurance icons from an XmR chart of the ICS's published annual values:
-    none for overlapping pooled periods, nor for fewer than MIN_POINTS_FOR_ICONS points."""
-    points = ics["value"].dropna().tolist()
-    if meta["period_type"] in OVERLAPPING_PERIOD_TYPES or not points:
-        return None, None
-    target = (meta.get("target") or {}).get("value")
-    chart = spc(points, direction_for(meta["polarity"]), target)
-    return chart.variation_icon, chart.assurance_icon
 
 
 def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str:
@@ -190,41 +178,3 @@ def latest_table(rows: pd.DataFrame, meta: dict, latest: str) -> str:
     }
     return table(columns, f"Latest period ({latest}): text equivalent of the charts. "
                           f"{POLICY.in_words().capitalize()}.", text_columns=2)
-
-
-def no_icons(meta: dict) -> str:
-    reason = ("Overlapping pooled periods" if meta["period_type"] in OVERLAPPING_PERIOD_TYPES
-              else f"Fewer than {MIN_POINTS_FOR_ICONS} points")
-    return f'<span class="icons">{reason}: no variation or assurance icon</span>'
-
-
-def tile(pub: Published, meta: dict, page_of: dict[str, str]) -> str:
-    unit = meta["unit"]
-    ics = ics_series(pub, meta["id"])
-    if ics.empty:
-        return ""
-    last = ics.iloc[-1]
-    previous = narrative.describe_change(ics.iloc[-2], last, unit) if len(ics) > 1 else ""
-    summary = pub.inequality[(pub.inequality["indicator_id"] == meta["id"])
-                             & (pub.inequality["area_type"] == "ics")
-                             & (pub.inequality["period"] == last["period"])]
-    gap = ("Q1–Q5 gap withheld (small numbers)" if summary.empty or pd.isna(summary["q1_value"].iloc[0])
-           else f"Most deprived fifth {narrative.fmt(summary['q1_value'].iloc[0], unit)}, least "
-                f"deprived {narrative.fmt(summary['q5_value'].iloc[0], unit)} "
-                f"(gap {narrative.fmt(summary['gap_q1_q5'].iloc[0], narrative.gap_unit(unit), signed=True)})")
-    areas = pub.indicator_values(meta["id"])
-    areas = areas[(areas["breakdown"] == "all") & (areas["area_type"] == "place")
-                  & (areas["period"] == last["period"])]
-    variation, assurance = annual_variation(meta, ics)
-    target = meta.get("target")
-    return f"""
-<div class="tile"><h3><a href="{page_of[meta['id']]}#{esc(meta['id'])}">{esc(meta['id'])}
-  {esc(meta['short_title'])}</a></h3>
-  <p class="value">{narrative.fmt(last['value'], unit)}</p>
-  <p>ICS, {esc(last['period'])}. Since the previous period it {esc(previous)}.</p>
-  <p>{esc(gap)}.</p>
-  <p>Places: {esc(narrative.describe_vs_ics(areas, last['value'], unit))}.</p>
-  {f"<p>Target {target['value']}{esc(unit)} ({esc(target['source'])}).</p>" if target else ""}
-  <div>{variation_icon(variation) if variation else no_icons(meta)}</div>
-  <div>{assurance_icon(assurance) if variation else ""}</div>
-</div>"""
