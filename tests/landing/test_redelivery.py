@@ -9,29 +9,14 @@ import shutil
 
 import duckdb
 import jinja2
-import pytest
 
 from pipelines.config import DBT_PROJECT_DIR
 from pipelines.contracts.model import load_contracts
 from pipelines.landing import land_all
 from pipelines.landing.batch import BatchStatus
-from pipelines.landing.validation import ContractValidator
 from pipelines.ops import ledger
 
 DEATHS = "civil_registration_deaths"
-
-
-@pytest.fixture(scope="module")
-def validator():
-    return ContractValidator()
-
-
-@pytest.fixture
-def deaths(ph_env, small_extracts):
-    """The landing folder for deaths, and the small extracts' deaths files."""
-    folder = ph_env.landing_dir / DEATHS
-    folder.mkdir(parents=True)
-    return ph_env, folder, sorted((small_extracts / DEATHS).iterdir())
 
 
 def land(settings, validator):

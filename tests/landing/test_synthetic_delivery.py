@@ -9,30 +9,15 @@ import shutil
 
 import duckdb
 import jinja2
-import pytest
 
 from pipelines.config import DBT_PROJECT_DIR, SYNTHETIC_MARKER, dbt_vars
 from pipelines.contracts.model import load_contracts
 from pipelines.landing import land_all
 from pipelines.landing.batch import BatchStatus
-from pipelines.landing.validation import ContractValidator
 from pipelines.ops import ledger
 from pipelines.report.quality import is_synthetic
 
 DEATHS = "civil_registration_deaths"
-
-
-@pytest.fixture(scope="module")
-def validator():
-    return ContractValidator()
-
-
-@pytest.fixture
-def deaths(ph_env, small_extracts):
-    """The landing folder for deaths (no marker yet), and the small extracts' deaths files."""
-    folder = ph_env.landing_dir / DEATHS
-    folder.mkdir(parents=True)
-    return ph_env, folder, sorted((small_extracts / DEATHS).iterdir())
 
 
 def land(settings, validator, *files):
