@@ -166,15 +166,16 @@ def spc_chart(monthly: MonthlySPC, meta: dict, title: str, source: str) -> go.Fi
                                      name=name, legendgroup=column, showlegend=n == 0,
                                      line={"color": NHS_DARK_GREY, "dash": dash, "width": 1},
                                      hoverinfo="skip"))
+    fig = _layout(fig, title, f"Count ({meta['unit']})", source, x_title="Month")
     for change in monthly.rebased_at:
-        # a shape and a note, not add_vline's annotation (which cannot place itself on month labels)
+        # a shape and a note, not add_vline's annotation (which cannot place itself on month
+        # labels), added after _layout, which sets the figure's annotations (its source line)
         at = next(m for m in months if m >= change.month)
         fig.add_shape(type="line", x0=at, x1=at, yref="paper", y0=0, y1=1,
                       line={"color": NHS_DARK_GREY, "width": 1, "dash": "dot"})
         fig.add_annotation(x=at, yref="paper", y=1, text=f"Re-based: {change.reason}",
                            showarrow=False, xanchor="left", yanchor="bottom",
                            font={"color": NHS_DARK_GREY, "size": 11})
-    fig = _layout(fig, title, f"Count ({meta['unit']})", source, x_title="Month")
     fig.update_yaxes(rangemode="normal")
     return fig
 
