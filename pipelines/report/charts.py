@@ -11,7 +11,8 @@ from pipelines.report import figures, maps, narrative
 from pipelines.report.html import count, esc, figure, table
 from pipelines.report.published import POLICY, Published
 from pipelines.report.sections import source_line
-from pipelines.statistics.spc import TRIAL_LIMITS_BELOW, direction_for, spc
+from pipelines.report.spc_series import PROVISIONAL_POINT, MonthlySPC, ics_monthly_spc, runs
+from pipelines.statistics.spc import TRIAL_LIMITS_BELOW
 
 
 def series_charts(pub: Published, series: dict) -> str:
@@ -59,33 +60,47 @@ def _by_place_and_year(rows: pd.DataFrame) -> dict[str, list]:
 
 
 def spc_section(pub: Published, meta: dict) -> str:
-    """An XmR chart of a monthly series for the ICS, with the MDC rules applied."""
-    rows = pub.monthly[(pub.monthly["indicator_id"] == meta["id"])
-                       & (pub.monthly["area_type"] == "ics")].sort_values("period")
-    rows = rows.dropna(subset=["value"])
-    if len(rows) < 2:
+    """An XmR chart of a monthly series for the ICS, with the MDC rules applied (spc_series: the
+    same chart the overview's icons come from)."""
+    monthly = ics_monthly_spc(pub, meta)
+    if monthly is None:
         return ""
-    months = rows["period"].tolist()
-    chart = spc(rows["value"].tolist(), direction_for(meta["polarity"]))
-    kinds = chart.point_type
-    finding = narrative.describe_spc(chart, months, meta["unit"])
-    # NHSRplotthedots' short-group caption
-    trial = (f" Trial limits: fewer than {TRIAL_LIMITS_BELOW} points, so they will change as months "
-             "are added." if chart.short_series_warning else "")
+    chart, months = monthly.chart, list(monthly.months)
+    finding = narrative.describe_spc(chart, list(monthly.settled_months), meta["unit"])
     source = (f"Source: ICS linked extracts, {months[0]} to {months[-1]}, {meta['period_note']}; "
               f"counts rounded to {POLICY.round_to} after disclosure control. XmR limits: mean ± "
               "2.66 × mean moving range.")
+    kinds = monthly.point_kinds
+    signal = {**{k: style[2] for k, style in figures.SIGNAL_STYLE.items()},
+              PROVISIONAL_POINT: figures.PROVISIONAL_STYLE[2]}
     return (f'<section id="{esc(meta["id"])}"><h2>{esc(meta["title"])}: monthly, whole ICS</h2>'
             f'<p class="meta">Statistical process control (XmR) chart with the Making Data Count '
-            f"rules; related indicator {esc(meta['related_indicator'])}.{trial}</p>"
-            + figure(figures.spc_chart(months, chart, kinds, meta,
-                                       f"{meta['short_title']}, {finding}", source),
+            f"rules; related indicator {esc(meta['related_indicator'])}.{_spc_notes(monthly)}</p>"
+            + figure(figures.spc_chart(monthly, meta, f"{meta['short_title']}, {finding}", source),
                      f"SPC chart of {meta['title']} by month. {finding}.")
             + table({"Month": months[-12:],
-                     "Count": [count(v) for v in rows["value"].tolist()[-12:]],
-                     "Signal": [figures.SIGNAL_STYLE[k][2] for k in kinds[-12:]]},
+                     "Count": [count(v) for v in monthly.values[-12:]],
+                     "Signal": [signal[k] for k in kinds[-12:]]},
                     f"Last 12 months (mean {chart.mean[-1]:.0f}, process limits {chart.lpl[-1]:.0f} "
                     f"to {chart.upl[-1]:.0f})") + "</section>")
+
+
+def _spc_notes(monthly: MonthlySPC) -> str:
+    """What the reader needs to read the chart: where it is re-based and why, which months are
+    provisional, and which limits are trial limits (NHSRplotthedots' short-group caption)."""
+    notes = [f" Re-based at {change.month} ({change.reason}): new mean and limits from then on."
+             for change in monthly.rebased_at]
+    provisional = [m for m, p in zip(monthly.months, monthly.provisional, strict=True) if p]
+    if provisional:
+        span = provisional[0] if len(provisional) == 1 else f"{provisional[0]} to {provisional[-1]}"
+        notes.append(f" Provisional ({span}, hollow markers): counts may still rise, so these "
+                     "months are left out of the limits and signals.")
+    settled, groups = monthly.settled_months, monthly.chart.rebase_group
+    for first, end in runs(groups):
+        if monthly.chart.short_group_warning[first]:
+            notes.append(f" Trial limits for {settled[first]} to {settled[end - 1]}: fewer than "
+                         f"{TRIAL_LIMITS_BELOW} months, so they will change as months are added.")
+    return esc("".join(notes))
 
 
 def deprivation_map(pub: Published) -> str:

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from pipelines.report.maps import WITHHELD, MapArea
 from pipelines.report.narrative import gap_unit
+from pipelines.report.spc_series import PROVISIONAL_POINT, MonthlySPC, runs
 from pipelines.statistics.benchmark import BETTER, HIGHER, LOWER, NOT_COMPARED, SIMILAR, WORSE
 from pipelines.warehouse.indicators import PERIOD_TYPES
 
@@ -131,30 +132,52 @@ SIGNAL_STYLE = {"special_cause_improvement": ("#41B6E6", "circle", "Special caus
                 "common_cause": (NHS_MID_GREY, "circle", "Common cause")}
 
 
-def spc_chart(months: list[str], chart, point_kinds: list[str], meta: dict, title: str,
-              source: str) -> go.Figure:
-    """XmR chart: the series, its mean and process limits, special-cause points marked by colour
-    and by marker shape (so the signal survives greyscale and colour-vision deficiency)."""
+# a provisional month: hollow, so it reads as "not judged" in colour and in greyscale alike
+PROVISIONAL_STYLE = (NHS_DARK_GREY, "circle-open", "Provisional month (not judged)")
+
+
+def spc_chart(monthly: MonthlySPC, meta: dict, title: str, source: str) -> go.Figure:
+    """XmR chart of a spc_series.MonthlySPC: the series, its mean and process limits per rebase
+    group, special-cause points marked by colour and by marker shape (so the signal survives
+    greyscale and colour-vision deficiency), provisional months hollow. The y-axis fits the data:
+    forced to zero, a chart of counts around 1,000 flattens its variation into a line."""
+    months, values, kinds = list(monthly.months), list(monthly.values), monthly.point_kinds
     fig = go.Figure()
     # meta="count": these traces carry published counts (found by the output's disclosure scan)
-    fig.add_trace(go.Scatter(x=months, y=chart.values, mode="lines", name=meta["short_title"],
+    fig.add_trace(go.Scatter(x=months, y=values, mode="lines", name=meta["short_title"],
                              line={"color": NHS_MID_GREY, "width": 1.5}, hoverinfo="skip",
                              meta="count"))
-    for kind, (colour, symbol, name) in SIGNAL_STYLE.items():
-        idx = [i for i, k in enumerate(point_kinds) if k == kind]
+    styles = {**SIGNAL_STYLE, PROVISIONAL_POINT: PROVISIONAL_STYLE}
+    for kind, (colour, symbol, name) in styles.items():
+        idx = [i for i, k in enumerate(kinds) if k == kind]
         if idx:
             fig.add_trace(go.Scatter(
-                x=[months[i] for i in idx], y=[chart.values[i] for i in idx], mode="markers",
+                x=[months[i] for i in idx], y=[values[i] for i in idx], mode="markers",
                 name=name,
                 marker={"color": colour, "symbol": symbol, "size": 8}, meta="count",
                 hovertemplate=f"%{{x}}: %{{y:,.0f}} {meta['unit']}<extra></extra>"))
-    # per point: a rebase starts new limits
-    for y, name, dash in ((chart.mean, "Mean", "solid"), (chart.upl, "Upper process limit", "dash"),
-                          (chart.lpl, "Lower process limit", "dash")):
-        fig.add_trace(go.Scatter(x=months, y=list(y), mode="lines", name=name,
-                                 line={"color": NHS_DARK_GREY, "dash": dash, "width": 1},
-                                 hoverinfo="skip"))
-    return _layout(fig, title, f"Count ({meta['unit']})", source, x_title="Month")
+    # one line per rebase group, so that a group's limits are not joined to the next one's
+    segments = runs(monthly.per_month("rebase_group"))
+    for column, name, dash in (("mean", "Mean", "solid"), ("upl", "Upper process limit", "dash"),
+                               ("lpl", "Lower process limit", "dash")):
+        line = monthly.per_month(column)
+        for n, (first, end) in enumerate(segments):
+            fig.add_trace(go.Scatter(x=months[first:end], y=line[first:end], mode="lines",
+                                     name=name, legendgroup=column, showlegend=n == 0,
+                                     line={"color": NHS_DARK_GREY, "dash": dash, "width": 1},
+                                     hoverinfo="skip"))
+    fig = _layout(fig, title, f"Count ({meta['unit']})", source, x_title="Month")
+    for change in monthly.rebased_at:
+        # a shape and a note, not add_vline's annotation (which cannot place itself on month
+        # labels), added after _layout, which sets the figure's annotations (its source line)
+        at = next(m for m in months if m >= change.month)
+        fig.add_shape(type="line", x0=at, x1=at, yref="paper", y0=0, y1=1,
+                      line={"color": NHS_DARK_GREY, "width": 1, "dash": "dot"})
+        fig.add_annotation(x=at, yref="paper", y=1, text=f"Re-based: {change.reason}",
+                           showarrow=False, xanchor="left", yanchor="bottom",
+                           font={"color": NHS_DARK_GREY, "size": 11})
+    fig.update_yaxes(rangemode="normal")
+    return fig
 
 
 def sii_trend(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Figure:

@@ -13,8 +13,9 @@ import pandas as pd
 from pipelines.report import narrative
 from pipelines.report.published import PROVISIONAL, Published
 from pipelines.report.sections import OVERLAPPING_PERIOD_TYPES, ics_series
+from pipelines.report.spc_series import ics_monthly_spc
 from pipelines.statistics.benchmark import NOT_COMPARED, Comparison, compare_with_benchmark
-from pipelines.statistics.spc import SPC, direction_for, spc
+from pipelines.statistics.spc import SPC, direction_for
 from pipelines.statistics.trajectory import (
     ON_TRACK,
     STRATEGY_END,
@@ -59,7 +60,7 @@ class Attention:
 @dataclass(frozen=True)
 class MonthlyChart:
     series: dict  # the series' meta
-    months: tuple[str, ...]
+    months: tuple[str, ...]  # the settled months, one per point of `chart`
     chart: SPC
 
 
@@ -156,14 +157,10 @@ def _england(pub: Published, meta: dict, ics: pd.DataFrame) -> England | None:
 
 
 def _monthly(pub: Published, series: dict) -> MonthlyChart | None:
-    """The ICS's XmR chart of a monthly series (withheld months left out)."""
-    rows = pub.monthly[(pub.monthly["indicator_id"] == series["id"])
-                       & (pub.monthly["area_type"] == "ics")].sort_values("period")
-    rows = rows.dropna(subset=["value"])
-    if len(rows) < 2:
-        return None
-    return MonthlyChart(series, tuple(rows["period"]),
-                        spc(rows["value"].tolist(), direction_for(series["polarity"])))
+    """The ICS's XmR chart of a monthly series, as its chart shows it (spc_series: re-based,
+    provisional months left out of the limits and signals)."""
+    monthly = ics_monthly_spc(pub, series)
+    return None if monthly is None else MonthlyChart(series, monthly.settled_months, monthly.chart)
 
 
 def _attention(status: Status) -> list[Attention]:

@@ -1,0 +1,132 @@
+"""A monthly series' XmR chart as the board pack shows it, the one function behind both the monthly
+charts (charts.py) and the overview's icons (status.py), so the two cannot disagree:
+- re-based at each recorded system change inside the series (system_changes.yml);
+- provisional months (their counts may still grow) left out of the limits and the signals, but kept
+  to be shown, marked;
+- icons only where spc() allows them (the latest group long enough: SPC.icons_shown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from pipelines.report.published import Published
+from pipelines.statistics.spc import SPC, direction_for, spc
+
+SYSTEM_CHANGES_FILE = Path(__file__).with_name("system_changes.yml")
+# spc() needs two points for a moving range
+MIN_SETTLED_MONTHS = 2
+# a provisional month's kind, beside spc's point types (figures.spc_chart marks it hollow)
+PROVISIONAL_POINT = "provisional"
+
+
+@dataclass(frozen=True)
+class SystemChange:
+    month: str  # YYYY-MM, the first month of the new process
+    reason: str
+    source: str
+    applies_to: str | tuple[str, ...]  # "all" or series ids
+
+    def applies(self, series_id: str) -> bool:
+        return self.applies_to == "all" or series_id in self.applies_to
+
+
+@cache
+def system_changes(path: Path = SYSTEM_CHANGES_FILE) -> tuple[SystemChange, ...]:
+    entries = yaml.safe_load(path.read_text()) or []
+    return tuple(SystemChange(str(e["month"]), e["reason"], e["source"],
+                              e["applies_to"] if e["applies_to"] == "all" else tuple(e["applies_to"]))
+                 for e in entries)
+
+
+@dataclass(frozen=True)
+class MonthlySPC:
+    """Every published month of a series, and the XmR chart of its settled (not provisional) ones."""
+
+    months: tuple[str, ...]  # YYYY-MM, oldest first (withheld months left out)
+    values: tuple[float, ...]
+    provisional: tuple[bool, ...]
+    chart: SPC  # over the settled months only, in order
+    rebased_at: tuple[SystemChange, ...]  # the changes that start a new group in this series
+
+    @property
+    def settled_months(self) -> tuple[str, ...]:
+        """The months of `chart`, one per point."""
+        return tuple(m for m, p in zip(self.months, self.provisional, strict=True) if not p)
+
+    def per_month(self, column: str) -> list[float]:
+        """A chart column (mean, upl, lpl, …) for every month: a provisional month carries the
+        limits of the settled month before it (where its group's limits would extend)."""
+        settled = iter(getattr(self.chart, column))
+        out, last = [], None
+        for is_provisional in self.provisional:
+            if not is_provisional:
+                last = next(settled)
+            out.append(last)
+        return out
+
+    @property
+    def point_kinds(self) -> list[str]:
+        """Each month's point type (spc's vocabulary), or PROVISIONAL_POINT for a provisional month."""
+        kinds = iter(self.chart.point_type)
+        return [PROVISIONAL_POINT if p else next(kinds) for p in self.provisional]
+
+
+def runs(items: Sequence) -> list[tuple[int, int]]:
+    """(first, end) of each run of equal items, e.g. the months of each rebase group."""
+    starts = [i for i in range(len(items)) if i == 0 or items[i] != items[i - 1]]
+    return list(zip(starts, [*starts[1:], len(items)], strict=True))
+
+
+def monthly_spc(series_id: str, months: Sequence[str], values: Sequence[float],
+                provisional: Sequence[bool], polarity: str, target: float | None = None,
+                changes: Sequence[SystemChange] | None = None) -> MonthlySPC | None:
+    """The series' chart (see the module doc); None with fewer than two settled months."""
+    changes = system_changes() if changes is None else changes
+    settled = [m for m, p in zip(months, provisional, strict=True) if not p]
+    if len(settled) < MIN_SETTLED_MONTHS:
+        return None
+    # a change starts a group at the first settled month on or after it, if that is not the first
+    rebases: dict[int, SystemChange] = {}
+    for change in sorted((c for c in changes if c.applies(series_id)), key=lambda c: c.month):
+        index = next((i for i, m in enumerate(settled) if m >= change.month), None)
+        if index:
+            rebases.setdefault(index, change)
+    chart = spc([v for v, p in zip(values, provisional, strict=True) if not p],
+                direction_for(polarity), target, rebase=sorted(rebases))
+    return MonthlySPC(tuple(months), tuple(float(v) for v in values), tuple(provisional), chart,
+                      tuple(rebases[i] for i in sorted(rebases)))
+
+
+def ics_monthly_spc(pub: Published, series: dict) -> MonthlySPC | None:
+    """A series' chart for the whole ICS from the published layer (withheld months left out)."""
+    rows = pub.monthly[(pub.monthly["indicator_id"] == series["id"])
+                       & (pub.monthly["area_type"] == "ics")].sort_values("period")
+    rows = rows.dropna(subset=["value"])
+    months = rows["period"].tolist()
+    return monthly_spc(series["id"], months, rows["value"].tolist(),
+                       provisional_months(pub, series["related_indicator"], months),
+                       series["polarity"], (series.get("target") or {}).get("value"))
+
+
+def provisional_months(pub: Published, indicator_id: str, months: Sequence[str]) -> list[bool]:
+    """Which months are provisional: those inside a period published as provisional for the
+    series' related indicator (deaths in it may still be registered: docs/methods.md
+    #provisional-periods), and the latest month, which the extracts rarely cover in full
+    (activity coded late), so a low last month is not read as a signal."""
+    values = pub.indicator_values(indicator_id)
+    # (a hand-made published layer without the column has no provisional periods)
+    is_provisional = values.get("is_provisional", pd.Series(False, index=values.index))
+    flagged = values[is_provisional.fillna(False).astype(bool)]
+    spans = list(zip(flagged["period_start"], flagged["period_end"], strict=True))
+    starts = [pd.Timestamp(f"{m}-01") for m in months]
+    marked = [any(s <= start <= e for s, e in spans) for start in starts]
+    if marked:
+        marked[-1] = True
+    return marked
