@@ -43,8 +43,8 @@ def render_pack(pub: Published, layout: Layout, run_id: str | None = None) -> di
     board = [(p, bodies[p.file] if p.kind == "overview" else board_summary(pub, layout, p))
              for p in layout.pages if p.kind in BOARD_KINDS]
     annex = [(p, bodies[p.file]) for p in layout.pages]
-    for file, title, chapters in ((BOARD_PRINT, "ICP board pack", board),
-                                  (ANNEX_PRINT, "ICP board pack: technical annex", annex)):
+    for file, title, chapters in ((BOARD_PRINT, "Board summary", board),
+                                  (ANNEX_PRINT, "Technical annex: the whole pack", annex)):
         pages[file] = print_page(file, title, chapters, layout.pages, subtitle, trust, banner)
     return pages
 

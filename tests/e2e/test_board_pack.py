@@ -7,6 +7,7 @@ person-level identifiers."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import shutil
@@ -213,6 +214,7 @@ A4 = (595, 842)  # points
 SERVER_PATHS = ("/tmp", "/root", "/work", "file://")
 
 
+@functools.cache
 def printed(settings, name: str) -> pypdf.PdfReader:
     if not (shutil.which("chromium") or shutil.which("chromium-browser")):
         pytest.skip("Chromium not found: install it with `apt-get install -y chromium`")
@@ -221,6 +223,7 @@ def printed(settings, name: str) -> pypdf.PdfReader:
     return pypdf.PdfReader(pdf)
 
 
+@functools.cache
 def sheets(reader: pypdf.PdfReader) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in reader.pages]
 
@@ -317,6 +320,7 @@ def test_a_theme_page_is_added_by_config_alone(pack, tmp_path):
     with every published indicator of that theme, which leave their aim page for it."""
     from pipelines.report.board_pack import render_pack
     from pipelines.report.layout import PAGES_FILE
+    from pipelines.report.printed import PDFS
     from pipelines.report.published import read_published
 
     settings, _ = pack
@@ -329,7 +333,8 @@ def test_a_theme_page_is_added_by_config_alone(pack, tmp_path):
     intro: Tobacco, alcohol, healthy weight, blood pressure and premature death.
 """, encoding="utf-8")
     pub = read_published(settings)
-    pack_html = render_pack(pub, load_layout(config))
+    layout = load_layout(config)
+    pack_html = render_pack(pub, layout)
 
     themed = {m["id"] for m in pub.indicators.values()
               if m["theme"] == "prevention" and m["id"] in set(pub.values["indicator_id"])}
@@ -339,7 +344,8 @@ def test_a_theme_page_is_added_by_config_alone(pack, tmp_path):
     assert plotly_figures(prevention)  # their charts came with them
     assert not themed & _sections(pack_html["aim-2.html"])
     assert "<td>Prevention</td>" in pack_html["aim-2.html"]  # where the aim's table says they are
-    assert all('href="prevention.html"' in page for page in pack_html.values())  # navigation
+    assert all('href="prevention.html"' in pack_html[p.file] for p in layout.pages)  # navigation
+    assert all('href="#page-prevention"' in pack_html[name] for name in PDFS)  # a chapter of each
     headline = [i for i in themed if pub.indicators[i].get("headline")]
     assert all(f'href="prevention.html#{i}"' in pack_html["index.html"] for i in headline)
 
