@@ -1,5 +1,6 @@
 """Write the ICP board pack from the ``published`` schema: the pages listed in pages.yml (an
-overview, aim and theme pages, data quality, methods) and a PDF of the whole pack. Pages work
+overview, aim and theme pages, data quality, methods) and two A4 PDFs (printed.py): the board's
+and the technical annex. Pages work
 offline: plotly.js is written once beside them, nothing is fetched."""
 
 from __future__ import annotations
@@ -13,19 +14,18 @@ import plotly.offline
 from pipelines.config import Settings
 from pipelines.progress import progress
 from pipelines.report import maps
-from pipelines.report.html import PLOTLY_JS, esc, page
-from pipelines.report.layout import Layout, Page, load_layout
+from pipelines.report.html import PLOTLY_JS, page
+from pipelines.report.layout import Layout, load_layout
 from pipelines.report.pages import body
 from pipelines.report.pdf import write_pdf
+from pipelines.report.printed import ANNEX_PRINT, BOARD_KINDS, BOARD_PRINT, PDFS, board_summary, print_page
 from pipelines.report.published import Published, read_published
 from pipelines.report.quality import synthetic_banner, trust_panel
 from pipelines.report.references import check_references
 
-PRINT_PAGE = "print.html"
-
 
 def render_pack(pub: Published, layout: Layout, run_id: str | None = None) -> dict[str, str]:
-    """Every page of the layout and the print page (all pages in one), file name → HTML. Checks
+    """Every page of the layout and the two print pages (printed.py), file name → HTML. Checks
     first that every id the layout and the metadata name exists. Figures from synthetic deliveries
     (the ledger says so) put a banner at the top of every page."""
     check_references(layout, pub.indicators, pub.series, set(maps.area_names("place")),
@@ -40,9 +40,12 @@ def render_pack(pub: Published, layout: Layout, run_id: str | None = None) -> di
             step(p.file)
     pages = {p.file: page(p, layout.pages, subtitle, bodies[p.file], trust, banner)
              for p in layout.pages}
-    everything = "".join(f"<h1>{esc(p.title)}</h1>{bodies[p.file]}" for p in layout.pages)
-    pages[PRINT_PAGE] = page(Page(PRINT_PAGE, "ICP board pack (all pages)", "print"), layout.pages,
-                             subtitle, everything, trust, banner)
+    board = [(p, bodies[p.file] if p.kind == "overview" else board_summary(pub, layout, p))
+             for p in layout.pages if p.kind in BOARD_KINDS]
+    annex = [(p, bodies[p.file]) for p in layout.pages]
+    for file, title, chapters in ((BOARD_PRINT, "Board summary", board),
+                                  (ANNEX_PRINT, "Technical annex: the whole pack", annex)):
+        pages[file] = print_page(file, title, chapters, layout.pages, subtitle, trust, banner)
     return pages
 
 
@@ -59,10 +62,11 @@ def write_board_pack(settings: Settings, run_id: str | None = None,
     for name, text in pages.items():
         (building / name).write_text(text, encoding="utf-8")
     if settings.board_pack_pdf:
-        write_pdf(building / PRINT_PAGE, building / "board-pack.pdf")
+        for print_file, pdf in PDFS.items():
+            write_pdf(building / print_file, building / pdf)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in [PLOTLY_JS, *pages, "board-pack.pdf"]:
+    for name in [PLOTLY_JS, *pages, *PDFS.values()]:
         if (building / name).exists():
             os.replace(building / name, out / name)
             written.append(out / name)

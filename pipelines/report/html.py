@@ -69,8 +69,16 @@ tr.flagged th { border-left: 4px solid #ED8B00; }
                    clip: rect(0 0 0 0); white-space: nowrap; }
 .synthetic { background: #FFB81C; color: #212B32; padding: 10px 32px; font-size: 16px;
              border-bottom: 4px solid #212B32; }
-@media print { body { background: white; } nav, .skip, .modebar-container { display: none; }
-  section, figure, .tile { page-break-inside: avoid; } main { max-width: none; }
+/* A4 with "Page N of M" at the foot of every sheet (a page-margin box: Chromium prints it with
+   --print-to-pdf, where a header/footer template is not available) */
+@page { size: A4; margin: 14mm 12mm 16mm;
+  @bottom-center { content: "Page " counter(page) " of " counter(pages); font: 9pt Arial, sans-serif;
+                   color: #425563; } }
+@media print { body { background: white; font-size: 11pt; }
+  nav, .skip, .modebar-container { display: none; }
+  section, figure, .tile, tr { break-inside: avoid; } main { max-width: none; padding: 0; }
+  h1, h2, h3, caption { break-after: avoid; } /* a heading stays with its chart or table */
+  .chapter { break-before: page; } .contents ol { font-size: 13pt; line-height: 1.8; }
   /* the synthetic banner on every printed page: Chromium repeats a fixed element on each page,
      and the body's top padding, cloned onto every page's fragment, keeps it off the text */
   .synthetic { position: fixed; top: 0; left: 0; right: 0; font-size: 10pt; padding: 2mm 4mm; }

@@ -1,4 +1,6 @@
-"""A PDF of the whole board pack, printed by headless Chromium from the pack's print page."""
+"""A PDF of one of the pack's print pages (printed.py), printed by headless Chromium. The paper
+(A4), margins and "Page N of M" footer are the page's own CSS (@page in html.py): Chromium's
+--print-to-pdf has no footer template, but prints @page margin boxes."""
 
 from __future__ import annotations
 
@@ -31,14 +33,14 @@ def write_pdf(page: Path, pdf: Path) -> Path | None:
     browser = find_browser()
     if browser is None:
         log.warning("no Chromium found (apt-get install chromium, or set BROWSER_PATH): "
-                    "the board pack PDF was not written")
+                    "%s was not written", pdf.name)
         return None
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
             [browser, *PRINT_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
              page.resolve().as_uri()], capture_output=True, text=True, timeout=600)
     if done.returncode != 0 or not pdf.exists():
-        log.warning("Chromium could not print the board pack PDF: %s",
+        log.warning("Chromium could not print %s: %s", pdf.name,
                     (done.stderr.strip().splitlines() or ["no message"])[-1])
         return None
     return pdf

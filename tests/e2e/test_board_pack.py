@@ -1,11 +1,13 @@
 """The ICP board pack written from a real built warehouse (small synthetic extracts), opened in real
 headless Chromium: every page, offline (no request leaves file://, no share button), no console
-errors, screenshots; the synthetic banner on every page and every PDF page; and scanned for
-disclosure breaches and person-level identifiers."""
+errors, screenshots; the synthetic banner on every page and every PDF page; the board PDF and its
+annex (A4, numbered, contents, no server path); and scanned for disclosure breaches and
+person-level identifiers."""
 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import shutil
@@ -207,19 +209,78 @@ def test_the_output_shows_no_small_count_and_no_person_identifier(pack):
     assert [c for c in candidates if nhs_number_is_valid(c.replace(" ", ""))] == []
 
 
-def test_a_pdf_of_the_whole_pack_is_printed_by_chromium(pack):
-    settings, written = pack
+A4 = (595, 842)  # points
+# what the folder a pack is built in looks like: a PDF shows none of it (text, links, metadata)
+SERVER_PATHS = ("/tmp", "/root", "/work", "file://")
+
+
+@functools.cache
+def printed(settings, name: str) -> pypdf.PdfReader:
     if not (shutil.which("chromium") or shutil.which("chromium-browser")):
         pytest.skip("Chromium not found: install it with `apt-get install -y chromium`")
-    pdf = settings.reports_dir / "board-pack.pdf"
-    assert pdf in written
-    content = pdf.read_bytes()
-    assert content.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page[^s]", content)) >= 20  # many pages, not a blank one
-    # the extracts were landed beside the demo marker: the banner is printed on every page
-    pages_text = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(pdf).pages]
+    pdf = settings.reports_dir / name
+    assert pdf.read_bytes().startswith(b"%PDF")
+    return pypdf.PdfReader(pdf)
+
+
+@functools.cache
+def sheets(reader: pypdf.PdfReader) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def addresses(reader: pypdf.PdfReader) -> list[str]:
+    """Every address the PDF links to, and its metadata."""
+    found = [str(v) for v in (reader.metadata or {}).values()]
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            found += [str(action[key]) for key in ("/URI", "/F") if key in action]
+    return found
+
+
+def test_the_board_pdf_is_a4_numbered_with_contents_and_at_most_30_pages(pack):
+    settings, written = pack
+    assert settings.reports_dir / "board-pack.pdf" in written
+    reader = printed(settings, "board-pack.pdf")
+    text = sheets(reader)
+    assert 5 <= len(text) <= 30  # a pack a board reads, not a blank one
+    assert [n for n, page in enumerate(reader.pages, 1)
+            if (round(page.mediabox.width), round(page.mediabox.height)) != A4] == []
+    assert [n for n, page in enumerate(text, 1) if f"Page {n} of {len(text)}" not in page] == []
+    # the contents lists the overview and every aim and theme page, in order, on the first sheet
+    chapters = [p.title for p in PAGES if p.kind in ("overview", "aim", "theme")]
+    contents = text[0][text[0].index("Contents"):]
+    assert [contents.find(title) for title in chapters] == sorted(contents.find(t) for t in chapters)
+    assert -1 not in [contents.find(title) for title in chapters]
+    assert "What needs the board's attention" in " ".join(text)
+    assert "Methods" not in contents  # the technical pages are the annex's
+    links = [a.get_object() for a in reader.pages[0].get("/Annots") or []]
+    assert sum("/Dest" in link for link in links) >= len(chapters)  # each entry a link within
+    banner = " ".join(SYNTHETIC_WORDS.split()[:3])  # demo extracts: the banner on every sheet
+    assert [n for n, page in enumerate(text, 1) if banner not in page] == []
+
+
+def test_the_annex_pdf_is_the_whole_pack_on_a4_with_page_numbers(pack):
+    settings, written = pack
+    assert settings.reports_dir / "board-pack-annex.pdf" in written
+    reader = printed(settings, "board-pack-annex.pdf")
+    text = sheets(reader)
+    assert len(text) > 30
+    assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages} == {A4}
+    assert [n for n, page in enumerate(text, 1) if f"Page {n} of {len(text)}" not in page] == []
+    assert all(p.title in text[0] for p in PAGES)  # contents
     banner = " ".join(SYNTHETIC_WORDS.split()[:3])
-    assert [n for n, text in enumerate(pages_text, 1) if banner not in text] == []
+    assert [n for n, page in enumerate(text, 1) if banner not in page] == []
+
+
+@pytest.mark.parametrize("name", ["board-pack.pdf", "board-pack-annex.pdf"])
+def test_no_pdf_shows_or_links_to_the_folder_it_was_built_in(pack, name):
+    settings, _ = pack
+    reader = printed(settings, name)
+    shown = [(where, path) for where, text in [*enumerate(sheets(reader), 1),
+                                              *(("link", a) for a in addresses(reader))]
+             for path in SERVER_PATHS if path in text]
+    assert shown == []
 
 
 BANNER = '<div class="synthetic" role="region" aria-label="Synthetic data notice">'
@@ -231,20 +292,21 @@ def test_a_demo_pack_says_synthetic_on_every_page_and_a_pack_of_real_deliveries_
     published batches that are not synthetic, no page mentions it."""
     from dataclasses import replace
 
-    from pipelines.report.board_pack import PRINT_PAGE, render_pack
+    from pipelines.report.board_pack import render_pack
+    from pipelines.report.printed import PDFS
     from pipelines.report.published import read_published
 
     settings, _ = pack
     pub = read_published(settings)
     assert pub.source_batches["synthetic"].all()
-    for name in [p.file for p in PAGES] + [PRINT_PAGE]:
+    for name in [p.file for p in PAGES] + list(PDFS):
         page = (settings.reports_dir / name).read_text(encoding="utf-8")
         assert page.count(BANNER) == 1 and page.index(BANNER) < page.index("<header>"), name
         assert page.count(SYNTHETIC_WORDS) == 1, name
 
     real = render_pack(replace(pub, source_batches=pub.source_batches.assign(synthetic=False)),
                        load_layout())
-    assert set(real) == {p.file for p in PAGES} | {PRINT_PAGE}
+    assert set(real) == {p.file for p in PAGES} | set(PDFS)
     shown = {name: re.sub(r"<style>.*?</style>", "", page, flags=re.S) for name, page in real.items()}
     assert [name for name, page in shown.items() if "synthetic" in page.lower()] == []
 
@@ -258,6 +320,7 @@ def test_a_theme_page_is_added_by_config_alone(pack, tmp_path):
     with every published indicator of that theme, which leave their aim page for it."""
     from pipelines.report.board_pack import render_pack
     from pipelines.report.layout import PAGES_FILE
+    from pipelines.report.printed import PDFS
     from pipelines.report.published import read_published
 
     settings, _ = pack
@@ -270,7 +333,8 @@ def test_a_theme_page_is_added_by_config_alone(pack, tmp_path):
     intro: Tobacco, alcohol, healthy weight, blood pressure and premature death.
 """, encoding="utf-8")
     pub = read_published(settings)
-    pack_html = render_pack(pub, load_layout(config))
+    layout = load_layout(config)
+    pack_html = render_pack(pub, layout)
 
     themed = {m["id"] for m in pub.indicators.values()
               if m["theme"] == "prevention" and m["id"] in set(pub.values["indicator_id"])}
@@ -280,7 +344,8 @@ def test_a_theme_page_is_added_by_config_alone(pack, tmp_path):
     assert plotly_figures(prevention)  # their charts came with them
     assert not themed & _sections(pack_html["aim-2.html"])
     assert "<td>Prevention</td>" in pack_html["aim-2.html"]  # where the aim's table says they are
-    assert all('href="prevention.html"' in page for page in pack_html.values())  # navigation
+    assert all('href="prevention.html"' in pack_html[p.file] for p in layout.pages)  # navigation
+    assert all('href="#page-prevention"' in pack_html[name] for name in PDFS)  # a chapter of each
     headline = [i for i in themed if pub.indicators[i].get("headline")]
     assert all(f'href="prevention.html#{i}"' in pack_html["index.html"] for i in headline)
 
