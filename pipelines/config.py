@@ -68,7 +68,8 @@ class Settings:
     quarantine_dir: Path
     reports_dir: Path
     dbt_target: str
-    # the board pack's PDF (Chromium prints every page: about half a minute); on unless turned off
+    # the board pack's two PDFs (Chromium prints the board pack and the annex: about 20 s); on unless
+    # turned off
     board_pack_pdf: bool = True
     # how long a run waits for another run to release the warehouse (docs/operating.md); 0: refuse
     lock_wait_seconds: float = 0.0

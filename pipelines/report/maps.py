@@ -120,13 +120,14 @@ def by_shade(areas: list[MapArea], order: list[str]) -> list[tuple[str, list[str
 def in_words(areas: list[MapArea], order: list[str]) -> str:
     """Every area by its class, the text equivalent of a map: 'Worse: A and B; Similar: C, D and
     E; Withheld (small numbers) or no value: F'."""
-    return "; ".join(f"{shade}: {narrative._names(names)}"
+    return "; ".join(f"{shade}: {narrative.names_in_words(names)}"
                      for shade, names in by_shade(areas, order))
 
 
 def differences(areas: list[MapArea], order: list[str], level_name: str) -> str:
     """The areas that differ from the ICS, for a map's title: 'worse in A and B; better in C', or
     'no place differs clearly from the ICS'."""
-    differ = [f"{shade.lower()} in {narrative._names(names)}" for shade, names in by_shade(areas, order)
+    differ = [f"{shade.lower()} in {narrative.names_in_words(names)}"
+              for shade, names in by_shade(areas, order)
               if shade not in (SIMILAR, NOT_COMPARED, WITHHELD)]
     return "; ".join(differ) if differ else f"no {level_name} differs clearly from the ICS"

@@ -91,9 +91,9 @@ def describe_vs_ics(areas: pd.DataFrame, ics_value: float, unit: str) -> str:
         return f"no area differs clearly from the ICS value of {fmt(ics_value, unit)} (99.8% limits)"
     parts = []
     if above:
-        parts.append(f"{_names(above)} {'is' if len(above) == 1 else 'are'} above")
+        parts.append(f"{names_in_words(above)} {'is' if len(above) == 1 else 'are'} above")
     if below:
-        parts.append(f"{_names(below)} {'is' if len(below) == 1 else 'are'} below")
+        parts.append(f"{names_in_words(below)} {'is' if len(below) == 1 else 'are'} below")
     return " and ".join(parts) + f" the ICS value of {fmt(ics_value, unit)} (outside 99.8% limits)"
 
 
@@ -111,7 +111,7 @@ def describe_spc(chart: SPC, months: list[str], unit: str) -> str:
     return f"{latest}: {fmt(chart.values[-1], unit, 0)}; special-cause variation - {finding}"
 
 
-def _names(names: list[str]) -> str:
+def names_in_words(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
