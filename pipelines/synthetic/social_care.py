@@ -25,6 +25,8 @@ ETHNICITY_WORDING = {"A": "White - English, Welsh, Scottish, Northern Irish or B
                      "B": "White - Irish", "H": "Asian or Asian British - Indian",
                      "J": "Asian or Asian British - Pakistani", "N": "Black or Black British - African",
                      "M": "Black or Black British - Caribbean", None: "Not Stated"}
+# Long-term community support lasts an exponential time of this mean (judgement).
+LONG_TERM_MEAN_WEEKS = 80
 ACCOMMODATION = ["Owner occupier or shared ownership scheme", "Tenant",
                  "Settled mainstream housing with family / friends"]
 
@@ -140,6 +142,62 @@ def _reablement_ends(rng, people, death, spells, rows, begin, sc):
     return ended, outcome, long_term
 
 
+def _caseload_at_start(rng, people, death, sc, start):
+    """Long-term community support already running on the first day (a council's caseload is not
+    empty when the extracts begin; without it the caseload, and every share of it, would climb for
+    years). Each adult living at home is on it with the steady-state chance: the yearly rate of
+    starting it (requests x the long-term share; not via reablement) times its mean length. A
+    stationary caseload's elapsed and remaining times are both exponential with that mean.
+    Returns (rows, begin, end) with end NaT-free (capped later by death or leaving)."""
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")
+    age = (start - birth).astype(int) / DAYS_PER_YEAR
+    home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")
+    arrived = people["arrived"].to_numpy().astype("datetime64[D]")
+    disability = people["learning_disability_date"].to_numpy().astype("datetime64[D]") <= start
+    here = ((arrived <= start) & (np.isnat(death) | (death > start)) & (age >= 18)
+            & (np.isnat(home_from) | (home_from > start)))
+    community = (by_age(sc["community_request_rate"], np.maximum(age, 18))
+                 * np.where(age >= 65, 1 - sc["reablement_share_65plus"]["community"], 1)
+                 * sc["long_term_community_share"])
+    ld = sc["learning_disability"]
+    rate = np.where(disability, ld["request_rate"] * ld["long_term_share"], community)
+    mean_years = LONG_TERM_MEAN_WEEKS * 7 / DAYS_PER_YEAR
+    rows = np.flatnonzero(here & (rng.random(len(people)) < rate * mean_years))
+    weeks = rng.exponential(LONG_TERM_MEAN_WEEKS, (2, rows.size)) * 7
+    return rows, start - weeks[0].astype(int), start + np.maximum(weeks[1].astype(int), 1)
+
+
+def _caseload_services(rng, people, death, sc, start, person_fields, la_code) -> list:
+    """The start's caseload (_caseload_at_start) as CLD rows: each service delivered in the first
+    month, and again with its end when death, leaving or its planned end comes."""
+    held, began, until = _caseload_at_start(rng, people, death, sc, start)
+    birth = people["birth_date"].to_numpy().astype("datetime64[D]")[held]
+    disability = people["learning_disability_date"].to_numpy().astype("datetime64[D]")[held] <= start
+    paid = disability & (rng.random(held.size) < sc["learning_disability_paid_employment"])
+    opened = _events_for(
+        held, person_fields, began, "Service", la_code, Event_End_Date=np.datetime64("NaT"),
+        Service_Type="Long Term Support: Community", Service_Component="Home Care",
+        Delivery_Mechanism=np.where(rng.random(held.size) < sc["direct_payment_share"],
+                                    "Direct Payment", "CASSR Managed Personal Budget"),
+        Request_Route_of_Access=None, Event_Outcome=None,
+        Primary_Support_Reason=np.where(
+            disability, "Learning Disability Support",
+            np.where((start - birth).astype(int) / DAYS_PER_YEAR >= 65,
+                     "Physical Support: Personal care support", "Mental Health Support")),
+        Accommodation_Status=rng.choice(ACCOMMODATION, held.size, p=[0.55, 0.30, 0.15]),
+        Employment_Status=np.where(paid, "Paid: Less than 16 hours a week",
+                                   "Not in Paid Employment (not actively seeking work / retired)"))
+    opened["known_on"] = start
+    gone = death[held]
+    ends_early = ~np.isnat(gone) & (gone <= until)
+    closed = opened.copy()
+    closed["Event_End_Date"] = np.where(ends_early, gone, until)
+    closed["Event_Outcome"] = np.where(ends_early, _gone(people, held),
+                                       "NFA - Support ended: Other reason")
+    closed["known_on"] = closed["Event_End_Date"]
+    return [opened, closed]
+
+
 def _gone(people: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """The CLD outcome when a person's time here ends: died, or moved away."""
     died = ~np.isnat(people["died_on"].to_numpy().astype("datetime64[D]")[rows])
@@ -204,7 +262,7 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
 
     def home_care(idx, begin):
         """Long-term community support from `begin`, ended by death, leaving or after months."""
-        finish = begin + (rng.exponential(80, idx.size) * 7).astype(int)
+        finish = begin + (rng.exponential(LONG_TERM_MEAN_WEEKS, idx.size) * 7).astype(int)
         dead = death[rows[idx]]
         died = ~np.isnat(dead) & (dead <= finish)
         mechanism = np.where(rng.random(idx.size) < sc["direct_payment_share"], "Direct Payment",
@@ -226,6 +284,7 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
     services += home_care(idx[then_long_term], follows_from[then_long_term])
     idx = np.flatnonzero(long_term)
     services += home_care(idx, day[idx] + rng.integers(1, 10, idx.size).astype("timedelta64[D]"))
+    services += _caseload_services(rng, people, death, sc, start, person_fields, la_code)
 
     # LA-funded care-home residents (self-funders, ~40%, are invisible to the CLD).
     home_from = people["care_home_from"].to_numpy().astype("datetime64[D]")
@@ -243,8 +302,16 @@ def social_care_extract(rng, people: pd.DataFrame, death: np.ndarray, spells: pd
                                       "Registered care home"),
         Employment_Status="Not in Paid Employment (not actively seeking work / retired)")
     homes["known_on"] = np.maximum(home_from[residents], start)
+    # The placement ends when the resident dies (or leaves), and the closing version is delivered
+    # then: open placements would keep the dead on the council's books year after year.
+    gone = death[residents]
+    ended = ~np.isnat(gone)
+    closed = homes[ended].copy()
+    closed["Event_End_Date"] = gone[ended]
+    closed["Event_Outcome"] = _gone(people, residents[ended])
+    closed["known_on"] = gone[ended]
 
-    frame = pd.concat([requests, *services, homes], ignore_index=True)
+    frame = pd.concat([requests, *services, homes, closed], ignore_index=True)
     frame = frame[(frame["known_on"] < end) & (frame["Event_Start_Date"] < end)]
     frame["Has_Unpaid_Carer"] = np.where(rng.random(len(frame)) < 0.4, "Yes", "No")
     frame["Date_of_Death"] = None

@@ -242,3 +242,26 @@ def test_a_transfer_ends_in_death_only_for_a_death_and_at_leaving_for_a_leaver()
     assert onward.loc[1, "discharged"] == day + 4 and onward.loc[1, "dies_here"]
     assert onward.loc[1, "destination"] == "79"
     assert onward.loc[2, "discharged"] > day + 4 and not onward.loc[2, "dies_here"]
+
+
+def test_care_home_placements_end_at_death_and_the_caseload_does_not_start_empty(crowd):
+    """Open placements would keep the dead on the council's books for ever (a client measure then
+    drifts year after year); and the long-term caseload is running on the first day."""
+    people, exit_day, care = crowd
+    events = social_care_extract(np.random.default_rng(2), people, exit_day, care.spells, NO_MOVES,
+                                 load_calibration(), START, END)
+    homes = events[events["Service_Type"].isin(["Long Term Support: Residential Care",
+                                                "Long Term Support: Nursing Care"])]
+    died = pd.Series(people["died_on"].to_numpy(), index=people["person_id"])
+    closed = homes[homes["Event_End_Date"].notna()]
+    left = pd.Series(people["left_on"].to_numpy(), index=people["person_id"])
+    deaths = closed[closed["Event_Outcome"] == "NFA - Deceased"]
+    moves = closed[closed["Event_Outcome"] == "NFA - Moved to another LA"]  # the crowd's leavers
+    assert len(deaths) > 20 and len(deaths) + len(moves) == len(closed)
+    assert (died[deaths["person_id"]].to_numpy() == deaths["Event_End_Date"].to_numpy()).all()
+    assert (left[moves["person_id"]].to_numpy() == moves["Event_End_Date"].to_numpy()).all()
+    dead_in_period = set(people.loc[people["died_on"] < END, "person_id"])
+    assert dead_in_period & set(homes["person_id"]) <= set(closed["person_id"])
+    community = events[events["Service_Type"] == "Long Term Support: Community"]
+    running = community[community["Event_Start_Date"] < START]
+    assert len(running) > 20 and set(running["person_id"]) <= set(people["person_id"])
