@@ -3,13 +3,15 @@
 Each shard writes its rows as part files, ``<parts>/<source>/<YYYYMM>-<shard>.csv`` (``.arrow``,
 Arrow IPC, for a Parquet source: read back without decoding). One folder per source, not per month:
 creating and removing hundreds of folders cost more than writing the parts. The merge then writes
-each month's file from its parts in shard order (CSV: one header, then the bodies; Parquet: one row
-group per part, in one schema), holding one part at a time, so its memory does not grow with the
-number of shards. Parts are the same whatever the number of workers, so the merged files are.
+each month's file from its parts in shard order (CSV: one header, then the bodies, copied by the
+kernel; Parquet: the parts gathered into row groups of up to MERGE_ROW_GROUP_ROWS rows, in one
+schema), so its memory is bounded by a row group, not by the number of shards. Parts are the same
+whatever the number of workers, so the merged files are.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -22,6 +24,11 @@ import pyarrow.parquet as pq
 # Rows of a source written as CSV text at once (judgement: about 10 MB of text, small beside a
 # shard's peak, large enough that the writer's per-call cost is spread over many rows).
 CSV_BATCH_ROWS = 100_000
+# Rows gathered into one Parquet row group by the merge (judgement: a month of hospital episodes for
+# the whole ICS is ~26,000 rows, so one group; at ten ICSs a few groups of ~100 MB). A row group per
+# part (a shard's month, a few thousand rows) made the files' encoding 2-3x slower: every column's
+# dictionary, statistics and pages are per group.
+MERGE_ROW_GROUP_ROWS = 250_000
 
 
 def _arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -107,18 +114,8 @@ def _write_csv_parts(table: pa.Table, names: list[Path], first_row, counts) -> N
 
 def merge_month(parts: list[Path], target: Path) -> None:
     """Write one month's file from its parts, in the order given."""
-    if target.suffix == ".parquet":  # from Arrow IPC parts
-        # A column can be typed in one part and empty (null) in another: one schema for all, from
-        # the parts' footers; then each part is mapped, written and unmapped before the next.
-        schemas = []
-        for path in parts:
-            with pa.memory_map(str(path)) as part:
-                schemas.append(pa.ipc.open_file(part).schema)
-        schema = pa.unify_schemas(schemas, promote_options="permissive")
-        with pq.ParquetWriter(target, schema, compression="zstd") as writer:
-            for path in parts:
-                with pa.memory_map(str(path)) as part:
-                    writer.write_table(pa.ipc.open_file(part).read_all().cast(schema))
+    if target.suffix == ".parquet":
+        _merge_parquet(parts, target)
         return
     with target.open("wb") as out:
         for i, path in enumerate(parts):
@@ -126,7 +123,52 @@ def merge_month(parts: list[Path], target: Path) -> None:
                 header = part.readline()
                 if i == 0:
                     out.write(header)
-                shutil.copyfileobj(part, out, 1 << 20)
+                _copy_rest(part, out)
+
+
+def _merge_parquet(parts: list[Path], target: Path) -> None:
+    """The month's Parquet file from its Arrow IPC parts: gathered into row groups in part order.
+    A column can be typed in one part and empty (null) in another: one schema for all, from the
+    parts' footers."""
+    schemas = []
+    for path in parts:
+        with pa.memory_map(str(path)) as part:
+            schemas.append(pa.ipc.open_file(part).schema)
+    schema = pa.unify_schemas(schemas, promote_options="permissive")
+    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+        group, rows = [], 0
+        for path in parts:
+            with pa.memory_map(str(path)) as part:  # read_all copies out of the map
+                table = pa.ipc.open_file(part).read_all().cast(schema)
+            group.append(table)
+            rows += table.num_rows
+            if rows >= MERGE_ROW_GROUP_ROWS:
+                writer.write_table(pa.concat_tables(group), row_group_size=rows)
+                group, rows = [], 0
+        if group:
+            writer.write_table(pa.concat_tables(group), row_group_size=max(rows, 1))
+
+
+def _copy_rest(source, target) -> None:
+    """The rest of an open file onto the end of another, copied in the kernel (copy_file_range)
+    where the system allows it: a month of GP events is ~20 MB, and copying it through Python
+    buffers took twice as long. Otherwise (another platform, another file system) by buffers."""
+    offset = source.tell()
+    remaining = os.fstat(source.fileno()).st_size - offset
+    target.flush()
+    try:
+        while remaining > 0:
+            copied = os.copy_file_range(source.fileno(), target.fileno(), remaining, offset)
+            if copied == 0:
+                break
+            offset += copied
+            remaining -= copied
+    except (AttributeError, OSError):  # no copy_file_range here: the portable way
+        target.seek(0, os.SEEK_END)
+        source.seek(offset)
+        shutil.copyfileobj(source, target, 1 << 20)
+        return
+    target.seek(0, os.SEEK_END)  # the kernel moved the file's end: tell Python's writer
 
 
 def month_parts(parts_dir: Path, source: str) -> dict[str, list[Path]]:
