@@ -48,19 +48,21 @@ def _arrow_table(frame: pd.DataFrame) -> pa.Table:
 
 
 def write_parts(
-    frame: pd.DataFrame, month_of: np.ndarray, parts_dir: Path, source: str, file_format: str,
-    shard: int, file_date_columns: tuple[str, ...] = ("extract_date",),
+    frame: pd.DataFrame, rows: np.ndarray, month_of: np.ndarray, parts_dir: Path, source: str,
+    file_format: str, shard: int, file_date_columns: tuple[str, ...] = ("extract_date",),
 ) -> None:
-    """Split one shard's rows by delivery month into part files (a month with no rows: no part).
+    """Split one shard's delivered records (``rows`` of ``frame``: a row can be sent twice, or not
+    yet) by delivery month into part files (a month with no rows: no part).
 
     The file's date (the first day after the delivery month) goes into ``file_date_columns``
     (``extract_date``; the CLD also calls it ``ImportDate``).
     """
-    # One conversion to Arrow and one sort by month, then zero-copy slices: cheaper than selecting
-    # each month from the frame (and every month of a shard gets the same column types).
+    # One conversion to Arrow and one take of the records in month order, then zero-copy slices:
+    # cheaper than selecting each month (or the delivered rows) from the frame, and every month of
+    # a shard gets the same column types.
     months = month_of.astype("datetime64[M]")
     order = np.argsort(months, kind="stable")
-    table = _arrow_table(frame).take(order)
+    table = _arrow_table(frame).take(np.asarray(rows)[order])
     months = months[order]
     present, first_row, counts = np.unique(months, return_index=True, return_counts=True)
     file_date = pa.array((months + 1).astype("datetime64[D]"), pa.date32())

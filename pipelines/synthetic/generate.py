@@ -129,19 +129,21 @@ def _older_people(lsoas: pd.DataFrame, persons: int, cal: dict) -> pd.DataFrame:
 
 
 def _deliverable(rng, frame, roles, rates, deaths_by_person, first_day, end_day):
-    """Damage rows as the feed would, place them in delivery months, drop what is not yet sent."""
+    """Damage rows as the feed would and place them in delivery months; what is sent in the
+    months asked: (the damaged frame, the row of it each delivered record is, its month)."""
     frame = inject(rng, frame, roles, rates, deaths_by_person)
-    frame, month = delivery_months(rng, frame, roles, rates, first_day.astype("datetime64[M]"))
+    rows, month = delivery_months(rng, frame, roles, rates, first_day.astype("datetime64[M]"))
     keep = month < end_day.astype("datetime64[M]")  # arriving after the extract end: not yet
-    frame = frame[keep].drop(columns=[c for c in DELIVERY_ONLY_COLUMNS if c in frame])
-    return frame, month[keep]
+    frame = frame.drop(columns=[c for c in DELIVERY_ONLY_COLUMNS if c in frame])
+    return frame, rows[keep], month[keep]
 
 
 def shard_extracts(
     rng: np.random.Generator, lsoas: pd.DataFrame, persons: int, cal: dict,
     first_day: np.datetime64, end_day: np.datetime64, rates: dict, ids: ShardIds,
 ) -> Iterator[tuple[str, pd.DataFrame, np.ndarray]]:
-    """One shard's extracts, one source at a time: (source, rows, delivery month of each row)."""
+    """One shard's extracts, one source at a time: (source, frame, the delivered records as rows of
+    the frame, the delivery month of each)."""
     people, lives, profiles = simulate_people(rng, lsoas, cal, persons, first_day, end_day)
     people["person_id"] = ids.person_ids(len(people))  # unique across shards by construction
     exit_day = lives.exit  # activity stops at death or on leaving the area
@@ -179,18 +181,16 @@ def shard_extracts(
     deaths_by_person = pd.Series(lives.death, index=people["person_id"]).dropna()
     for source, make in extracts.items():
         frame = ids.offset_record_ids(source, make())
-        frame, month = _deliverable(rng, frame, SOURCES[source][1], rates, deaths_by_person,
+        yield source, *_deliverable(rng, frame, SOURCES[source][1], rates, deaths_by_person,
                                     first_day, end_day)
-        yield source, frame, month
 
 
 def _reference_extract(rng, lsoas, persons, cal, first_day, end_day, rates):
     """The care-home reference: one list for the whole ICS, from its own stream."""
     homes = care_home_reference(rng, _older_people(lsoas, persons, cal), lsoas, cal)
     frame = _monthly_snapshots(homes, first_day, end_day)
-    frame, month = _deliverable(rng, frame, SOURCES["care_home_reference"][1], rates,
-                                pd.Series(dtype="datetime64[ns]"), first_day, end_day)
-    yield "care_home_reference", frame, month
+    yield "care_home_reference", *_deliverable(rng, frame, SOURCES["care_home_reference"][1], rates,
+                                               pd.Series(dtype="datetime64[ns]"), first_day, end_day)
 
 
 def _write_job(job: _Job) -> dict[str, int]:
@@ -205,11 +205,11 @@ def _write_job(job: _Job) -> dict[str, int]:
         made = shard_extracts(rng, job.lsoas, job.persons, job.cal, job.first_day, job.end_day,
                               job.rates, ShardIds(job.index, key))
     rows = {}
-    for source, frame, month in made:
+    for source, frame, delivered, month in made:
         file_format, roles = SOURCES[source]
-        write_parts(frame, month, job.parts_dir, source, file_format, max(job.index, 0),
+        write_parts(frame, delivered, month, job.parts_dir, source, file_format, max(job.index, 0),
                     roles.file_date_columns)
-        rows[source] = len(frame)
+        rows[source] = len(delivered)
     _release_memory()
     return rows
 

@@ -88,15 +88,15 @@ def inject(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
 
 
 def delivery_months(rng, frame: pd.DataFrame, roles: SourceRoles, rates: dict,
-                    first_month: np.datetime64) -> tuple[pd.DataFrame, np.ndarray]:
-    """The month each row is delivered in: its own month (history in the first file), 1-2 months
-    later for late records, and again the month after for re-submitted records."""
+                    first_month: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
+    """The rows as delivered and the month each is delivered in: every row in its own month
+    (history in the first file), 1-2 months later for late records, and re-submitted records
+    again the month after. As (row of ``frame``, month): a re-submitted row appears twice, after
+    all the others; the frame itself is not copied (the writer takes the rows once)."""
     month = pd.to_datetime(frame[roles.delivered_by]).to_numpy().astype("datetime64[M]")
     month = np.maximum(month, first_month)
     if roles.can_arrive_late:
         late = rng.random(len(frame)) < rates["late_record_share"]
         month = month + np.where(late, rng.integers(1, 3, len(frame)), 0)
     again = np.flatnonzero(rng.random(len(frame)) < rates["resubmitted_record_share"])
-    frame = pd.concat([frame, frame.iloc[again]], ignore_index=True)
-    month = np.concatenate([month, month[again] + 1])
-    return frame, month
+    return np.concatenate([np.arange(len(frame)), again]), np.concatenate([month, month[again] + 1])

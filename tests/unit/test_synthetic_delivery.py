@@ -30,8 +30,9 @@ def _shard_frame(shard: int, rows: int) -> tuple[pd.DataFrame, np.ndarray]:
 def parts(tmp_path):
     for shard, rows in enumerate([7, 5, 9]):
         frame, months = _shard_frame(shard, rows)
-        write_parts(frame, months, tmp_path / "parts", "src_csv", "csv", shard)
-        write_parts(frame, months, tmp_path / "parts", "src_pq", "parquet", shard)
+        write_parts(frame, np.arange(rows), months, tmp_path / "parts", "src_csv", "csv", shard)
+        write_parts(frame, np.arange(rows), months, tmp_path / "parts", "src_pq", "parquet",
+                    shard)
     return tmp_path / "parts"
 
 
@@ -77,3 +78,13 @@ def test_a_parquet_month_gathers_the_parts_into_row_groups_in_order(parts, tmp_p
     expected = _expected("2020-02")
     assert merged["record"].tolist() == expected["record"].tolist()
     assert merged["note"].isna().tolist() == expected["note"].isna().tolist()  # null in shard 1 only
+
+
+def test_parts_hold_the_delivered_records_a_row_twice_or_not_at_all(tmp_path):
+    """Rows as delivered (quirks.delivery_months): row 1 re-sent a month later, row 3 not yet sent."""
+    frame = pd.DataFrame({"record": [10, 11, 12, 13]})
+    rows = np.array([0, 1, 2, 1])
+    months = np.array(["2020-01", "2020-01", "2020-02", "2020-02"], dtype="datetime64[M]")
+    write_parts(frame, rows, months, tmp_path, "src", "csv", 0)
+    parts = month_parts(tmp_path, "src")
+    assert [pd.read_csv(p[0])["record"].tolist() for p in parts.values()] == [[10, 11], [12, 11]]
