@@ -48,12 +48,12 @@ class _Events:
                            np.full(rows.size, UNITS.index(unit) if unit else -1, np.int8)))
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """The events' columns (numpy, not a frame: they are only filtered and sorted)."""
+        """The events' columns (numpy, not a frame: they are only filtered and sorted); ``unit``
+        is the position in UNITS, -1 for none."""
         rows, dates, codes, values, units = zip(*self.parts, strict=True)
-        unit_names = np.array([*UNITS, np.nan], dtype=object)  # -1 (no unit): NaN
         return {"row": np.concatenate(rows), "date": np.concatenate(dates),
                 "snomed_code": np.concatenate(codes), "value_numeric": np.concatenate(values),
-                "value_unit": unit_names[np.concatenate(units)]}
+                "unit": np.concatenate(units)}
 
 
 def _uniform_dates(rng, n, first, last) -> np.ndarray:
@@ -243,10 +243,13 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
     snomed = found["snomed_code"][keep]
     if off_list:  # not with --clean
         snomed = code_off_list(rng, snomed)
+    # The text columns as categoricals (codes into short lists): the ~800,000 events of a shard
+    # repeat a few thousand ids and a handful of units, and converting each repeat into a string
+    # of its own cost more than the rest of the frame. They are written as the same text.
     return pd.DataFrame({
         # numbered in the shard; sharding.ShardIds writes them as the feed's 'E' + 10 digits
         "event_id": np.arange(1, n_found + 1)[keep],
-        "person_id": people["person_id"].to_numpy()[rows[keep]],
+        "person_id": pd.Categorical.from_codes(rows[keep], people["person_id"].to_numpy()),
         # the practice the person was registered with on the day (moves change it)
         "practice_code": pd.Categorical(practice_on(people, lives.moves, rows[keep],
                                                     found["date"][keep])),
@@ -254,6 +257,6 @@ def gp_events_extract(rng, people: pd.DataFrame, lives, palliative: np.ndarray,
         "recorded_date": recorded[keep],
         "snomed_code": snomed,
         "value_numeric": found["value_numeric"][keep],
-        "value_unit": found["value_unit"][keep],
-        "source_system": "GP_EXTRACT",
+        "value_unit": pd.Categorical.from_codes(found["unit"][keep], UNITS),  # -1: none
+        "source_system": pd.Categorical.from_codes(np.zeros(keep.sum(), np.int8), ["GP_EXTRACT"]),
     })

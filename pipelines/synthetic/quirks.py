@@ -38,8 +38,13 @@ def _death_of(person: pd.Series, deaths_by_person: pd.Series) -> np.ndarray:
     """Each row's person's date of death (NaT if alive), as ``deaths_by_person.reindex(person)``
     gives it, looked up in Arrow (hashing millions of ids as Python strings costs far more)."""
     ids = pa.array(person, from_pandas=True)
-    known = pa.array(deaths_by_person.index.to_numpy(), from_pandas=True).cast(ids.type)
-    at = pc.index_in(ids, value_set=known).to_numpy(zero_copy_only=False)  # NaN: not found
+    coded = pa.types.is_dictionary(ids.type)  # a categorical column: each distinct id looked up once
+    values = ids.dictionary if coded else ids
+    known = pa.array(deaths_by_person.index.to_numpy(), from_pandas=True).cast(values.type)
+    at = pc.index_in(values, value_set=known)
+    if coded:
+        at = at.take(ids.indices)
+    at = at.to_numpy(zero_copy_only=False)  # NaN: not found
     found = ~np.isnan(at)
     died = np.full(len(person), np.datetime64("NaT"), deaths_by_person.to_numpy().dtype)
     died[found] = deaths_by_person.to_numpy()[at[found].astype(np.int64)]
