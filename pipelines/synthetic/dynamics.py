@@ -24,6 +24,7 @@ import pandas as pd
 from pipelines.synthetic.calibration import by_age
 from pipelines.synthetic.conditions import ETHNICITY_GROUPS, frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
+from pipelines.synthetic.text_columns import plain_text
 
 NAT = np.datetime64("NaT")
 SMOKING = np.array(["never", "current", "ex"], dtype=object)
@@ -254,5 +255,6 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
                                   "date": joined(smoking, 1).astype("datetime64[D]"),
                                   "status": SMOKING[joined(smoking, 2)]})
     return Lives(death=death, covid=covid, left=left, care_home_from=home_from,
-                 moves=move_frame.sort_values(["row", "date"], kind="stable", ignore_index=True),
+                 moves=plain_text(move_frame.sort_values(["row", "date"], kind="stable",
+                                                         ignore_index=True)),
                  smoking=smoking_frame)

@@ -11,6 +11,7 @@ from pipelines.synthetic.deaths import decedent_profiles
 from pipelines.synthetic.dynamics import Lives, simulate
 from pipelines.synthetic.population import build_population, student_areas
 from pipelines.synthetic.recording import live_over_the_border
+from pipelines.synthetic.text_columns import plain_text
 
 
 def simulate_people(rng, lsoas: pd.DataFrame, cal: dict, persons: int, start, end
@@ -19,7 +20,7 @@ def simulate_people(rng, lsoas: pd.DataFrame, cal: dict, persons: int, start, en
     ``end_of_life.look_ahead_months`` so that registers before the end hold people who die soon
     after it; nothing after ``end`` is delivered."""
     people, usual_practice = build_population(rng, lsoas, cal, persons, start, end)
-    people = _plain_text(live_over_the_border(rng, people, cal["recording"]["out_of_area_share"]))
+    people = plain_text(live_over_the_border(rng, people, cal["recording"]["out_of_area_share"]))
     horizon = (end.astype("datetime64[M]") + cal["end_of_life"]["look_ahead_months"]).astype(
         "datetime64[D]")
     people = assign_conditions(rng, people, cal, start, horizon)
@@ -33,12 +34,4 @@ def simulate_people(rng, lsoas: pd.DataFrame, cal: dict, persons: int, start, en
     nursing = rng.random(len(people)) < cal["conditions"]["care_home"]["nursing_share"]
     people.loc[moved_in, "care_home_type"] = np.where(nursing, "nursing", "residential")[moved_in]
     profiles = decedent_profiles(rng, people, lives, cal, start)
-    return people, lives, _plain_text(profiles)
-
-
-def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its text columns as numpy object columns. Pandas' default text columns are
-    Arrow-backed: every `.to_numpy()` copies them into new Python strings, and the extracts read
-    the people's columns month after month (a second per shard, measured)."""
-    text = [c for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
-    return frame.astype(dict.fromkeys(text, object))
+    return people, lives, plain_text(profiles)

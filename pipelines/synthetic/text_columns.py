@@ -1,4 +1,5 @@
-"""Text columns for the extract frames, built through Arrow.
+"""Text columns for the extract frames, built through Arrow; and plain (numpy) text columns for
+the frames the extracts read again and again.
 
 pandas turns an object array of strings into its Arrow-backed ``str`` column by checking every
 value in Python first; handing it an Arrow array instead skips that (several times faster) and
@@ -38,3 +39,11 @@ def coded_text(codes: np.ndarray, categories: np.ndarray) -> pd.api.extensions.E
     labels = pa.array(np.asarray(categories, dtype=object), type=pa.large_string())
     return pd.array(pa.DictionaryArray.from_arrays(indices, labels).cast(pa.large_string()),
                     dtype="str")
+
+
+def plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text columns as numpy object columns. Pandas' default text columns are
+    Arrow-backed: every `.to_numpy()` copies them into new Python strings, and the extracts read
+    the people's columns (and their moves') month after month (a second per shard, measured)."""
+    text = [c for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+    return frame.astype(dict.fromkeys(text, object))
