@@ -234,10 +234,11 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
         adult = staying & (age >= 18)
         now = status[idx]
         draw = rng.random(idx.size)
-        change = adult & np.select(
-            [now == 1, now == 2, now == 0],
-            [draw < quit_rate[idx] / 12, draw < smoke["relapse_rate"] / 12,
-             (age < smoke["start_before_age"]) & (draw < smoke["start_rate"] / 12)], False)
+        # current smokers quit, ex-smokers relapse, never-smokers start (young adults only)
+        change = adult & np.where(
+            now == 1, draw < quit_rate[idx] / 12,
+            np.where(now == 2, draw < smoke["relapse_rate"] / 12,
+                     (now == 0) & (age < smoke["start_before_age"]) & (draw < smoke["start_rate"] / 12)))
         if change.any():
             rows = idx[change]
             status[rows] = np.where(now[change] == 1, 2, 1)
