@@ -8,6 +8,7 @@ import pandas as pd
 from pipelines.synthetic.calibration import by_age, financial_year_label
 from pipelines.synthetic.deaths import month_starts
 from pipelines.synthetic.population import DAYS_PER_YEAR
+from pipelines.synthetic.residence import day_numbers
 
 
 def monthly_events(rng, people: pd.DataFrame, death: np.ndarray, start, end, *,
@@ -25,7 +26,7 @@ def monthly_events(rng, people: pd.DataFrame, death: np.ndarray, start, end, *,
     # every person every month are what this loop would otherwise spend its time on.
     birth = people["birth_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     arrived = people["arrived"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    last = np.where(np.isnat(death), np.iinfo(np.int64).max, death.astype(np.int64))
+    last = day_numbers(death)
     quintile = people["imd_quintile"].to_numpy() - 1
     imd = np.array(imd_multiplier)[quintile]
     rate_at = _by_whole_age(rate_by_age)

@@ -25,7 +25,7 @@ from pipelines.synthetic.calibration import by_age, load_calibration, shares
 from pipelines.synthetic.conditions import frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_ethnicity, recorded_lsoa
-from pipelines.synthetic.residence import lsoa_on
+from pipelines.synthetic.residence import day_numbers, here_from, lsoa_on
 from pipelines.synthetic.text_columns import coded_text, repeated_text, text_column
 
 # New emergency admissions by method; 2B (a transfer) is never drawn: it is the second spell of a
@@ -37,7 +37,6 @@ TRANSFER_DESTINATION = "51"  # NHS DD discharge destination / source of admissio
 CARE_HOME_SOURCES = ["54", "65", "85"]
 PROVIDER_BY_PLACE = {"nottingham_city": "RX1", "south_notts": "RX1", "mid_notts": "RK5",
                      "bassetlaw": "RP5"}
-NEVER = np.iinfo(np.int64).max  # the day number of a date that never comes (NaT)
 SECONDARY_POSITIONS = 19  # Secondary_Diagnosis_01 .. _19 (data_contracts/apc_episodes.yml)
 
 
@@ -68,13 +67,16 @@ class PersonState:
     def day_since(self, column: str) -> np.ndarray:
         """The same as day numbers, never (NaT) the largest: one integer comparison a month."""
         if column not in self._day_since:
-            since = self.since(column)
-            self._day_since[column] = np.where(np.isnat(since), NEVER, since.astype(np.int64))
+            self._day_since[column] = day_numbers(self.since(column))
         return self._day_since[column]
 
     @cached_property
     def birth(self) -> np.ndarray:
         return self.since("birth_date")
+
+    @cached_property
+    def here_from(self) -> np.ndarray:
+        return here_from(self._people)
 
     @cached_property
     def frailty_z(self) -> np.ndarray:
@@ -154,8 +156,8 @@ def _end_of_life_spells(rng, state, death, profiles, cal):
     eol_person = np.repeat(dec, extra)
     eol_day = np.repeat(died, extra) - np.floor(90 * rng.beta(1.2, 2, eol_person.size)).astype(int)
     birth = state.birth
-    here_from = np.maximum(state.since("arrived"), birth)  # not before birth or moving in
-    eol_day = np.maximum(eol_day, here_from[eol_person])
+    here = state.here_from  # not before birth or moving in
+    eol_day = np.maximum(eol_day, here[eol_person])
     # the planted programme avoids these too (not the admission in which a person dies)
     age = (eol_day - birth[eol_person]).astype(int) / DAYS_PER_YEAR
     ratio = planted_ratio(state, eol_person, eol_day, age,
@@ -165,7 +167,7 @@ def _end_of_life_spells(rng, state, death, profiles, cal):
     in_hospital = profiles["place_of_death"].to_numpy() == "hospital"
     final_person = dec[in_hospital]
     final_day = np.maximum(died[in_hospital] - rng.integers(0, 12, final_person.size),
-                           here_from[final_person])
+                           here[final_person])
     return (np.concatenate([eol_person, final_person]), np.concatenate([eol_day, final_day]),
             np.concatenate([np.zeros(eol_person.size, bool), np.ones(final_person.size, bool)]))
 

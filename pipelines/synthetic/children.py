@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_ethnicity
-from pipelines.synthetic.residence import lsoa_on
+from pipelines.synthetic.residence import here_from, lsoa_on
 
 # BMI centile bands used for population monitoring (UK90): category → (low, high) centile.
 CENTILE_BANDS = {"underweight": (0.1, 2.0), "healthy": (2.0, 85.0), "overweight": (85.0, 95.0),
@@ -20,7 +20,8 @@ MEDIAN_HEIGHT = {"R": 110.0, "6": 145.0}
 MOTHER_TRIES = 40
 
 
-def _mothers(rng, people: pd.DataFrame, moves: pd.DataFrame, babies: np.ndarray) -> np.ndarray:
+def _mothers(rng, people: pd.DataFrame, exit_day: np.ndarray, moves: pd.DataFrame,
+             babies: np.ndarray) -> np.ndarray:
     """The row of each baby's mother: a woman aged 18-44 living in the baby's place on the day of
     the birth (arrived, not died or gone, and there after any move), each such woman equally
     likely. Drawn by rejection (MOTHER_TRIES draws from the women who ever live in the place, the
@@ -28,10 +29,8 @@ def _mothers(rng, people: pd.DataFrame, moves: pd.DataFrame, babies: np.ndarray)
     qualifying woman, and where none qualifies (a shard of a few people), from the place's women
     aged 18-44 that day."""
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
-    since = np.maximum(people["arrived"].to_numpy().astype("datetime64[D]"), birth)
-    gone = np.fmin(people["died_on"].to_numpy().astype("datetime64[D]"),
-                   people["left_on"].to_numpy().astype("datetime64[D]"))
-    gone = np.where(np.isnat(gone), np.datetime64("2262-01-01"), gone)
+    since = here_from(people)
+    gone = np.where(np.isnat(exit_day), np.datetime64("2262-01-01"), exit_day)
     female = people["sex"].to_numpy() == "2"
     place = people["place_code"].to_numpy()
     moved_row, moved_to = moves["row"].to_numpy(), moves["place_code"].to_numpy()
@@ -63,12 +62,12 @@ def _mothers(rng, people: pd.DataFrame, moves: pd.DataFrame, babies: np.ndarray)
     return mothers
 
 
-def births_extract(rng, people: pd.DataFrame, moves: pd.DataFrame, cal: dict, start, end
-                   ) -> pd.DataFrame:
+def births_extract(rng, people: pd.DataFrame, exit_day: np.ndarray, moves: pd.DataFrame, cal: dict,
+                   start, end) -> pd.DataFrame:
     m = cal["maternity"]
     babies = np.flatnonzero(people["born_in_period"].to_numpy())
     n = babies.size
-    mothers = people["person_id"].to_numpy()[_mothers(rng, people, moves, babies)]
+    mothers = people["person_id"].to_numpy()[_mothers(rng, people, exit_day, moves, babies)]
     quintile = people["imd_quintile"].to_numpy()[babies]
     preterm = rng.random(n) < m["preterm_share"]
     gestation = np.where(preterm, rng.integers(24, 37, n), rng.integers(37, 43, n))

@@ -24,6 +24,7 @@ import pandas as pd
 from pipelines.synthetic.calibration import by_age
 from pipelines.synthetic.conditions import ETHNICITY_GROUPS, frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
+from pipelines.synthetic.residence import here_from
 from pipelines.synthetic.text_columns import plain_text
 
 NAT = np.datetime64("NaT")
@@ -136,7 +137,7 @@ def simulate(rng, people: pd.DataFrame, lsoas: pd.DataFrame, usual_practice: np.
     n = len(people)
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     arrived = people["arrived"].to_numpy().astype("datetime64[D]")
-    since = np.maximum(arrived, birth)  # in the area from
+    since = here_from(people)
     dementia_from = people["dementia_date"].to_numpy().astype("datetime64[D]")
     copd_from = people["copd_date"].to_numpy().astype("datetime64[D]")
     frailty_z = people["frailty_z"].to_numpy()

@@ -11,7 +11,7 @@ from pipelines.synthetic.calibration import shares
 from pipelines.synthetic.conditions import frailty_level
 from pipelines.synthetic.population import DAYS_PER_YEAR
 from pipelines.synthetic.recording import recorded_lsoa
-from pipelines.synthetic.residence import lsoa_on
+from pipelines.synthetic.residence import day_numbers, lsoa_on
 from pipelines.synthetic.text_columns import repeated_text, text_column
 
 # SNOMED CT codes of the ECDS fields (data_contracts/ecds_attendances.yml).
@@ -26,11 +26,8 @@ def _state_ratio(people: pd.DataFrame, cal: dict):
     birth = people["birth_date"].to_numpy().astype("datetime64[D]")
     frailty_z = people["frailty_z"].to_numpy()
 
-    def day_number(column):  # days since 1970, converted once; never (NaT) the largest
-        since = people[column].to_numpy().astype("datetime64[D]")
-        return np.where(np.isnat(since), np.iinfo(np.int64).max, since.astype(np.int64))
-    home_from = day_number("care_home_from")
-    diagnosed = [day_number(f"{r}_date") for r in spec["registers"]]
+    home_from = day_numbers(people["care_home_from"].to_numpy())  # converted once
+    diagnosed = [day_numbers(people[f"{r}_date"].to_numpy()) for r in spec["registers"]]
 
     def ratio(rows, day):
         on = day.astype("datetime64[D]").astype(np.int64)

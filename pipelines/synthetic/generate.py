@@ -175,7 +175,8 @@ def shard_extracts(
                                                       hospital.pop("care").spells, lives.moves,
                                                       cal, first_day, end_day),
         "epaccs_records": lambda: epaccs_extract(rng, people, profiles, palliative, cal, end_day),
-        "msds_births": lambda: births_extract(rng, people, lives.moves, cal, first_day, end_day),
+        "msds_births": lambda: births_extract(rng, people, exit_day, lives.moves, cal, first_day,
+                                               end_day),
         "ncmp_measurements": lambda: ncmp_extract(rng, people, exit_day, cal, first_day, end_day),
     }
     deaths_by_person = pd.Series(lives.death, index=people["person_id"]).dropna()

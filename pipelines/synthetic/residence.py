@@ -6,6 +6,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+NEVER = np.iinfo(np.int64).max  # the day number of a date that never comes (NaT)
+
+
+def day_numbers(dates) -> np.ndarray:
+    """Dates as days since 1970, a date that never comes (NaT) as NEVER: converted once, so a
+    monthly loop's "on or before this day" is one integer comparison, never true for NaT."""
+    dates = np.asarray(dates, "datetime64[D]")
+    return np.where(np.isnat(dates), NEVER, dates.astype(np.int64))
+
+
+def here_from(people: pd.DataFrame) -> np.ndarray:
+    """The day each person is first in the area: their birth, or their arrival if later."""
+    return np.maximum(people["arrived"].to_numpy().astype("datetime64[D]"),
+                      people["birth_date"].to_numpy().astype("datetime64[D]"))
+
 
 def latest_change(moves: pd.DataFrame, rows: np.ndarray, dates: np.ndarray,
                  column: str) -> tuple[np.ndarray, np.ndarray]:

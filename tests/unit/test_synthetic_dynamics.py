@@ -118,7 +118,7 @@ def test_a_mother_lives_here_when_her_baby_is_born(lives):
 
     people, lived, _, _, _ = lives
     babies = np.flatnonzero(people["born_in_period"].to_numpy())
-    mothers = _mothers(np.random.default_rng(1), people, lived.moves, babies)
+    mothers = _mothers(np.random.default_rng(1), people, lived.exit, lived.moves, babies)
     born = people["birth_date"].to_numpy()[babies]
     mother = people.iloc[mothers]
     age = (born - mother["birth_date"].to_numpy()).astype("timedelta64[D]").astype(int) / 365.25

@@ -116,11 +116,13 @@ def test_spells_have_consecutive_episodes_and_transfers_start_the_next_spell_tha
     people, _, care = crowd
     episodes = care.episodes.dropna(subset=["person_id"])
     episodes = episodes.assign(discharged=episodes["Discharge_Date"].fillna(END))  # open: END
-    spell = ["person_id", "Admission_Date", "Der_Provider_Code", "Admission_Method", "discharged"]
-    # the extract has no spell id: a spell is its person, admission day, provider, method and
-    # discharge day (two spells sharing all five: rare, left out)
+    spell = ["person_id", "Admission_Date", "Der_Provider_Code", "Admission_Method"]
+    # the extract has no spell id: a spell is its person, admission day, provider and method (two
+    # spells sharing all four: rare, and left out, as their episode numbers repeat)
     sizes = episodes.groupby(spell)["Episode_Number"].agg(["size", "max"])
     sizes = sizes[sizes["size"] == sizes["max"]]["size"]
+    # a spell's episodes all carry its one discharge date (END while it is open)
+    assert (episodes.groupby(spell)["discharged"].nunique().loc[sizes.index] == 1).all()
     emergency = sizes.index.get_level_values("Admission_Method").str.startswith("2")
     assert 0.1 < (sizes[emergency] > 1).mean() < 0.3 and sizes.max() == 3
     assert (sizes[~emergency] == 1).all()
