@@ -14,8 +14,9 @@
                         one, so the limits do not give the exact count away
       count             the published count
     A value needs all its counts published. `suppression` is 'primary' when a count of the row
-    was withheld by the primary rule, 'secondary' when only to protect others. -#}
-{% macro disclosure_controlled(relation, table_name) -%}
+    was withheld by the primary rule, 'secondary' when only to protect others. `carry` names
+    columns of the relation passed through unchanged (flags about the period, never counts). -#}
+{% macro disclosure_controlled(relation, table_name, carry=[]) -%}
 {%- set policy = var('disclosure') -%}
 {%- set key = ['indicator_id', 'period', 'area_type', 'area_code', 'breakdown', 'breakdown_value'] -%}
 {%- set clustered = nonindependent_indicator_ids() if table_name == 'indicator_values' else [] -%}
@@ -92,6 +93,9 @@ select
     end as suppression,
     (value_type = 'proportion'
         and published_denominator < {{ policy.low_numbers_denominator }}) as is_low_numbers
+    {%- for column in carry %},
+    {{ column }}
+    {%- endfor %}
 from valued
 {%- endmacro %}
 

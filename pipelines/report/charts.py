@@ -11,7 +11,13 @@ from pipelines.report import figures, maps, narrative
 from pipelines.report.html import count, esc, figure, table
 from pipelines.report.published import POLICY, Published
 from pipelines.report.sections import source_line
-from pipelines.report.spc_series import PROVISIONAL_POINT, MonthlySPC, ics_monthly_spc, runs
+from pipelines.report.spc_series import (
+    PROVISIONAL_POINT,
+    UNDERCOUNTED_POINT,
+    MonthlySPC,
+    ics_monthly_spc,
+    runs,
+)
 from pipelines.statistics.spc import TRIAL_LIMITS_BELOW
 
 
@@ -72,7 +78,8 @@ def spc_section(pub: Published, meta: dict) -> str:
               "2.66 × mean moving range.")
     kinds = monthly.point_kinds
     signal = {**{k: style[2] for k, style in figures.SIGNAL_STYLE.items()},
-              PROVISIONAL_POINT: figures.PROVISIONAL_STYLE[2]}
+              PROVISIONAL_POINT: figures.PROVISIONAL_STYLE[2],
+              UNDERCOUNTED_POINT: figures.UNDERCOUNTED_STYLE[2]}
     return (f'<section id="{esc(meta["id"])}"><h2>{esc(meta["title"])}: monthly, whole ICS</h2>'
             f'<p class="meta">Statistical process control (XmR) chart with the Making Data Count '
             f"rules; related indicator {esc(meta['related_indicator'])}.{_spc_notes(monthly)}</p>"
@@ -87,20 +94,30 @@ def spc_section(pub: Published, meta: dict) -> str:
 
 def _spc_notes(monthly: MonthlySPC) -> str:
     """What the reader needs to read the chart: where it is re-based and why, which months are
-    provisional, and which limits are trial limits (NHSRplotthedots' short-group caption)."""
+    undercounted or provisional, and which limits are trial limits (NHSRplotthedots' short-group
+    caption)."""
     notes = [f" Re-based at {change.month} ({change.reason}): new mean and limits from then on."
              for change in monthly.rebased_at]
+    undercounted = [m for m, k in zip(monthly.months, monthly.point_kinds, strict=True)
+                    if k == UNDERCOUNTED_POINT]
+    if undercounted:
+        notes.append(f" Undercounted ({_span(undercounted)}, hollow diamonds): some deaths' look-back "
+                     "starts before the data do, so these months are left out of the limits and "
+                     "signals.")
     provisional = [m for m, p in zip(monthly.months, monthly.provisional, strict=True) if p]
     if provisional:
-        span = provisional[0] if len(provisional) == 1 else f"{provisional[0]} to {provisional[-1]}"
-        notes.append(f" Provisional ({span}, hollow markers): counts may still rise, so these "
-                     "months are left out of the limits and signals.")
+        notes.append(f" Provisional ({_span(provisional)}, hollow circles): counts may still rise, "
+                     "so these months are left out of the limits and signals.")
     settled, groups = monthly.settled_months, monthly.chart.rebase_group
     for first, end in runs(groups):
         if monthly.chart.short_group_warning[first]:
             notes.append(f" Trial limits for {settled[first]} to {settled[end - 1]}: fewer than "
                          f"{TRIAL_LIMITS_BELOW} months, so they will change as months are added.")
     return esc("".join(notes))
+
+
+def _span(months: list[str]) -> str:
+    return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
 
 
 def deprivation_map(pub: Published) -> str:

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from pipelines.report.maps import WITHHELD, MapArea
 from pipelines.report.narrative import gap_unit
-from pipelines.report.spc_series import PROVISIONAL_POINT, MonthlySPC, runs
+from pipelines.report.spc_series import PROVISIONAL_POINT, UNDERCOUNTED_POINT, MonthlySPC, runs
 from pipelines.statistics.benchmark import BETTER, HIGHER, LOWER, NOT_COMPARED, SIMILAR, WORSE
 from pipelines.warehouse.indicators import PERIOD_TYPES
 
@@ -134,6 +134,8 @@ SIGNAL_STYLE = {"special_cause_improvement": ("#41B6E6", "circle", "Special caus
 
 # a provisional month: hollow, so it reads as "not judged" in colour and in greyscale alike
 PROVISIONAL_STYLE = (NHS_DARK_GREY, "circle-open", "Provisional month (not judged)")
+# a month that undercounts (its look-back starts before the data): hollow too, another shape
+UNDERCOUNTED_STYLE = (NHS_DARK_GREY, "diamond-open", "Undercounted month (not judged)")
 
 
 def spc_chart(monthly: MonthlySPC, meta: dict, title: str, source: str) -> go.Figure:
@@ -147,7 +149,8 @@ def spc_chart(monthly: MonthlySPC, meta: dict, title: str, source: str) -> go.Fi
     fig.add_trace(go.Scatter(x=months, y=values, mode="lines", name=meta["short_title"],
                              line={"color": NHS_MID_GREY, "width": 1.5}, hoverinfo="skip",
                              meta="count"))
-    styles = {**SIGNAL_STYLE, PROVISIONAL_POINT: PROVISIONAL_STYLE}
+    styles = {**SIGNAL_STYLE, PROVISIONAL_POINT: PROVISIONAL_STYLE,
+              UNDERCOUNTED_POINT: UNDERCOUNTED_STYLE}
     for kind, (colour, symbol, name) in styles.items():
         idx = [i for i, k in enumerate(kinds) if k == kind]
         if idx:

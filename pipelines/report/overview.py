@@ -62,7 +62,8 @@ whether the gap between the most and least deprived is significantly widening or
 signal from noise. Projection: where a straight line through the yearly values leads by {END_LABEL},
 with the range the figure is 95% likely to fall in, and whether that meets the target where one
 is set. * = withheld for small numbers. A period marked provisional is not final: deaths in it may
-still be registered.</p></section>"""
+still be registered. A period marked incomplete undercounts (some deaths' look-back starts before
+the data do), so it takes no part in the trend, gap or projection.</p></section>"""
 
 
 def _aim_table(page, statuses: list[Status], href: dict[str, str]) -> str:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from pipelines.config import Settings
+from pipelines.config import DBT_PROJECT_DIR, Settings, dbt_vars
 from pipelines.disclosure import load_policy
 from pipelines.errors import UsageError
 from pipelines.report.registry import indicator_registry, series_registry
@@ -19,8 +19,13 @@ from pipelines.warehouse.connection import connect, table_exists
 POLICY = load_policy()
 
 UK_TIME = ZoneInfo("Europe/London")
-# how a provisional period is labelled wherever the pack shows it (docs/methods.md#provisional-periods)
+# How a period is labelled wherever the pack shows it, by the published flag that marks it:
+# provisional (deaths in it may still be registered: docs/methods.md#provisional-periods) and
+# incomplete (its look-back starts before the data do, so it undercounts:
+# docs/methods.md#incomplete-look-back).
 PROVISIONAL = " (provisional)"
+INCOMPLETE = " (incomplete)"
+PERIOD_LABELS = {"is_provisional": PROVISIONAL, "is_lookback_incomplete": INCOMPLETE}
 TABLES = ("indicator_values", "inequality_summary", "monthly_activity", "data_quality",
           "source_batches", "lsoa_deprivation", "england_benchmarks")
 
@@ -49,21 +54,43 @@ class Published:
         return self.values[self.values["indicator_id"] == indicator_id]
 
 
-def label_provisional(values: pd.DataFrame,
-                      inequality: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rename each provisional period (published is_provisional: deaths in it may still be
-    registered) to say so, in the values and in their inequality summaries, so that every chart,
-    table and sentence of the pack shows it; the order of periods is unchanged."""
-    flagged = values["is_provisional"].fillna(False).astype(bool)
-    provisional = set(zip(values["indicator_id"][flagged], values["period"][flagged], strict=True))
+def label_periods(values: pd.DataFrame,
+                  inequality: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rename each provisional or incomplete period (PERIOD_LABELS) to say so, in the values and in
+    their inequality summaries, so that every chart, table and sentence of the pack shows it; the
+    order of periods is unchanged. (A hand-made published layer without a flag has none.)"""
+    labels: dict[tuple[str, str], str] = {}
+    for flag, suffix in PERIOD_LABELS.items():
+        marked = flagged(values, flag)
+        # a period's flag is the same on each of its rows (areas, breakdowns): one label each
+        for key in set(zip(values["indicator_id"][marked], values["period"][marked], strict=True)):
+            labels[key] = labels.get(key, "") + suffix
 
     def relabel(frame: pd.DataFrame) -> pd.DataFrame:
-        mark = [(i, p) in provisional for i, p in zip(frame["indicator_id"], frame["period"],
-                                                      strict=True)]
-        return frame.assign(period=frame["period"].where(~pd.Series(mark, index=frame.index, dtype=bool),
-                                                         frame["period"] + PROVISIONAL))
+        suffix = [labels.get((i, p), "") for i, p in zip(frame["indicator_id"], frame["period"],
+                                                         strict=True)]
+        return frame.assign(period=frame["period"] + pd.Series(suffix, index=frame.index, dtype=str))
 
     return relabel(values), relabel(inequality)
+
+
+def flagged(frame: pd.DataFrame, flag: str) -> pd.Series:
+    """A published flag of each row as booleans (False where the layer has no such column)."""
+    if flag not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame[flag].fillna(False).astype(bool)
+
+
+def lookback_days(meta: dict) -> int:
+    """The days an indicator's numerator looks back (its meta.lookback names the dbt var)."""
+    return int(dbt_vars(DBT_PROJECT_DIR)[meta["lookback"]["days_var"]])
+
+
+def bare_period(label: str) -> str:
+    """A period's name without the labels label_periods adds (as other tables name it)."""
+    for suffix in reversed(PERIOD_LABELS.values()):
+        label = label.removesuffix(suffix)
+    return label
 
 
 def read_published(settings: Settings) -> Published:
@@ -77,7 +104,7 @@ def read_published(settings: Settings) -> Published:
         # the text ("A, B and C are above") would otherwise change between identical builds
         frames = {name: con.execute(f"select * from published.{name} order by all").df()
                   for name in TABLES}
-    values, inequality = label_provisional(frames["indicator_values"], frames["inequality_summary"])
+    values, inequality = label_periods(frames["indicator_values"], frames["inequality_summary"])
     return Published(
         indicators=indicator_registry(manifest),
         series=series_registry(manifest),

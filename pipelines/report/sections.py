@@ -7,7 +7,14 @@ import pandas as pd
 
 from pipelines.report import figures, maps, narrative
 from pipelines.report.html import count, esc, figure, table
-from pipelines.report.published import POLICY, PROVISIONAL, Published
+from pipelines.report.published import (
+    INCOMPLETE,
+    POLICY,
+    PROVISIONAL,
+    Published,
+    flagged,
+    lookback_days,
+)
 from pipelines.statistics.inequality import WITHHELD_REASONS
 from pipelines.warehouse.indicators import PERIOD_TYPES
 
@@ -21,8 +28,10 @@ INTERVAL_METHODS = {"proportion": "Wilson score", "crude_rate": "exact Poisson (
 def source_line(meta: dict, period: str) -> str:
     provisional = (f" Periods marked{PROVISIONAL} are not final: deaths in them may still be "
                    "registered." if "civil_registration_deaths" in meta["sources"] else "")
+    incomplete = (f" Periods marked{INCOMPLETE} undercount: some deaths' {lookback_days(meta)}-day "
+                  "look-back starts before the data do." if meta.get("lookback") else "")
     return (f"Source: {', '.join(meta['sources'])} (ICS linked extracts), {period}; published "
-            f"figures after disclosure control ({POLICY.in_words()}).{provisional}")
+            f"figures after disclosure control ({POLICY.in_words()}).{provisional}{incomplete}")
 
 
 def ics_series(pub: Published, indicator_id: str) -> pd.DataFrame:
@@ -45,7 +54,10 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
     source = source_line(meta, periods)
     blocks = []
 
-    change = narrative.describe_change(ics.iloc[0], ics.iloc[-1], unit) if len(ics) > 1 else ""
+    # from the first complete period: an incomplete one undercounts, so a change from it is not real
+    complete = ics[~flagged(ics, "is_lookback_incomplete")]
+    change = (narrative.describe_change(complete.iloc[0], ics.iloc[-1], unit)
+              if len(complete) > 1 else "")
     blocks.append(figure(
         figures.trend_by_area(overall[overall["area_type"].isin(["ics", "place"])], meta,
                               f"{meta['short_title']}: across the ICS it {change}", source),
@@ -65,8 +77,11 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
 
     inequality = pub.inequality[(pub.inequality["indicator_id"] == meta["id"])
                                 & (pub.inequality["area_type"] == "ics")].sort_values("period")
+    # the gap's change, like the value's, from the first complete period
+    from_complete = inequality[inequality["period"].isin(complete["period"])]
     if len(inequality) > 1:
-        trend = narrative.describe_sii_trend(inequality.iloc[0], inequality.iloc[-1], unit)
+        trend = (narrative.describe_sii_trend(from_complete.iloc[0], inequality.iloc[-1], unit)
+                 if len(from_complete) > 1 else "the gap by period")
         blocks.append(figure(
             figures.sii_trend(inequality, meta, f"{meta['short_title']}: {trend}", source),
             f"Slope index of inequality of {meta['short_title']} by period with 95% intervals: {trend}."))

@@ -1,8 +1,9 @@
 """A monthly series' XmR chart as the board pack shows it, the one function behind both the monthly
 charts (charts.py) and the overview's icons (status.py), so the two cannot disagree:
 - re-based at each recorded system change inside the series (system_changes.yml);
-- provisional months (their counts may still grow) left out of the limits and the signals, but kept
-  to be shown, marked;
+- provisional months (their counts may still grow) and undercounted months (their look-back starts
+  before the data do: docs/methods.md#incomplete-look-back) left out of the limits and the
+  signals, but kept to be shown, marked;
 - icons only where spc() allows them (the latest group long enough: SPC.icons_shown).
 """
 
@@ -16,14 +17,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pipelines.report.published import Published
+from pipelines.report.published import Published, flagged
 from pipelines.statistics.spc import SPC, direction_for, spc
 
 SYSTEM_CHANGES_FILE = Path(__file__).with_name("system_changes.yml")
 # spc() needs two points for a moving range
 MIN_SETTLED_MONTHS = 2
-# a provisional month's kind, beside spc's point types (figures.spc_chart marks it hollow)
+# a provisional or undercounted month's kind, beside spc's point types (figures.spc_chart marks
+# them hollow)
 PROVISIONAL_POINT = "provisional"
+UNDERCOUNTED_POINT = "undercounted"
 
 
 @dataclass(frozen=True)
@@ -47,35 +50,46 @@ def system_changes(path: Path = SYSTEM_CHANGES_FILE) -> tuple[SystemChange, ...]
 
 @dataclass(frozen=True)
 class MonthlySPC:
-    """Every published month of a series, and the XmR chart of its settled (not provisional) ones."""
+    """Every published month of a series, and the XmR chart of its settled ones (neither provisional
+    nor undercounted)."""
 
     months: tuple[str, ...]  # YYYY-MM, oldest first (withheld months left out)
     values: tuple[float, ...]
     provisional: tuple[bool, ...]
     chart: SPC  # over the settled months only, in order
     rebased_at: tuple[SystemChange, ...]  # the changes that start a new group in this series
+    undercounted: tuple[bool, ...] = ()  # look-back incomplete (none when empty)
+
+    @property
+    def unsettled(self) -> tuple[bool, ...]:
+        """Each month left out of the chart: provisional or undercounted."""
+        under = self.undercounted or (False,) * len(self.months)
+        return tuple(p or u for p, u in zip(self.provisional, under, strict=True))
 
     @property
     def settled_months(self) -> tuple[str, ...]:
         """The months of `chart`, one per point."""
-        return tuple(m for m, p in zip(self.months, self.provisional, strict=True) if not p)
+        return tuple(m for m, out in zip(self.months, self.unsettled, strict=True) if not out)
 
     def per_month(self, column: str) -> list[float]:
-        """A chart column (mean, upl, lpl, …) for every month: a provisional month carries the
-        limits of the settled month before it (where its group's limits would extend)."""
+        """A chart column (mean, upl, lpl, …) for every month: a month left out carries the limits
+        of the settled month before it (where its group's limits would extend), none before the
+        first."""
         settled = iter(getattr(self.chart, column))
         out, last = [], None
-        for is_provisional in self.provisional:
-            if not is_provisional:
+        for left_out in self.unsettled:
+            if not left_out:
                 last = next(settled)
             out.append(last)
         return out
 
     @property
     def point_kinds(self) -> list[str]:
-        """Each month's point type (spc's vocabulary), or PROVISIONAL_POINT for a provisional month."""
+        """Each month's point type (spc's vocabulary), or PROVISIONAL_POINT / UNDERCOUNTED_POINT."""
         kinds = iter(self.chart.point_type)
-        return [PROVISIONAL_POINT if p else next(kinds) for p in self.provisional]
+        under = self.undercounted or (False,) * len(self.months)
+        return [PROVISIONAL_POINT if p else UNDERCOUNTED_POINT if u else next(kinds)
+                for p, u in zip(self.provisional, under, strict=True)]
 
 
 def runs(items: Sequence) -> list[tuple[int, int]]:
@@ -86,10 +100,12 @@ def runs(items: Sequence) -> list[tuple[int, int]]:
 
 def monthly_spc(series_id: str, months: Sequence[str], values: Sequence[float],
                 provisional: Sequence[bool], polarity: str, target: float | None = None,
-                changes: Sequence[SystemChange] | None = None) -> MonthlySPC | None:
+                changes: Sequence[SystemChange] | None = None,
+                undercounted: Sequence[bool] = ()) -> MonthlySPC | None:
     """The series' chart (see the module doc); None with fewer than two settled months."""
     changes = system_changes() if changes is None else changes
-    settled = [m for m, p in zip(months, provisional, strict=True) if not p]
+    left_out = [p or u for p, u in zip(provisional, undercounted or [False] * len(months), strict=True)]
+    settled = [m for m, out in zip(months, left_out, strict=True) if not out]
     if len(settled) < MIN_SETTLED_MONTHS:
         return None
     # a change starts a group at the first settled month on or after it, if that is not the first
@@ -98,10 +114,10 @@ def monthly_spc(series_id: str, months: Sequence[str], values: Sequence[float],
         index = next((i for i, m in enumerate(settled) if m >= change.month), None)
         if index:
             rebases.setdefault(index, change)
-    chart = spc([v for v, p in zip(values, provisional, strict=True) if not p],
+    chart = spc([v for v, out in zip(values, left_out, strict=True) if not out],
                 direction_for(polarity), target, rebase=sorted(rebases))
     return MonthlySPC(tuple(months), tuple(float(v) for v in values), tuple(provisional), chart,
-                      tuple(rebases[i] for i in sorted(rebases)))
+                      tuple(rebases[i] for i in sorted(rebases)), tuple(bool(u) for u in undercounted))
 
 
 def ics_monthly_spc(pub: Published, series: dict) -> MonthlySPC | None:
@@ -112,7 +128,8 @@ def ics_monthly_spc(pub: Published, series: dict) -> MonthlySPC | None:
     months = rows["period"].tolist()
     return monthly_spc(series["id"], months, rows["value"].tolist(),
                        provisional_months(pub, series["related_indicator"], months),
-                       series["polarity"], (series.get("target") or {}).get("value"))
+                       series["polarity"], (series.get("target") or {}).get("value"),
+                       undercounted=flagged(rows, "is_lookback_incomplete").tolist())
 
 
 def provisional_months(pub: Published, indicator_id: str, months: Sequence[str]) -> list[bool]:
@@ -121,10 +138,8 @@ def provisional_months(pub: Published, indicator_id: str, months: Sequence[str])
     #provisional-periods), and the latest month, which the extracts rarely cover in full
     (activity coded late), so a low last month is not read as a signal."""
     values = pub.indicator_values(indicator_id)
-    # (a hand-made published layer without the column has no provisional periods)
-    is_provisional = values.get("is_provisional", pd.Series(False, index=values.index))
-    flagged = values[is_provisional.fillna(False).astype(bool)]
-    spans = list(zip(flagged["period_start"], flagged["period_end"], strict=True))
+    provisional = values[flagged(values, "is_provisional")]
+    spans = list(zip(provisional["period_start"], provisional["period_end"], strict=True))
     starts = [pd.Timestamp(f"{m}-01") for m in months]
     marked = [any(s <= start <= e for s, e in spans) for start in starts]
     if marked:

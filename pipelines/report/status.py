@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pipelines.report import narrative
-from pipelines.report.published import PROVISIONAL, Published
+from pipelines.report.published import Published, bare_period, flagged
 from pipelines.report.sections import OVERLAPPING_PERIOD_TYPES, ics_series
 from pipelines.report.spc_series import ics_monthly_spc
 from pipelines.statistics.benchmark import NOT_COMPARED, Comparison, compare_with_benchmark
@@ -121,17 +121,25 @@ def indicator_status(pub: Published, meta: dict) -> Status:
 def _points(ics: pd.DataFrame) -> list[Point]:
     """The ICS series as trend points. Without counts on purpose: published counts are rounded for
     disclosure, and the chi-squared test for proportions would treat the rounded counts as exact
-    binomial counts; the weighted regression uses the 95% limits, the uncertainty the pack shows."""
-    return [Point(int(r.period_start.year), _number(r.value), _number(r.lower_ci95),
-                  _number(r.upper_ci95)) for r in ics.itertuples()]
+    binomial counts; the weighted regression uses the 95% limits, the uncertainty the pack shows.
+    A period whose look-back is incomplete has no value here: it undercounts, so a trend or a
+    projection through it would show a change the data do not."""
+    incomplete = flagged(ics, "is_lookback_incomplete")
+    return [Point(int(r.period_start.year), None if gap else _number(r.value),
+                  _number(r.lower_ci95), _number(r.upper_ci95))
+            for r, gap in zip(ics.itertuples(), incomplete, strict=True)]
 
 
 def _gap_points(pub: Published, meta: dict, ics: pd.DataFrame) -> list[Point]:
+    """The ICS's gap (SII) series as trend points; none for a period whose look-back is incomplete
+    (as _points)."""
     year_of = dict(zip(ics["period"], ics["period_start"].dt.year, strict=True))
+    incomplete = set(ics["period"][flagged(ics, "is_lookback_incomplete")])
     rows = pub.inequality[(pub.inequality["indicator_id"] == meta["id"])
                           & (pub.inequality["area_type"] == "ics")]
-    return [Point(int(year_of[r.period]), _number(r.sii), _number(r.sii_lower_ci95),
-                  _number(r.sii_upper_ci95)) for r in rows.itertuples() if r.period in year_of]
+    return [Point(int(year_of[r.period]), None if r.period in incomplete else _number(r.sii),
+                  _number(r.sii_lower_ci95), _number(r.sii_upper_ci95))
+            for r in rows.itertuples() if r.period in year_of]
 
 
 def _number(value) -> float | None:
@@ -146,7 +154,7 @@ def _england(pub: Published, meta: dict, ics: pd.DataFrame) -> England | None:
         return None
     by_period = dict(zip(england["period"], england["value"], strict=True))
     for row in ics.iloc[::-1].itertuples():
-        period = row.period.removesuffix(PROVISIONAL)
+        period = bare_period(row.period)
         if period in by_period and pd.notna(row.value):
             comparison = compare_with_benchmark(
                 row.value, (_number(row.lower_ci95), _number(row.upper_ci95)), by_period[period],

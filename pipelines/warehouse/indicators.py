@@ -20,8 +20,9 @@ INDICATORS_DIR = Path("models") / "marts" / "indicators"
 # rest stays in meta)
 ENGINE_FIELDS = ("id", "value_type", "multiplier", "breakdowns", "period_type", "sources")
 # ... and those it needs only when set (independent_events: false - a person can have several;
-# deaths_by: registration_date - deaths counted by when they were registered, not when they happened)
-OPTIONAL_ENGINE_FIELDS = ("independent_events", "deaths_by")
+# deaths_by: registration_date - deaths counted by when they were registered, not when they happened;
+# lookback: {days_var, source} - the numerator looks back that many days over that source)
+OPTIONAL_ENGINE_FIELDS = ("independent_events", "deaths_by", "lookback")
 # Each meta.indicator.period_type (seed ref_reporting_periods, docs/methods.md#time-periods) in
 # words: for the catalogue, and as the board pack's axis title.
 PERIOD_TYPES = {

@@ -21,7 +21,8 @@ def test_the_var_carries_what_the_unions_and_the_engine_need():
         "id": "A3-03", "value_type": "proportion", "multiplier": 100,
         "breakdowns": ["all", "imd_quintile", "sex", "age_band", "ethnicity_group"],
         "period_type": "financial_year",
-        "sources": ["civil_registration_deaths", "ecds_attendances", "gp_registrations"]}
+        "sources": ["civil_registration_deaths", "ecds_attendances", "gp_registrations"],
+        "lookback": {"days_var": "eol_lookback_days", "source": "ecds_attendances"}}
     assert indicators["ind_a2_04_under75_mortality_cvd"]["value_type"] == "dsr"
     assert indicators["ind_a2_04_under75_mortality_cvd"]["period_type"] == "calendar_years_pooled_3"
     assert indicators["ind_a1_02_reception_obesity"]["period_type"] == "academic_year"

@@ -150,3 +150,25 @@ def test_a_worsening_trend_and_a_missed_target_need_attention(values, kind):
         assert missed.what.startswith("50.0% in 2023/24 against a target of 75.0% (a national "
                                       "ambition). On the current trend, 2026/27 is off track")
         assert missed.since == "2019/20"
+
+
+def test_a_period_whose_look_back_is_incomplete_takes_no_part_in_trend_gap_or_projection():
+    """2019/20 undercounts (published is_lookback_incomplete): at 30%, against 50% after, it would
+    be a significant rise and a steep projection. Left out, the latest five are not all valued (no
+    trend) and the projection runs through the four complete years."""
+    from pipelines.report.published import INCOMPLETE, label_periods
+    from pipelines.statistics.trend import CANNOT_BE_CALCULATED, GAP_CANNOT_BE_CALCULATED
+
+    values = _values()
+    first = (values["indicator_id"] == "Q-01") & (values["period"] == "2019/20")
+    values.loc[first, ["value", "lower_ci95", "upper_ci95"]] = [30.0, 28.0, 32.0]
+    values["is_lookback_incomplete"] = first
+    pub = published()
+    values, inequality = label_periods(values, pub.inequality)
+    status = indicator_status(Published(**{**pub.__dict__, "values": values,
+                                           "inequality": inequality}), INDICATORS["Q-01"])
+    assert status.periods[0] == "2019/20" + INCOMPLETE
+    assert status.trend.marker == CANNOT_BE_CALCULATED
+    assert status.gap.direction == GAP_CANNOT_BE_CALCULATED  # its 2019/20 gap left out too
+    assert status.projection.points_used == 4
+    assert 45 < status.projection.value < 55  # flat, not the 30 -> 50 climb

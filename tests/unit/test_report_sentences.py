@@ -95,12 +95,18 @@ def test_a_withheld_sii_says_why():
     assert withheld_reason({"sii_withheld": None, "suppression": None}) == ""
 
 
-def test_a_provisional_period_says_so_in_values_and_inequality_alike():
-    from pipelines.report.published import label_provisional
+def test_a_provisional_or_incomplete_period_says_so_in_values_and_inequality_alike():
+    from pipelines.report.published import bare_period, label_periods
 
-    values = pd.DataFrame({"indicator_id": ["A", "A", "B"], "period": ["2021-2023", "2022-2024", "2022-2024"],
-                           "is_provisional": [False, True, False]})
-    inequality = pd.DataFrame({"indicator_id": ["A", "B"], "period": ["2022-2024", "2022-2024"]})
-    labelled, summary = label_provisional(values, inequality)
-    assert labelled["period"].tolist() == ["2021-2023", "2022-2024 (provisional)", "2022-2024"]
-    assert summary["period"].tolist() == ["2022-2024 (provisional)", "2022-2024"]
+    values = pd.DataFrame({"indicator_id": ["A", "A", "B", "C", "C"],  # C: two rows (areas)
+                           "period": ["2021-2023", "2022-2024", "2022-2024", "2019/20", "2019/20"],
+                           "is_provisional": [False, True, False, True, True],
+                           "is_lookback_incomplete": [False, False, False, True, True]})
+    inequality = pd.DataFrame({"indicator_id": ["A", "B", "C"],
+                               "period": ["2022-2024", "2022-2024", "2019/20"]})
+    labelled, summary = label_periods(values, inequality)
+    assert labelled["period"].tolist() == ["2021-2023", "2022-2024 (provisional)", "2022-2024",
+                                           *["2019/20 (provisional) (incomplete)"] * 2]
+    assert summary["period"].tolist() == ["2022-2024 (provisional)", "2022-2024",
+                                          "2019/20 (provisional) (incomplete)"]
+    assert [bare_period(p) for p in labelled["period"]] == values["period"].tolist()

@@ -13,7 +13,12 @@ import pytest
 from pipelines.report import figures
 from pipelines.report.charts import spc_section
 from pipelines.report.published import Published
-from pipelines.report.spc_series import PROVISIONAL_POINT, ics_monthly_spc, system_changes
+from pipelines.report.spc_series import (
+    PROVISIONAL_POINT,
+    UNDERCOUNTED_POINT,
+    ics_monthly_spc,
+    system_changes,
+)
 from pipelines.report.status import indicator_status
 from pipelines.statistics.spc import direction_for, spc
 
@@ -30,7 +35,7 @@ SERIES = {"id": "ADM", "title": "Emergency admissions", "short_title": "Admissio
 YEARS = (2019, 2020, 2021)
 
 
-def published(counts=COUNTS, provisional_years=()) -> Published:
+def published(counts=COUNTS, provisional_years=(), undercounted=0) -> Published:
     values = pd.DataFrame([
         {"indicator_id": "A-01", "period": f"{y}/{(y + 1) % 100:02d}", "period_type": "financial_year",
          "period_start": pd.Timestamp(y, 4, 1), "period_end": pd.Timestamp(y + 1, 3, 31),
@@ -43,7 +48,8 @@ def published(counts=COUNTS, provisional_years=()) -> Published:
     return Published(
         indicators={"A-01": INDICATOR}, series={"ADM": SERIES}, values=values, inequality=inequality,
         monthly=pd.DataFrame({"indicator_id": "ADM", "area_type": "ics", "period": MONTHS,
-                              "value": counts}),
+                              "value": counts,
+                              "is_lookback_incomplete": [i < undercounted for i in range(36)]}),
         data_quality=empty, source_batches=empty, lsoa_deprivation=empty,
         england=pd.DataFrame(columns=["indicator_id", "period", "value"]),
         built_at=datetime(2022, 6, 1))
@@ -99,7 +105,7 @@ def test_the_chart_and_the_overview_read_the_same_chart():
     assert overview.chart == monthly.chart and overview.months == monthly.settled_months
     html = spc_section(pub, SERIES)
     assert "Re-based at 2020-03 (COVID-19" in html
-    assert "Provisional (2022-03, hollow markers)" in html
+    assert "Provisional (2022-03, hollow circles)" in html
     assert "Trial limits for 2019-04 to 2020-02: fewer than 13 months" in html
     # the table's latest settled month: common cause, as the overview's icon says
     assert ('2022-02</td><td class="count">55</td><td>Common cause</td>' in html
@@ -114,3 +120,19 @@ def test_the_y_axis_fits_the_data_and_limits_break_at_the_rebase():
     assert [t.showlegend for t in means] == [True, False]
     assert [(a.x, a.text) for a in fig.layout.annotations if a.text.startswith("Re-based")] == [
         ("2020-03", "Re-based: COVID-19: NHS services changed from March 2020")]
+
+
+def test_undercounted_first_months_are_marked_and_left_out_of_the_limits_and_signals():
+    """The first months of an end-of-life series count deaths whose look-back starts before the
+    data (published is_lookback_incomplete): low by construction, so never a signal."""
+    counts = [10.0, 20.0, 30.0, *COUNTS[3:]]  # far below the limits, were they judged
+    monthly = ics_monthly_spc(published(counts, undercounted=3), SERIES)
+    assert monthly.point_kinds[:3] == [UNDERCOUNTED_POINT] * 3 and monthly.values[:3] == (10, 20, 30)
+    assert monthly.settled_months == tuple(MONTHS[3:-1])  # the last month: provisional
+    assert 10.0 not in monthly.chart.values and len(monthly.chart.values) == 32
+    assert monthly.per_month("mean")[:3] == [None] * 3  # no limits before the first judged month
+    html = spc_section(published(counts, undercounted=3), SERIES)
+    assert "Undercounted (2019-04 to 2019-06, hollow diamonds)" in html
+    fig = figures.spc_chart(monthly, SERIES, "title", "source")
+    (hollow,) = [t for t in fig.data if t.name == figures.UNDERCOUNTED_STYLE[2]]
+    assert list(hollow.x) == MONTHS[:3] and hollow.marker.symbol == "diamond-open"

@@ -2,6 +2,11 @@
 -- local authority, every month of the reporting periods up to the last month with activity (months
 -- with none are 0, not missing, so the XmR chart is not biased). Series are described in the
 -- model's meta; columns follow fct_indicator_values so the same disclosure control applies.
+-- The series that look back from each death over an activity source, and that source: a month
+-- whose deaths' windows start before the source's records counts less than happened and is
+-- flagged (is_lookback_incomplete; docs/methods.md#incomplete-look-back).
+{%- set lookback_source = {'EOL-ED-DECEDENTS': 'ecds_attendances',
+                           'EOL-ED-ATTENDANCES': 'ecds_attendances'} %}
 with months as (
     select
         periods.period as financial_year,
@@ -87,7 +92,14 @@ select
     cast(null as double) as lower_ci998, cast(null as double) as upper_ci998,
     'count' as value_type,
     1 as multiplier,
-    months.financial_year
+    months.financial_year,
+    case series.series_id
+        {%- for series_id, source in lookback_source | dictsort %}
+        when '{{ series_id }}' then {{ lookback_starts_before_data(
+            'months.month_start', var('eol_lookback_days'), source) }}
+        {%- endfor %}
+        else false
+    end as is_lookback_incomplete
 from series
 cross join months
 cross join areas

@@ -6,6 +6,10 @@
 --   the period's end: deaths that happened in it may still be registered;
 -- - for deaths counted by registration date (meta deaths_by: registration_date), less than the
 --   the period itself: its registrations are all in once an extract is taken after its last day.
+-- And whether its look-back is incomplete: an indicator whose meta.indicator.lookback looks back
+-- from each death over an activity source (the ED attendances of the last 90 days of life) counts
+-- less than happened where the window of the period's first day starts before that source's
+-- records do (docs/methods.md#incomplete-look-back).
 {%- set indicators = var('indicators', {}) %}
 {%- set by_death_date, by_registration = [], [] %}
 {%- for name, indicator in indicators | dictsort if 'civil_registration_deaths' in indicator.sources %}
@@ -47,7 +51,22 @@ select
             then coalesce(deaths_extract.covered_to <= periods.period_end, true)
         {%- endif %}
         else false
-    end as is_provisional
+    end as is_provisional,
+    {%- set with_lookback = [] %}
+    {%- for name, indicator in indicators | dictsort if indicator.get('lookback') %}
+        {%- do with_lookback.append(indicator) %}
+    {%- endfor %}
+    {%- if with_lookback %}
+    case periods.indicator_id
+        {%- for indicator in with_lookback %}
+        when '{{ indicator.id }}' then {{ lookback_starts_before_data(
+            'periods.period_start', var(indicator.lookback.days_var), indicator.lookback.source) }}
+        {%- endfor %}
+        else false
+    end as is_lookback_incomplete
+    {%- else %}
+    false as is_lookback_incomplete
+    {%- endif %}
 from periods
 left join {{ ref('ref_reporting_periods') }} as types
     on periods.period = types.period
