@@ -103,15 +103,15 @@ def _england(s: Status) -> str:
 def _trend(s: Status) -> str:
     marker = s.trend.marker
     if marker == CANNOT_BE_CALCULATED:
-        return f'Not tested <span class="meta">({esc(s.trend.test.reason)})</span>'
+        return f'{esc(s.trend_words)} <span class="meta">({esc(s.trend.test.reason)})</span>'
     arrow = "" if marker == NO_SIGNIFICANT_CHANGE else ("↑ " if marker.startswith("Incr") else "↓ ")
-    return f'<span aria-hidden="true">{arrow}</span>{esc(marker)}'
+    return f'<span aria-hidden="true">{arrow}</span>{esc(s.trend_words)}'
 
 
 def _gap(s: Status) -> str:
     if s.gap.direction == GAP_CANNOT_BE_CALCULATED:
-        return f'Not tested <span class="meta">({esc(s.gap.test.reason)})</span>'
-    return esc(s.gap.direction.capitalize())
+        return f'{esc(s.gap_words)} <span class="meta">({esc(s.gap.test.reason)})</span>'
+    return esc(s.gap_words)
 
 
 def _icons(s: Status) -> str:

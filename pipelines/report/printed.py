@@ -78,7 +78,7 @@ def board_summary(pub: Published, layout: Layout, summarised: Page) -> str:
             continue
         s = indicator_status(pub, meta)
         attention = "; ".join(item.heading for item in s.attention) or "No"
-        cells = (s.latest, s.trend.marker, s.gap.direction.capitalize(), attention)
+        cells = (s.latest, s.trend_words, s.gap_words, attention)
         rows.append(f'<tr><th scope="row" class="text">{esc(meta["id"])} {esc(meta["short_title"])}</th>'
                     + "".join(f'<td class="text">{esc(c)}</td>' for c in cells) + "</tr>")
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in SUMMARY_COLUMNS)

@@ -23,7 +23,16 @@ from pipelines.statistics.trajectory import (
     ambition_status,
     project,
 )
-from pipelines.statistics.trend import WIDENING, GapTrend, Point, RecentTrend, gap_trend, recent_trend
+from pipelines.statistics.trend import (
+    CANNOT_BE_CALCULATED,
+    GAP_CANNOT_BE_CALCULATED,
+    WIDENING,
+    GapTrend,
+    Point,
+    RecentTrend,
+    gap_trend,
+    recent_trend,
+)
 
 END_LABEL = f"{STRATEGY_END}/{(STRATEGY_END + 1) % 100:02d}"  # the strategy's last year, 2026/27
 # a period's length in years where it is not one year (rolling pooled periods start a year apart)
@@ -41,6 +50,10 @@ ATTENTION = {
     "worsening": ("Getting worse",
                   "What is driving the worsening in {name}, and when should we expect it to turn?"),
 }
+
+
+# A trend that could not be tested (too few valued periods), in the pack's words
+NOT_TESTED = "Not tested"
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,16 @@ class Status:
 
     def question(self, item: Attention) -> str:
         return ATTENTION[item.kind][1].format(name=self.meta["short_title"])
+
+    @property
+    def trend_words(self) -> str:
+        """The recent trend as the pack says it wherever it is shown (the reason beside it)."""
+        return NOT_TESTED if self.trend.marker == CANNOT_BE_CALCULATED else self.trend.marker
+
+    @property
+    def gap_words(self) -> str:
+        return (NOT_TESTED if self.gap.direction == GAP_CANNOT_BE_CALCULATED
+                else self.gap.direction.capitalize())
 
 
 def published_indicators(pub: Published) -> list[dict]:

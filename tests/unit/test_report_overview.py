@@ -172,3 +172,21 @@ def test_a_period_whose_look_back_is_incomplete_takes_no_part_in_trend_gap_or_pr
     assert status.gap.direction == GAP_CANNOT_BE_CALCULATED  # its 2019/20 gap left out too
     assert status.projection.points_used == 4
     assert 45 < status.projection.value < 55  # flat, not the 30 -> 50 climb
+
+
+def test_the_printed_summary_and_the_overview_word_an_untested_trend_alike():
+    """Four periods: too few for the recent trend. Both say 'Not tested' (the overview adds why)."""
+    from pipelines.report.printed import board_summary
+    from pipelines.report.status import NOT_TESTED
+
+    pub = published()
+    four = pub.values[pub.values["period"] != "2019/20"]
+    pub = Published(**{**pub.__dict__, "values": four})
+    layout = parse_layout(PAGES, "pages.yml")
+    summary = board_summary(pub, layout, layout.pages[1])
+    overview = overview_body(pub, layout)
+    row = summary[summary.index("Q-01"):]
+    row = row[:row.index("</tr>")]
+    assert f'<td class="text">{NOT_TESTED}</td><td class="text">{NOT_TESTED}</td>' in row
+    assert "Cannot be calculated" not in summary + overview
+    assert f"{NOT_TESTED} <span" in overview
