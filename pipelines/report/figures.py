@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.report.maps import WITHHELD, MapArea
+from pipelines.report.maps import WITHHELD, MapArea, compare_with_ics
 from pipelines.report.narrative import gap_unit
 from pipelines.report.spc_series import PROVISIONAL_POINT, UNDERCOUNTED_POINT, MonthlySPC, runs
 from pipelines.statistics.benchmark import BETTER, HIGHER, LOWER, NOT_COMPARED, SIMILAR, WORSE
@@ -14,6 +14,8 @@ from pipelines.warehouse.indicators import PERIOD_TYPES
 NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY = "#005EB8", "#425563", "#768692"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+# The ICS's own line on a chart of its places: the darkest, drawn thickest
+ICS_LINE_COLOUR = "#212B32"
 # IMD quintile 1 (most deprived) dark → 5 light, ordered in greyscale too; neighbours differ in hue
 # as well as lightness (viridis: made for colour-vision deficiencies), and no quintile is grey like
 # "Unknown".
@@ -91,13 +93,19 @@ def _error_bars(rows: pd.DataFrame) -> dict:
 
 def trend_by_area(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Figure:
     """One line per area over periods, with 95% confidence intervals; withheld points are gaps,
-    named under the chart."""
+    named under the chart. The ICS first, in the dark line the eye starts from (the places
+    thinner, in their own colours)."""
     fig = go.Figure()
-    for i, (area, part) in enumerate(rows.groupby("area_name", sort=True)):
+    areas = rows.assign(is_place=rows["area_type"] != "ics").groupby(["is_place", "area_name"])
+    for i, ((is_place, area), part) in enumerate(areas):
         part = part.sort_values("period")
+        emphasised = not is_place
         fig.add_trace(go.Scatter(
-            x=part["period"], y=part["value"], name=area, mode="lines+markers",
-            line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "width": 2},
+            x=part["period"], y=part["value"], name=f"{area} (ICS)" if emphasised else area,
+            mode="lines+markers",
+            line={"color": ICS_LINE_COLOUR if emphasised else CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)],
+                  "width": 4 if emphasised else 1.5},
+            marker={"size": 8 if emphasised else 5},
             error_y=_error_bars(part),
             hovertemplate=f"{area}<br>%{{x}}: %{{y:.1f}}{meta['unit']}<extra></extra>",
         ))
@@ -202,20 +210,32 @@ def sii_trend(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.Fig
 
 def area_comparison(rows: pd.DataFrame, ics_value: float, meta: dict, title: str,
                     source: str) -> go.Figure:
-    """Places and local authorities against the ICS: dots with 95% (thick) and 99.8% (thin) limits."""
-    rows = rows.sort_values(["area_type", "area_name"], ascending=[False, False])
+    """Places and local authorities against the ICS: dots with 95% (thick) and 99.8% (thin) limits,
+    highest at the top, each dot coloured by its comparison with the ICS (as the maps class them:
+    maps.compare_with_ics), one legend entry per class."""
+    rows = rows.sort_values(["value", "area_name"], ascending=[True, False], na_position="first")
     labels = [f"{r.area_name} ({'place' if r.area_type == 'place' else 'LA'})"
               for r in rows.itertuples()]
+    compared = compare_with_ics(rows, ics_value, meta["polarity"]) if pd.notna(ics_value) else {}
+    classes = [compared.get(code, NOT_COMPARED) for code in rows["area_code"]]
     fig = go.Figure()
-    for level, width, name in (("998", 1, "99.8% limits"), ("95", 4, "95% limits")):
-        fig.add_trace(go.Scatter(
-            x=rows["value"], y=labels, mode="markers", name=name,
-            marker={"color": NHS_BLUE, "size": 9 if level == "95" else 1},
-            error_x={"type": "data", "symmetric": False, "thickness": width, "width": 0,
-                     "color": NHS_BLUE if level == "95" else NHS_DARK_GREY,
-                     "array": rows[f"upper_ci{level}"] - rows["value"],
-                     "arrayminus": rows["value"] - rows[f"lower_ci{level}"]},
-            hovertemplate=f"%{{y}}: %{{x:.1f}} {meta['unit']}<extra></extra>"))
+    for shade in dict.fromkeys(classes):
+        at = [i for i, c in enumerate(classes) if c == shade]
+        part = rows.iloc[at]
+        colour = DOT_COLOURS.get(shade, NHS_DARK_GREY)
+        name = "Not compared" if shade == NOT_COMPARED else f"{shade} than the ICS" \
+            if shade != SIMILAR else "Similar to the ICS"
+        for level, width in (("998", 1), ("95", 4)):
+            fig.add_trace(go.Scatter(
+                x=part["value"], y=[labels[i] for i in at], mode="markers", name=name,
+                legendgroup=shade, showlegend=level == "95",
+                marker={"color": colour, "size": 10 if level == "95" else 1},
+                error_x={"type": "data", "symmetric": False, "thickness": width, "width": 0,
+                         "color": colour if level == "95" else NHS_DARK_GREY,
+                         "array": part[f"upper_ci{level}"] - part["value"],
+                         "arrayminus": part["value"] - part[f"lower_ci{level}"]},
+                hovertemplate=f"%{{y}}: %{{x:.1f}} {meta['unit']}<extra></extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels)
     if pd.notna(ics_value):
         fig.add_vline(x=ics_value, line={"color": "#ED8B00", "dash": "dash", "width": 2},
                       annotation_text="ICS", annotation_position="top")
@@ -245,6 +265,9 @@ def counts_by_area(rows: pd.DataFrame, y_title: str, title: str, source: str) ->
 # Higher and lower (no polarity) are both blues, a dark and a mid one, at least 3:1 apart.
 COMPARISON_COLOURS = {BETTER: "#0072B2", HIGHER: "#002060", SIMILAR: "#E8EDEE", WORSE: "#D55E00",
                       LOWER: "#1D7FC2"}
+# A dot's colour by its comparison with the ICS: the map's, but a mid grey for "similar" (the map's
+# pale fill would vanish as a small mark on white; the grey is over 3:1 against it).
+DOT_COLOURS = {**COMPARISON_COLOURS, SIMILAR: NHS_MID_GREY}
 # Classes with no colour of their own are drawn white and hatched, in the legend as on the map.
 MAP_PATTERNS = {WITHHELD: "/", NOT_COMPARED: "."}
 # Light fills are outlined dark (so that they stand out from the page), dark fills white (so that

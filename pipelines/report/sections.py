@@ -79,12 +79,17 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
                                 & (pub.inequality["area_type"] == "ics")].sort_values("period")
     # the gap's change, like the value's, from the first complete period
     from_complete = inequality[inequality["period"].isin(complete["period"])]
-    if len(inequality) > 1:
+    if len(inequality) > 1 and inequality["sii"].notna().any():
         trend = (narrative.describe_sii_trend(from_complete.iloc[0], inequality.iloc[-1], unit)
                  if len(from_complete) > 1 else "the gap by period")
         blocks.append(figure(
             figures.sii_trend(inequality, meta, f"{meta['short_title']}: {trend}", source),
             f"Slope index of inequality of {meta['short_title']} by period with 95% intervals: {trend}."))
+    elif len(inequality) > 1:  # no period has a gap to draw: say so, not an empty chart
+        blocks.append(f'<p class="meta">The gap between the most and least deprived (slope index '
+                      f"of inequality) could not be measured in any period of {esc(meta['short_title'])}"
+                      ": the table below says why.</p>")
+    if len(inequality) > 1:
         blocks.append(inequality_table(inequality, unit))
 
     latest_areas = overall[(overall["period"] == latest) & (overall["area_type"] != "ics")]
