@@ -7,6 +7,7 @@ person-level identifiers."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import re
@@ -22,7 +23,7 @@ from pipelines.landing.pseudonymise import nhs_number_is_valid
 from pipelines.report.html import PLOTLY_JS
 from pipelines.report.layout import load_layout
 from pipelines.report.quality import SYNTHETIC_WORDS
-from tests.browser import visit
+from tests.browser import find_chromium, visit
 from tests.e2e.test_refresh import external_references
 
 pytestmark = pytest.mark.e2e
@@ -47,13 +48,20 @@ def pages(settings) -> dict[str, str]:
 
 
 def test_every_page_is_written_with_plotly_js_once_beside_them(pack):
+    """plotly.js (4.8 MB) is written once; a page with charts loads it, a page without does not."""
     settings, written = pack
     assert {p.name for p in written} >= {p.file for p in PAGES}
     assert (settings.reports_dir / PLOTLY_JS).stat().st_size > 1_000_000
+    chartless = []
     for name, page in pages(settings).items():
-        assert f'<script src="{PLOTLY_JS}"></script>' in page, name
+        if "Plotly.newPlot" in page:
+            assert f'<script src="{PLOTLY_JS}" defer></script>' in page, name
+        else:
+            chartless.append(name)
+            assert PLOTLY_JS not in page, name
         assert external_references(page) == [], name  # no CDN, no web fonts
         assert "plotly.js v" not in page, name  # not embedded again in the page
+    assert {"index.html", "methods.html"} <= set(chartless)
 
 
 def test_every_page_opens_in_chromium_offline_without_errors(pack, tmp_path):
@@ -367,3 +375,63 @@ def test_a_series_renamed_in_its_metadata_only_stops_the_report(pack):
         render_pack(replace(pub, series=renamed), load_layout())
     assert f"published.monthly_activity has series '{old}'" in str(raised.value)
     assert f"monthly series {old}-RENAMED (meta.series) has no rows" in str(raised.value)
+
+
+@contextlib.contextmanager
+def browser_page():
+    """A page of the system Chromium through playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
+        try:
+            yield browser.new_page(viewport={"width": 1280, "height": 800})
+        finally:
+            browser.close()
+
+
+DRAWN = "() => [...document.querySelectorAll('.plotly-graph-div')].map(d => !!d.querySelector('.main-svg'))"
+
+
+def test_a_page_loads_plotly_only_with_charts_and_draws_them_as_they_scroll_into_view(pack):
+    """The longest page draws the charts near the screen at load, the last one only once scrolled
+    to (its box already its height: the page does not jump), and every chart before printing.
+    A page without charts asks for no plotly.js and is loaded well within a second."""
+    settings, _ = pack
+    longest = max((p.file for p in PAGES), key=lambda f: (settings.reports_dir / f).stat().st_size)
+    with browser_page() as page:
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url.rsplit("/", 1)[-1]))
+        for chartless in ("index.html", "methods.html"):
+            page.goto((settings.reports_dir / chartless).as_uri(), wait_until="load")
+            loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+            assert loaded < 1000, (chartless, loaded)
+        assert PLOTLY_JS not in asked and asked == ["index.html", "methods.html"]
+
+        page.goto((settings.reports_dir / longest).as_uri(), wait_until="load")
+        page.wait_for_function(f"({DRAWN})()[0]")  # the first chart, near the top, is drawn
+        assert asked.count(PLOTLY_JS) == 1
+        drawn = page.evaluate(DRAWN)
+        assert len(drawn) > 20 and drawn[0] and not drawn[-1], (longest, drawn)
+        last = page.locator(".plotly-graph-div").last
+        height = page.evaluate("document.documentElement.scrollHeight")
+        last.scroll_into_view_if_needed()
+        last.locator(".main-svg").first.wait_for(state="attached", timeout=10_000)
+        assert page.evaluate("document.documentElement.scrollHeight") == height
+        assert not all(page.evaluate(DRAWN))  # those scrolled past quickly may wait
+
+        page.emulate_media(media="print")
+        page.pdf()  # printing (beforeprint) draws every chart
+        assert all(page.evaluate(DRAWN))
+
+
+def test_the_print_pages_draw_every_chart_at_load(pack):
+    """What Chromium prints to the PDFs (pdf.py): every chart drawn without scrolling."""
+    from pipelines.report.printed import ANNEX_PRINT
+
+    settings, _ = pack
+    with browser_page() as page:
+        page.goto((settings.reports_dir / ANNEX_PRINT).as_uri(), wait_until="load")
+        page.wait_for_timeout(500)
+        drawn = page.evaluate(DRAWN)
+    assert len(drawn) > 100 and all(drawn)
