@@ -128,7 +128,7 @@ def page(current: Page, pages: Sequence[Page], subtitle: str, body: str, trust: 
     current_mark = ' aria-current="page"'
     links = "".join(
         f'<li><a href="{p.file}"{current_mark if p == current else ""}>{esc(p.title)}</a></li>'
-        for p in pages) + f'<li><a href="{MODEL_DOCS}">Model docs (dbt)</a></li>'
+        for p in pages)
     # deferred: the page is read and laid out while plotly.js is parsed; CHART_JS starts drawing
     # at DOMContentLoaded, which waits for it
     scripts = (f'<script src="{PLOTLY_JS}" defer></script><script>{CHART_JS}</script>'

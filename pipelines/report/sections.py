@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.contracts.model import source_title
 from pipelines.report import figures, maps, narrative
 from pipelines.report.html import count, esc, figure, table
 from pipelines.report.published import POLICY, PROVISIONAL, Published
@@ -21,7 +22,8 @@ INTERVAL_METHODS = {"proportion": "Wilson score", "crude_rate": "exact Poisson (
 def source_line(meta: dict, period: str) -> str:
     provisional = (f" Periods marked{PROVISIONAL} are not final: deaths in them may still be "
                    "registered." if "civil_registration_deaths" in meta["sources"] else "")
-    return (f"Source: {', '.join(meta['sources'])} (ICS linked extracts), {period}; published "
+    names = ", ".join(source_title(s) for s in meta["sources"])
+    return (f"Source: {names} (ICS linked extracts), {period}; published "
             f"figures after disclosure control ({POLICY.in_words()}).{provisional}")
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pypdf
 import pytest
 
+from pipelines.contracts.model import load_contracts
 from pipelines.landing.pseudonymise import nhs_number_is_valid
 from pipelines.report.html import PLOTLY_JS
 from pipelines.report.layout import load_layout
@@ -435,3 +436,53 @@ def test_the_print_pages_draw_every_chart_at_load(pack):
         page.wait_for_timeout(500)
         drawn = page.evaluate(DRAWN)
     assert len(drawn) > 100 and all(drawn)
+
+
+# Technical provenance a board member should not meet outside the data-quality page: a run's
+# UUID, a batch or file hash, a warehouse table, a source by its id instead of its name.
+SOURCE_IDS = sorted(load_contracts())
+TECHNICAL = {
+    "uuid": re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+    "hash": re.compile(r"\b[0-9a-f]{16,}\b"),
+    "table": re.compile(r"\b(?:ops|published|marts|raw|staging|intermediate)\.[a-z_]+"),
+    "source id": re.compile(r"\b(?:" + "|".join(SOURCE_IDS) + r")\b"),
+}
+
+
+def shown_text(page: str) -> str:
+    """What a reader of a page sees: its text and attributes (no style or script) and each
+    chart's title, notes and series names."""
+    charts = [json.dumps([fig["layout"].get("title"), fig["layout"].get("annotations"),
+                          [trace.get("name") for trace in fig["data"]]])
+              for fig in plotly_figures(page)]
+    return " ".join([re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S), *charts])
+
+
+def technical_terms(text: str) -> dict[str, list[str]]:
+    return {kind: found for kind, pattern in TECHNICAL.items() if (found := pattern.findall(text))}
+
+
+def test_the_technical_check_finds_a_run_a_batch_a_table_and_a_source_id():
+    planted = ('<p>Built by run 9d15d8c9-824a-4501-a1dc-57883ac23aeb (ops.runs) from '
+               'gp_events batch 29e363fb6c665bb7</p><script>var x = "ecds_attendances";</script>')
+    assert technical_terms(shown_text(planted)) == {
+        "uuid": ["9d15d8c9-824a-4501-a1dc-57883ac23aeb"], "hash": ["29e363fb6c665bb7"],
+        "table": ["ops.runs"], "source id": ["gp_events"]}
+
+
+def test_only_the_data_quality_page_shows_runs_batches_tables_and_source_ids(pack):
+    """The board's pages (and the board PDF) say "data up to ..., refreshed ..." and name sources
+    as people do; the data-quality page holds the batches and ids behind every figure."""
+    from pipelines.report.printed import BOARD_PRINT
+
+    settings, _ = pack
+    shown = {name: shown_text(page) for name, page in pages(settings).items()}
+    shown[BOARD_PRINT] = shown_text((settings.reports_dir / BOARD_PRINT).read_text(encoding="utf-8"))
+    shown["board-pack.pdf"] = " ".join(sheets(printed(settings, "board-pack.pdf")))
+    quality = [p.file for p in PAGES if p.kind == "data_quality"]
+    found = {name: technical_terms(text) for name, text in shown.items() if name not in quality}
+    assert {name: terms for name, terms in found.items() if terms} == {}
+    assert {"hash", "source id", "table"} <= set(technical_terms(shown[quality[0]]))
+    assert all("Data up to" in shown[p.file] and 'href="data-quality.html"' in shown[p.file]
+               for p in PAGES)
+    assert all('href="model-docs.html"' not in shown[p.file] for p in PAGES if p.kind != "methods")
