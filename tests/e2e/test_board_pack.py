@@ -427,8 +427,9 @@ def test_a_page_loads_plotly_only_with_charts_and_draws_them_as_they_scroll_into
 
 
 def test_the_print_pages_draw_every_chart_at_load(pack):
-    """What Chromium prints to the PDFs (pdf.py): every chart drawn without scrolling."""
-    from pipelines.report.printed import ANNEX_PRINT
+    """What Chromium prints to the PDFs (pdf.py): every chart drawn without scrolling, so the
+    annex PDF shows every chart's source line (drawn by plotly.js; no other text says "Source:")."""
+    from pipelines.report.printed import ANNEX_PRINT, PDFS
 
     settings, _ = pack
     with browser_page() as page:
@@ -436,6 +437,8 @@ def test_the_print_pages_draw_every_chart_at_load(pack):
         page.wait_for_timeout(500)
         drawn = page.evaluate(DRAWN)
     assert len(drawn) > 100 and all(drawn)
+    text = " ".join(sheets(printed(settings, PDFS[ANNEX_PRINT])))
+    assert text.count("Source:") == len(drawn)
 
 
 # Technical provenance a board member should not meet outside the data-quality page: a run's
