@@ -76,7 +76,7 @@ class Quality:
 @dataclass(frozen=True)
 class Contract:
     id: str
-    title: str
+    title: str  # the source as people say it ("GP records"): its one display name, in the board pack too
     version: str
     owner: str
     frequency: str
@@ -197,3 +197,10 @@ def load_contracts(directory: Path = CONTRACTS_DIR) -> dict[str, Contract]:
             raise ContractError(f"{path.name}: id {contract.id!r} must match the file name")
         contracts[contract.id] = contract
     return contracts
+
+
+def source_title(source_id: str) -> str:
+    """A source as the board pack names it: its contract's title, not its id ("GP records", not
+    gp_events); the id itself when no contract has it (a source since retired)."""
+    contract = load_contracts().get(source_id)
+    return contract.title if contract else source_id

@@ -20,7 +20,7 @@ from pipelines.report.pages import body
 from pipelines.report.pdf import write_pdf
 from pipelines.report.printed import ANNEX_PRINT, BOARD_KINDS, BOARD_PRINT, PDFS, board_summary, print_page
 from pipelines.report.published import Published, read_published
-from pipelines.report.quality import synthetic_banner, trust_panel
+from pipelines.report.quality import provenance, synthetic_banner, trust_panel
 from pipelines.report.references import check_references
 
 
@@ -30,13 +30,15 @@ def render_pack(pub: Published, layout: Layout, run_id: str | None = None) -> di
     (the ledger says so) put a banner at the top of every page."""
     check_references(layout, pub.indicators, pub.series, set(maps.area_names("place")),
                      set(pub.values["indicator_id"]), set(pub.monthly["indicator_id"]))
-    trust, banner = trust_panel(pub, layout, run_id), synthetic_banner(pub)
+    trust, banner = trust_panel(pub, layout), synthetic_banner(pub)
     subtitle = (f"Nottingham and Nottinghamshire Integrated Care Partnership board pack · data "
                 f"period {pub.data_period} · figures built {pub.built_at:%d %B %Y %H:%M}")
     bodies = {}
     with progress("writing the board pack", len(layout.pages)) as step:
         for p in layout.pages:
             bodies[p.file] = body(pub, layout, p)
+            if p.kind == "data_quality":  # the run and batches: this page only (quality.py)
+                bodies[p.file] += provenance(pub, run_id)
             step(p.file)
     pages = {p.file: page(p, layout.pages, subtitle, bodies[p.file], trust, banner)
              for p in layout.pages}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipelines.contracts.model import source_title
 from pipelines.report.maps import WITHHELD, MapArea, compare_with_ics
 from pipelines.report.narrative import gap_unit
 from pipelines.report.spc_series import PROVISIONAL_POINT, UNDERCOUNTED_POINT, MonthlySPC, runs
@@ -342,8 +343,9 @@ def _luminance(colour: str) -> float:
 def quality_by_month(rows: pd.DataFrame, title: str, source: str) -> go.Figure:
     """Completeness of key fields (share) by month, one line per source."""
     fig = go.Figure()
-    for i, (name, part) in enumerate(rows.groupby("source", sort=True)):
-        part = part.sort_values("month")
+    for i, (source_id, part) in enumerate(rows.groupby("source", sort=True)):
+        # named as people say it; colours still assigned in source-id order, as before
+        part, name = part.sort_values("month"), source_title(source_id)
         fig.add_trace(go.Scatter(
             x=part["month"], y=part["completeness"] * 100, name=name, mode="lines",
             line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "width": 1.5,

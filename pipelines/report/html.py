@@ -4,7 +4,9 @@ figures with text equivalents, tables and the Making Data Count icons. NHS ident
 
 from __future__ import annotations
 
+import hashlib
 import html
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -29,6 +31,32 @@ UNTAB_TOOLBAR = """var gd = document.getElementById('{plot_id}');
 function untab() { gd.querySelectorAll('.modebar-btn').forEach(function (b) { b.tabIndex = -1; }); }
 untab(); gd.on('plotly_afterplot', untab);"""
 
+# Charts are drawn as they come near the screen, not all at load: an aim page holds 60 charts, and
+# drawing them all kept a board member waiting seconds for a page that shows two at a time. Each
+# chart's figure stays in the page, in a function registered with PH.chart (figure() below) and
+# called when its div (which already has the chart's height, so nothing jumps) nears the viewport.
+# Printing draws every chart first (beforeprint), and a page marked data-draw-all (the print pages
+# that Chromium turns into the PDFs, pdf.py) draws them all as soon as the page is parsed.
+CHART_JS = """var PH = (function () {
+  var pending = {};
+  function draw(id) { var f = pending[id]; if (f) { delete pending[id]; f(); } }
+  function drawAll() { Object.keys(pending).forEach(draw); }
+  function start() {
+    if (document.documentElement.hasAttribute('data-draw-all') || !('IntersectionObserver' in window)) {
+      drawAll(); return;
+    }
+    var near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) { near.unobserve(e.target); draw(e.target.id); }
+      });
+    }, {rootMargin: '600px 0px'});
+    Object.keys(pending).forEach(function (id) { near.observe(document.getElementById(id)); });
+  }
+  document.addEventListener('DOMContentLoaded', start);  /* after the deferred plotly.js ran */
+  window.addEventListener('beforeprint', drawAll);
+  return {chart: function (id, f) { pending[id] = f; }, drawAll: drawAll};
+})();"""
+CHART_CALL = "PH.chart("  # in a page's body when, and only when, it has a chart
 CSS = """
 body { font-family: Frutiger, Arial, Helvetica, sans-serif; color: #212B32; margin: 0;
        background: #F0F4F5; line-height: 1.45; }
@@ -92,20 +120,26 @@ def esc(text) -> str:
 
 
 def page(current: Page, pages: Sequence[Page], subtitle: str, body: str, trust: str,
-         banner: str = "") -> str:
+         banner: str = "", draw_all: bool = False) -> str:
     """A whole page: `pages` (the layout's, in order) make the navigation, `current` marked;
-    `banner` (the synthetic-data notice, if any) comes first, above the header."""
+    `banner` (the synthetic-data notice, if any) comes first, above the header. plotly.js (4.8 MB)
+    is loaded only by a page with charts; `draw_all` draws them all at load, not as they scroll
+    into view (for the print pages)."""
     current_mark = ' aria-current="page"'
     links = "".join(
         f'<li><a href="{p.file}"{current_mark if p == current else ""}>{esc(p.title)}</a></li>'
-        for p in pages) + f'<li><a href="{MODEL_DOCS}">Model docs (dbt)</a></li>'
+        for p in pages)
+    # deferred: the page is read and laid out while plotly.js is parsed; CHART_JS starts drawing
+    # at DOMContentLoaded, which waits for it
+    scripts = (f'<script src="{PLOTLY_JS}" defer></script><script>{CHART_JS}</script>'
+               if CHART_CALL in body else "")
 
     return f"""<!DOCTYPE html>
-<html lang="en-GB"><head><meta charset="utf-8">
+<html lang="en-GB"{" data-draw-all" if draw_all else ""}><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(current.title)} - ICP board pack - Nottingham and Nottinghamshire ICS</title>
 <style>{CSS}</style>
-<script src="{PLOTLY_JS}"></script></head>
+{scripts}</head>
 <body><a class="skip" href="#content">Skip to content</a>
 {banner}
 <header><h1>{esc(current.title)}</h1><p>{esc(subtitle)}</p></header>
@@ -118,9 +152,18 @@ def page(current: Page, pages: Sequence[Page], subtitle: str, body: str, trust: 
 
 
 def figure(fig: go.Figure, caption: str) -> str:
-    """A chart with its text equivalent: the caption states the finding and points to the table."""
+    """A chart with its text equivalent: the caption states the finding and points to the table.
+    plotly.py's markup (a div of the chart's height, then a script drawing it), with the script's
+    drawing handed to PH.chart (CHART_JS) to run when the chart nears the screen. The div's id is
+    a short digest of the figure, not plotly.py's random UUID: the same figure gets the same id
+    in every build, and no page carries a UUID a reader could take for a run or batch id."""
+    spec = fig.to_json()
+    chart_id = "chart-" + hashlib.sha1(spec.encode()).hexdigest()[:10]
     chart = fig.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
-                        post_script=UNTAB_TOOLBAR)
+                        post_script=UNTAB_TOOLBAR, div_id=chart_id)
+    chart = re.sub(r"<script([^>]*)>(.*)</script>",
+                   lambda m: f'<script{m[1]}>{CHART_CALL}"{chart_id}", function () {{{m[2]}}});</script>',
+                   chart, count=1, flags=re.S)
     return (f'<figure role="group" aria-label="{esc(caption)}">{chart}'
             f"<figcaption>{esc(caption)}</figcaption></figure>")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.config import dbt_vars
-from pipelines.report.html import esc, table
+from pipelines.contracts.model import source_title
+from pipelines.report.html import MODEL_DOCS, esc, table
 from pipelines.report.published import POLICY
 from pipelines.statistics.spc import MIN_POINTS_FOR_ICONS
 
@@ -119,10 +120,12 @@ def methods_body(indicators: dict[str, dict], page_of: dict[str, str],
         "Indicator": m["id"], "Title": m["title"], "Numerator": m["numerator"],
         "Denominator": m["denominator"], "Value": f"{m['value_type']} ({m['unit']})",
         "Better": {"lower_is_better": "lower", "higher_is_better": "higher"}.get(m["polarity"], "-"),
-        "Sources": ", ".join(m["sources"]), "Page": page_of[m["id"]],
+        "Sources": ", ".join(source_title(s) for s in m["sources"]), "Page": page_of[m["id"]],
     } for m in indicators.values()])
     return (f"<section><h2>The statistics in plain words</h2>{sections}</section>"
             "<section><h2>Indicator catalogue</h2><p>Every indicator's definition lives once, in the "
-            "dbt model's metadata; this table is generated from it.</p>"
+            "dbt model's metadata; this table is generated from it. Every model, source, test "
+            f'and column of the warehouse is documented in the <a href="{MODEL_DOCS}">model docs '
+            "(dbt)</a>.</p>"
             + table(catalogue, "Indicators, their definitions and where they are shown",
                     text_columns=8) + "</section>")

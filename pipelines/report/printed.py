@@ -43,7 +43,9 @@ def print_page(file: str, title: str, chapters: Sequence[tuple[Page, str]],
             + "".join(f'<article class="chapter" id="{chapter_id(p)}" '
                       f'aria-labelledby="{chapter_id(p)}-title"><h1 id="{chapter_id(p)}-title">'
                       f"{esc(p.title)}</h1>{body}</article>" for p, body in chapters))
-    whole = page(Page(file, title, "print"), pages, subtitle, text, trust, banner)
+    # every chart drawn at load: Chromium prints the page as soon as it is loaded (pdf.py), and a
+    # chart left to be drawn on scrolling would print as a blank box
+    whole = page(Page(file, title, "print"), pages, subtitle, text, trust, banner, draw_all=True)
     return internal_links(whole, {p.file: chapter_id(p) for p, _ in chapters})
 
 

@@ -1,11 +1,17 @@
 """Where the figures came from and how sound the extracts are: the data-quality page, the trust panel
-every page carries (data period, refresh, source batches, caveats) and, when the figures come from
-synthetic deliveries, the banner that says so at the top of every page and every printed page."""
+every page carries (data period, refresh, caveats) and, when the figures come from synthetic
+deliveries, the banner that says so at the top of every page and every printed page.
+
+The technical provenance (the run that wrote the pack, each source's batches and files) is on the
+data-quality page only: a board member reads "data up to March 2025, refreshed 2 December" and
+sources by the names people use (their contracts' titles); whoever checks a figure follows the
+trust panel's link to the batches behind it."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.contracts.model import source_title
 from pipelines.report import figures
 from pipelines.report.html import count, esc, figure, table
 from pipelines.report.layout import Layout
@@ -24,7 +30,7 @@ def data_quality_page(pub: Published) -> str:
         timeliness=("timeliness", "mean"), duplicates=("duplicate_rows", "sum"),
         after_death=("activity_after_death", "sum")).reset_index()
     summary_table = {
-        "Source": summary["source"].tolist(),
+        "Source": [source_title(s) for s in summary["source"]],
         "Completeness": [f"{v:.1%}" for v in summary["completeness"]],
         "Validity": [f"{v:.1%}" for v in summary["validity"]],
         "Timeliness": [f"{v:.1%}" for v in summary["timeliness"]],
@@ -33,7 +39,8 @@ def data_quality_page(pub: Published) -> str:
     }
     batches = pub.source_batches.sort_values("source")
     batch_table = {
-        "Source": batches["source"].tolist(), "Files loaded": batches["files_loaded"].tolist(),
+        "Source": [source_title(s) for s in batches["source"]],
+        "Source id": batches["source"].tolist(), "Files loaded": batches["files_loaded"].tolist(),
         "Quarantined": batches["files_quarantined"].tolist(),
         "Duplicates": batches["files_duplicate"].tolist(),
         "Rows loaded": [count(v) for v in batches["rows_loaded"]],
@@ -42,7 +49,8 @@ def data_quality_page(pub: Published) -> str:
         "Latest batch": batches["latest_batch_id"].tolist(),
     }
     worst = summary.loc[summary["completeness"].idxmin()] if len(summary) else None
-    finding = (f"completeness is lowest for {worst['source']} ({worst['completeness']:.1%} over the "
+    finding = (f"completeness is lowest for {source_title(worst['source'])} "
+               f"({worst['completeness']:.1%} over the "
                "last 12 months)" if worst is not None else "no data")
     fig = figures.quality_by_month(dq, f"Completeness of key fields by month: {finding}",
                                    "Source: ops.data_quality via published.data_quality.")
@@ -54,7 +62,20 @@ def data_quality_page(pub: Published) -> str:
             + table(summary_table, "Last 12 months of activity, by source")
             + figure(fig, f"Line chart of completeness by month and source: {finding}.")
             + table(batch_table, "Deliveries by source: the batches every figure is built from",
-                    text_columns=1) + "</section>")
+                    text_columns=2) + "</section>")
+
+
+def provenance(pub: Published, run_id: str | None = None) -> str:
+    """The data-quality page's record of what wrote this pack: the run (ops.runs) and, per source,
+    the files and batch of its latest delivery. The other pages say it in words (trust_panel)."""
+    batches = pub.source_batches.sort_values("source")
+    delivered = "; ".join(f"{r.source} {r.files_loaded} files to {r.latest_file} "
+                          f"(batch {r.latest_batch_id})" for r in batches.itertuples())
+    run = (f"These figures were written by run {esc(run_id)} (ops.runs; its batches in "
+           "ops.run_batches) " if run_id else "These figures were written ")
+    return ("<section><h2>Provenance</h2><p>" + run
+            + f"from the published schema built {pub.built_at:%d %B %Y %H:%M}. Source batches: "
+            + f"{esc(delivered)}.</p></section>")
 
 
 # The banner's words: plain, and true of any pack built from demo extracts.
@@ -78,12 +99,18 @@ def synthetic_banner(pub: Published) -> str:
             f"<strong>{esc(SYNTHETIC_WORDS)}</strong></div>")
 
 
-def trust_panel(pub: Published, layout: Layout, run_id: str | None = None) -> str:
-    """Data period, refresh time, source batches and data-quality caveats: on every page, with
-    links to the pack's data-quality and methods pages."""
-    batches = pub.source_batches.sort_values("source")
-    delivered = "; ".join(f"{r.source} {r.files_loaded} files to {r.latest_file} "
-                          f"(batch {r.latest_batch_id})" for r in batches.itertuples())
+def data_up_to(pub: Published) -> str:
+    """The month of the latest data in the figures, in words ("March 2025")."""
+    if pub.values.empty:
+        return "no data"
+    return f"{pd.Timestamp(pub.values['period_end'].max()):%B %Y}"
+
+
+def trust_panel(pub: Published, layout: Layout) -> str:
+    """On every page, in plain words: how recent the figures are, disclosure control and the
+    caveats, with links to the data-quality page (the run, batches and files behind the figures:
+    provenance()) and the methods page."""
+    batches = pub.source_batches
     quarantined = int(batches["files_quarantined"].sum()) if len(batches) else 0
     dq = pub.data_quality
     weak = sorted(dq[(dq["completeness"] < 0.95) | (dq["validity"] < 0.95)]["source"].unique())
@@ -93,16 +120,15 @@ def trust_panel(pub: Published, layout: Layout, run_id: str | None = None) -> st
         "marked provisional.",
         f"{quarantined} delivered file(s) were quarantined and are not in these figures."
         if quarantined else "No delivered file was quarantined.",
-        ("Completeness or validity fell below 95% in some months for: " + ", ".join(weak) + ".")
+        ("Completeness or validity fell below 95% in some months for: "
+         + ", ".join(source_title(s) for s in weak) + ".")
         if weak else "Completeness and validity were at least 95% in every month.",
     ]
-    return (f'<aside class="trust" aria-label="About these figures"><strong>Data period</strong> '
-            f"{esc(pub.data_period)} · <strong>Figures built</strong> "
-            f"{pub.built_at:%d %B %Y %H:%M}"
-            + (f" by run {esc(run_id)} (ops.runs; its batches in ops.run_batches)" if run_id else "")
-            + f" · figures after disclosure control only ({esc(POLICY.in_words())})."
-            "<br><strong>Source batches"
-            f"</strong> {esc(delivered)}.<br><strong>Caveats</strong> {esc(' '.join(caveats))}"
-            + " " + " · ".join(f'<a href="{p.file}">{esc(p.title)}</a>'
-                               for p in layout.of_kind("data_quality") + layout.of_kind("methods"))
+    return (f'<aside class="trust" aria-label="About these figures"><strong>Data up to '
+            f"{esc(data_up_to(pub))}</strong>, refreshed {pub.built_at:%-d %B %Y}"
+            f" · figures after disclosure control only ({esc(POLICY.in_words())})."
+            f"<br><strong>Caveats</strong> {esc(' '.join(caveats))}"
+            + "<br>Where the figures come from and how complete each source is: "
+            + " · ".join(f'<a href="{p.file}">{esc(p.title)}</a>'
+                         for p in layout.of_kind("data_quality") + layout.of_kind("methods"))
             + "</aside>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.contracts.model import source_title
 from pipelines.report import figures, maps, narrative
 from pipelines.report.html import count, esc, figure, table
 from pipelines.report.published import (
@@ -30,7 +31,8 @@ def source_line(meta: dict, period: str) -> str:
                    "registered." if "civil_registration_deaths" in meta["sources"] else "")
     incomplete = (f" Periods marked{INCOMPLETE} undercount: some deaths' {lookback_days(meta)}-day "
                   "look-back starts before the data do." if meta.get("lookback") else "")
-    return (f"Source: {', '.join(meta['sources'])} (ICS linked extracts), {period}; published "
+    names = ", ".join(source_title(s) for s in meta["sources"])
+    return (f"Source: {names} (ICS linked extracts), {period}; published "
             f"figures after disclosure control ({POLICY.in_words()}).{provisional}{incomplete}")
 
 

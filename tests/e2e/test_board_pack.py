@@ -7,6 +7,7 @@ person-level identifiers."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import re
@@ -18,11 +19,12 @@ import numpy as np
 import pypdf
 import pytest
 
+from pipelines.contracts.model import load_contracts
 from pipelines.landing.pseudonymise import nhs_number_is_valid
 from pipelines.report.html import PLOTLY_JS
 from pipelines.report.layout import load_layout
 from pipelines.report.quality import SYNTHETIC_WORDS
-from tests.browser import visit
+from tests.browser import find_chromium, visit
 from tests.e2e.test_refresh import external_references
 
 pytestmark = pytest.mark.e2e
@@ -47,13 +49,20 @@ def pages(settings) -> dict[str, str]:
 
 
 def test_every_page_is_written_with_plotly_js_once_beside_them(pack):
+    """plotly.js (4.8 MB) is written once; a page with charts loads it, a page without does not."""
     settings, written = pack
     assert {p.name for p in written} >= {p.file for p in PAGES}
     assert (settings.reports_dir / PLOTLY_JS).stat().st_size > 1_000_000
+    chartless = []
     for name, page in pages(settings).items():
-        assert f'<script src="{PLOTLY_JS}"></script>' in page, name
+        if "Plotly.newPlot" in page:
+            assert f'<script src="{PLOTLY_JS}" defer></script>' in page, name
+        else:
+            chartless.append(name)
+            assert PLOTLY_JS not in page, name
         assert external_references(page) == [], name  # no CDN, no web fonts
         assert "plotly.js v" not in page, name  # not embedded again in the page
+    assert {"index.html", "methods.html"} <= set(chartless)
 
 
 def test_every_page_opens_in_chromium_offline_without_errors(pack, tmp_path):
@@ -367,3 +376,117 @@ def test_a_series_renamed_in_its_metadata_only_stops_the_report(pack):
         render_pack(replace(pub, series=renamed), load_layout())
     assert f"published.monthly_activity has series '{old}'" in str(raised.value)
     assert f"monthly series {old}-RENAMED (meta.series) has no rows" in str(raised.value)
+
+
+@contextlib.contextmanager
+def browser_page():
+    """A page of the system Chromium through playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
+        try:
+            yield browser.new_page(viewport={"width": 1280, "height": 800})
+        finally:
+            browser.close()
+
+
+DRAWN = "() => [...document.querySelectorAll('.plotly-graph-div')].map(d => !!d.querySelector('.main-svg'))"
+
+
+def test_a_page_loads_plotly_only_with_charts_and_draws_them_as_they_scroll_into_view(pack):
+    """The longest page draws the charts near the screen at load, the last one only once scrolled
+    to (its box already its height: the page does not jump), and every chart before printing.
+    A page without charts asks for no plotly.js and is loaded well within a second."""
+    settings, _ = pack
+    longest = max((p.file for p in PAGES), key=lambda f: (settings.reports_dir / f).stat().st_size)
+    with browser_page() as page:
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url.rsplit("/", 1)[-1]))
+        for chartless in ("index.html", "methods.html"):
+            page.goto((settings.reports_dir / chartless).as_uri(), wait_until="load")
+            loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+            assert loaded < 1000, (chartless, loaded)
+        assert {"index.html", "methods.html"} <= set(asked)
+        assert [name for name in asked if name.endswith(".js")] == []  # no plotly.js, no script
+
+        page.goto((settings.reports_dir / longest).as_uri(), wait_until="load")
+        page.wait_for_function(f"({DRAWN})()[0]")  # the first chart, near the top, is drawn
+        assert asked.count(PLOTLY_JS) == 1
+        drawn = page.evaluate(DRAWN)
+        assert len(drawn) > 20 and drawn[0] and not drawn[-1], (longest, drawn)
+        last = page.locator(".plotly-graph-div").last
+        height = page.evaluate("document.documentElement.scrollHeight")
+        last.scroll_into_view_if_needed()
+        last.locator(".main-svg").first.wait_for(state="attached", timeout=10_000)
+        assert page.evaluate("document.documentElement.scrollHeight") == height
+        assert not all(page.evaluate(DRAWN))  # those scrolled past quickly may wait
+
+        page.emulate_media(media="print")
+        page.pdf()  # printing (beforeprint) draws every chart
+        assert all(page.evaluate(DRAWN))
+
+
+def test_the_print_pages_draw_every_chart_at_load(pack):
+    """What Chromium prints to the PDFs (pdf.py): every chart drawn without scrolling, so the
+    annex PDF shows every chart's source line (drawn by plotly.js; no other text says "Source:")."""
+    from pipelines.report.printed import ANNEX_PRINT, PDFS
+
+    settings, _ = pack
+    with browser_page() as page:
+        page.goto((settings.reports_dir / ANNEX_PRINT).as_uri(), wait_until="load")
+        page.wait_for_timeout(500)
+        drawn = page.evaluate(DRAWN)
+    assert len(drawn) > 100 and all(drawn)
+    text = " ".join(sheets(printed(settings, PDFS[ANNEX_PRINT])))
+    assert text.count("Source:") == len(drawn)
+
+
+# Technical provenance a board member should not meet outside the data-quality page: a run's
+# UUID, a batch or file hash, a warehouse table, a source by its id instead of its name.
+SOURCE_IDS = sorted(load_contracts())
+TECHNICAL = {
+    "uuid": re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+    "hash": re.compile(r"\b[0-9a-f]{16,}\b"),
+    "table": re.compile(r"\b(?:ops|published|marts|raw|staging|intermediate)\.[a-z_]+"),
+    "source id": re.compile(r"\b(?:" + "|".join(SOURCE_IDS) + r")\b"),
+}
+
+
+def shown_text(page: str) -> str:
+    """What a reader of a page sees: its text and attributes (no style or script) and each
+    chart's title, notes and series names."""
+    charts = [json.dumps([fig["layout"].get("title"), fig["layout"].get("annotations"),
+                          [trace.get("name") for trace in fig["data"]]])
+              for fig in plotly_figures(page)]
+    return " ".join([re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S), *charts])
+
+
+def technical_terms(text: str) -> dict[str, list[str]]:
+    return {kind: found for kind, pattern in TECHNICAL.items() if (found := pattern.findall(text))}
+
+
+def test_the_technical_check_finds_a_run_a_batch_a_table_and_a_source_id():
+    planted = ('<p>Built by run 9d15d8c9-824a-4501-a1dc-57883ac23aeb (ops.runs) from '
+               'gp_events batch 29e363fb6c665bb7</p><script>var x = "ecds_attendances";</script>')
+    assert technical_terms(shown_text(planted)) == {
+        "uuid": ["9d15d8c9-824a-4501-a1dc-57883ac23aeb"], "hash": ["29e363fb6c665bb7"],
+        "table": ["ops.runs"], "source id": ["gp_events"]}
+
+
+def test_only_the_data_quality_page_shows_runs_batches_tables_and_source_ids(pack):
+    """The board's pages (and the board PDF) say "data up to ..., refreshed ..." and name sources
+    as people do; the data-quality page holds the batches and ids behind every figure."""
+    from pipelines.report.printed import BOARD_PRINT
+
+    settings, _ = pack
+    shown = {name: shown_text(page) for name, page in pages(settings).items()}
+    shown[BOARD_PRINT] = shown_text((settings.reports_dir / BOARD_PRINT).read_text(encoding="utf-8"))
+    shown["board-pack.pdf"] = " ".join(sheets(printed(settings, "board-pack.pdf")))
+    quality = [p.file for p in PAGES if p.kind == "data_quality"]
+    found = {name: technical_terms(text) for name, text in shown.items() if name not in quality}
+    assert {name: terms for name, terms in found.items() if terms} == {}
+    assert {"hash", "source id", "table"} <= set(technical_terms(shown[quality[0]]))
+    assert all("Data up to" in shown[p.file] and 'href="data-quality.html"' in shown[p.file]
+               for p in PAGES)
+    assert all('href="model-docs.html"' not in shown[p.file] for p in PAGES if p.kind != "methods")

@@ -59,7 +59,7 @@ def pipeline(tmp_path_factory, small_extracts, prefect_server):
                 shutil.copy(path, settings.landing_dir / path.parent.name / path.name)
         first_state = refresh(return_state=True)
         seen = NextMonth(len(files), held_back, raw_rows(settings.duckdb_path),
-                         (settings.reports_dir / "index.html").read_text(),
+                         (settings.reports_dir / "data-quality.html").read_text(),
                          latest_month(settings), first_state)
         for path in held_back:
             shutil.copy(path, settings.landing_dir / path.parent.name / path.name)
@@ -151,7 +151,8 @@ def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(pipeline):
     assert recorded[:2] == [(seen.delivered - len(seen.held_back), RunStatus.COMPLETED),
                             (len(seen.held_back), RunStatus.COMPLETED)]
     assert latest_month(settings) == f"{last[:4]}-{last[4:]}"  # the published series reach it
-    assert (settings.reports_dir / "index.html").read_text() != seen.first_pack
+    # the data-quality page names the run that wrote it (the board's pages say it in words)
+    assert (settings.reports_dir / "data-quality.html").read_text() != seen.first_pack
     assert not (settings.reports_dir / "board-pack.pdf").exists()  # PH_BOARD_PACK_PDF=0 is obeyed
 
 
@@ -167,7 +168,7 @@ def test_the_page_renders_in_chromium_offline_without_errors(pipeline, tmp_path)
 def test_the_dbt_docs_page_is_written_beside_the_pack_and_works_offline(pipeline, tmp_path):
     settings, _, _ = pipeline
     docs = settings.reports_dir / "model-docs.html"
-    assert 'href="model-docs.html"' in (settings.reports_dir / "index.html").read_text()
+    assert 'href="model-docs.html"' in (settings.reports_dir / "methods.html").read_text()
     page = visit(docs, tmp_path)
     assert "fct_indicator_values" in page.dom  # the manifest is inlined
     assert page.requests == [] and page.console_errors == []
@@ -189,11 +190,11 @@ def test_indicator_matches_a_count_made_from_the_files(pipeline):
 
 
 def test_a_board_figure_traces_back_to_its_delivered_files(pipeline):
-    """The pack names its run; ops.run_batches lists the batches that run published from; the
-    indicator's sources (registry) pick out its files in the ledger, and every staging row behind
-    the figure came from one of them."""
+    """The pack's data-quality page names its run; ops.run_batches lists the batches that run
+    published from; the indicator's sources (registry) pick out its files in the ledger, and every
+    staging row behind the figure came from one of them."""
     settings, _, _ = pipeline
-    page = (settings.reports_dir / "index.html").read_text()
+    page = (settings.reports_dir / "data-quality.html").read_text()
     run_id = re.search(r"by run ([0-9a-f-]{36})", page).group(1)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
         run = runs.runs(con, run_id)[0]
