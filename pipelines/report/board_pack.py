@@ -16,6 +16,7 @@ from pipelines.progress import progress
 from pipelines.report import maps
 from pipelines.report.html import PLOTLY_JS, page
 from pipelines.report.layout import Layout, load_layout
+from pipelines.report.overview import overview_body
 from pipelines.report.pages import body
 from pipelines.report.pdf import write_pdf
 from pipelines.report.printed import ANNEX_PRINT, BOARD_KINDS, BOARD_PRINT, PDFS, board_summary, print_page
@@ -42,8 +43,9 @@ def render_pack(pub: Published, layout: Layout, run_id: str | None = None) -> di
             step(p.file)
     pages = {p.file: page(p, layout.pages, subtitle, bodies[p.file], trust, banner)
              for p in layout.pages}
-    board = [(p, bodies[p.file] if p.kind == "overview" else board_summary(pub, layout, p))
-             for p in layout.pages if p.kind in BOARD_KINDS]
+    # the board PDF: the overview without its per-aim tables, which follow one per page
+    board = [(p, overview_body(pub, layout, with_tables=False) if p.kind == "overview"
+              else board_summary(pub, layout, p)) for p in layout.pages if p.kind in BOARD_KINDS]
     annex = [(p, bodies[p.file]) for p in layout.pages]
     for file, title, chapters in ((BOARD_PRINT, "Board summary", board),
                                   (ANNEX_PRINT, "Technical annex: the whole pack", annex)):

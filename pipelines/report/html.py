@@ -111,7 +111,11 @@ tr.flagged th { border-left: 4px solid #ED8B00; }
      and the body's top padding, cloned onto every page's fragment, keeps it off the text */
   .synthetic { position: fixed; top: 0; left: 0; right: 0; font-size: 10pt; padding: 2mm 4mm; }
   body:has(> .synthetic) { padding-top: 18mm; -webkit-box-decoration-break: clone;
-                           box-decoration-break: clone; } }
+                           box-decoration-break: clone; }
+  /* status tables across the whole sheet, in a smaller type; each cell's "why" is said once
+     under "How to read the tables", so a row stays a line or two */
+  table.status { width: 100%; font-size: 8.5pt; } table.status .meta { font-size: inherit; }
+  table.status .reason { display: none; } }
 """
 
 

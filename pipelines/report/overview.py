@@ -26,12 +26,19 @@ COLUMNS = ("Indicator", "Latest (ICS)", "England", f"Trend (last {RECENT_POINTS}
            f"Projection to {END_LABEL}", "Over time")
 
 
-def overview_body(pub: Published, layout: Layout) -> str:
+def overview_body(pub: Published, layout: Layout, with_tables: bool = True) -> str:
+    """The overview: what needs the board's attention, how to read the tables, then one table per
+    aim (`with_tables`; the board PDF prints its tables one per page instead: printed.py)."""
     statuses = [indicator_status(pub, m) for m in published_indicators(pub)]
-    href = {s.meta["id"]: f"{layout.home(s.meta).file}#{s.meta['id']}" for s in statuses}
+    href = {s.meta["id"]: indicator_href(layout, s.meta) for s in statuses}
     aims = "".join(_aim_table(page, [s for s in statuses if s.meta["aim"] == page.aim], href)
-                   for page in layout.of_kind("aim"))
+                   for page in layout.of_kind("aim")) if with_tables else ""
     return _attention_section(statuses, href) + _how_to_read() + aims
+
+
+def indicator_href(layout: Layout, meta: dict) -> str:
+    """Where an indicator's section is: its page, at its id."""
+    return f"{layout.home(meta).file}#{meta['id']}"
 
 
 def _attention_section(statuses: list[Status], href: dict[str, str]) -> str:
@@ -55,29 +62,34 @@ def _how_to_read() -> str:
 <p>One row per indicator, for the whole ICS; follow its name for charts and tables. England:
 better, similar or worse when England's published value lies outside or inside the ICS's 95%
 confidence interval ("99.8%" when outside that wider interval too). Trend: whether the last
-{RECENT_POINTS} periods show a significant rise or fall (the method of OHID's Fingertips). Gap:
-whether the gap between the most and least deprived is significantly widening or narrowing. The
-<em>Making Data Count</em> variation and assurance icons are shown only for series of at least
-{MIN_POINTS_FOR_ICONS} points (monthly figures): a handful of yearly values is too few to tell a
-signal from noise. Projection: where a straight line through the yearly values leads by {END_LABEL},
-with the range the figure is 95% likely to fall in, and whether that meets the target where one
-is set. * = withheld for small numbers. A period marked provisional is not final: deaths in it may
-still be registered. A period marked incomplete undercounts (some deaths' look-back starts before
+{RECENT_POINTS} periods show a significant rise or fall (the method of OHID's Fingertips); "not
+tested" when they are not all published. Gap: whether the gap between the most and least deprived
+is significantly widening or narrowing. The <em>Making Data Count</em> variation and assurance
+icons are shown only for series of at least {MIN_POINTS_FOR_ICONS} points (monthly figures): a
+handful of yearly values is too few to tell a signal from noise ("too few points").
+Projection: where a straight line through the yearly values leads by {END_LABEL}, with the range
+the figure is 95% likely to fall in, and whether that meets the target where one is set.
+* = withheld for small numbers. A period marked provisional is not final: deaths in it may still be
+registered. A period marked incomplete undercounts (some deaths' look-back starts before
 the data do), so it takes no part in the trend, gap or projection.</p></section>"""
 
 
 def _aim_table(page, statuses: list[Status], href: dict[str, str]) -> str:
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in COLUMNS)
-    rows = "".join(_row(s, href[s.meta["id"]]) for s in statuses)
     return (f'<section aria-labelledby="aim{page.aim}"><h2 id="aim{page.aim}"><a href="{page.file}">'
             f"{esc(page.title)}</a></h2><p>{esc(page.intro)}</p>"
-            # a scroll box of its own on a phone, focusable so that keys scroll it, and named by
-            # its caption (the section already carries the aim's name: landmarks differ by name)
-            f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="aim{page.aim}-table">'
-            f'<table class="status"><caption id="aim{page.aim}-table" class="meta">{esc(page.title)}: '
-            f"where each indicator stands, whole ICS, latest period of each</caption>"
-            f"<thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table></div></section>")
+            + status_table(f"aim{page.aim}-table", f"{page.title}: where each indicator stands, "
+                           "whole ICS, latest period of each", statuses, href) + "</section>")
+
+
+def status_table(table_id: str, caption: str, statuses: list[Status], href: dict[str, str]) -> str:
+    """The status table of some indicators (the overview's per aim, the board PDF's per page)."""
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in COLUMNS)
+    rows = "".join(_row(s, href[s.meta["id"]]) for s in statuses)
+    # a scroll box of its own on a phone, focusable so that keys scroll it, and named by its
+    # caption (a section around it already carries the page's name: landmarks differ by name)
+    return (f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="{table_id}">'
+            f'<table class="status"><caption id="{table_id}" class="meta">{esc(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 def _row(s: Status, href: str) -> str:
@@ -103,14 +115,14 @@ def _england(s: Status) -> str:
 def _trend(s: Status) -> str:
     marker = s.trend.marker
     if marker == CANNOT_BE_CALCULATED:
-        return f'{esc(s.trend_words)} <span class="meta">({esc(s.trend.test.reason)})</span>'
+        return f'{esc(s.trend_words)} <span class="meta reason">({esc(s.trend.test.reason)})</span>'
     arrow = "" if marker == NO_SIGNIFICANT_CHANGE else ("↑ " if marker.startswith("Incr") else "↓ ")
     return f'<span aria-hidden="true">{arrow}</span>{esc(s.trend_words)}'
 
 
 def _gap(s: Status) -> str:
     if s.gap.direction == GAP_CANNOT_BE_CALCULATED:
-        return f'{esc(s.gap_words)} <span class="meta">({esc(s.gap.test.reason)})</span>'
+        return f'{esc(s.gap_words)} <span class="meta reason">({esc(s.gap.test.reason)})</span>'
     return esc(s.gap_words)
 
 
@@ -125,9 +137,8 @@ def _icons(s: Status) -> str:
             assurance = m.chart.assurance_icon
             parts.append(label + variation_icon(m.chart.variation_icon)
                          + (assurance_icon(assurance) if assurance else ""))
-    if not parts:
-        parts.append(f"Not enough points for icons ({len(s.values)} yearly; "
-                     f"{MIN_POINTS_FOR_ICONS} needed)")
+    if not parts:  # why is said once, under "How to read the tables"
+        parts.append(f'Too few points <span class="meta reason">({len(s.values)} yearly)</span>')
     return "<br>".join(parts)
 
 

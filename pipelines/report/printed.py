@@ -1,10 +1,10 @@
 """The board pack on paper: two print pages, each printed to its own A4 PDF by pdf.py.
 
-The board PDF is what a board member reads before the meeting: the overview (what needs the
-board's attention, then where each indicator of each aim stands), then one page per aim and theme
-with that page's indicators and where each stands - no charts: a board member asks "how are we
-doing and what should we ask?", which the status tables answer; the charts, inequality tables and
-maps behind each row are the annex's. The annex is the whole pack, every page in full, for whoever
+The board PDF is what a board member reads before the meeting: the overview's attention section
+and how to read the tables, then one page per aim and theme with the status table of that page's
+indicators (the overview's columns; each indicator once) - no charts: a board member asks "how are
+we doing and what should we ask?", which the status tables answer; the charts, inequality tables
+and maps behind each row are the annex's. The annex is the whole pack, every page in full, for whoever
 checks a figure. Both open with a contents list whose entries link within the PDF.
 
 Links between pages become links within the printed document (a page's own anchor, else the page's
@@ -19,14 +19,13 @@ from collections.abc import Sequence
 
 from pipelines.report.html import esc, page
 from pipelines.report.layout import Layout, Page
+from pipelines.report.overview import indicator_href, status_table
 from pipelines.report.published import Published
 from pipelines.report.status import indicator_status, published_indicators
 
 BOARD_PRINT, ANNEX_PRINT = "print-board.html", "print.html"
 PDFS = {BOARD_PRINT: "board-pack.pdf", ANNEX_PRINT: "board-pack-annex.pdf"}
 BOARD_KINDS = ("overview", "aim", "theme")  # the pages the board PDF carries
-SUMMARY_COLUMNS = ("Indicator", "Latest (ICS)", "Recent trend", "Gap between most and least deprived",
-                   "Needs the board's attention")
 
 
 def chapter_id(chapter: Page) -> str:
@@ -72,19 +71,13 @@ def internal_links(text: str, chapters: dict[str, str]) -> str:
 
 
 def board_summary(pub: Published, layout: Layout, summarised: Page) -> str:
-    """One sheet for an aim or theme page: its opening paragraph and, per indicator that lives on
-    the page, where it stands (the overview's judgements, grouped by this page)."""
-    rows = []
-    for meta in published_indicators(pub):
-        if layout.home(meta) != summarised:
-            continue
-        s = indicator_status(pub, meta)
-        attention = "; ".join(item.heading for item in s.attention) or "No"
-        cells = (s.latest, s.trend_words, s.gap_words, attention)
-        rows.append(f'<tr><th scope="row" class="text">{esc(meta["id"])} {esc(meta["short_title"])}</th>'
-                    + "".join(f'<td class="text">{esc(c)}</td>' for c in cells) + "</tr>")
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in SUMMARY_COLUMNS)
+    """One chapter of the board PDF for an aim or theme page: its opening paragraph and the status
+    table (the overview's columns: overview.status_table) of the indicators that live on it."""
+    statuses = [indicator_status(pub, meta) for meta in published_indicators(pub)
+                if layout.home(meta) == summarised]
+    href = {s.meta["id"]: indicator_href(layout, s.meta) for s in statuses}
     return (f"<p>{esc(summarised.intro)}</p>"
-            f'<table class="status"><caption class="meta">{esc(summarised.title)}: where each indicator '
-            f"on this page stands, whole ICS, latest period of each; charts and tables in the "
-            f"annex</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            + status_table(f"{chapter_id(summarised)}-table",
+                           f"{summarised.title}: where each indicator on this page stands, whole "
+                           "ICS, latest period of each; charts and tables in the annex",
+                           statuses, href))

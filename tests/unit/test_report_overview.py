@@ -117,8 +117,9 @@ def test_each_aim_has_a_status_table_with_every_indicator_of_the_aim():
     assert "<td>50.0% (2023/24)</td>" in quiet
     assert "<strong>Better</strong> than 47.5% (2023/24)" in quiet  # outside 95%, inside 99.8%
     assert "No significant change" in quiet
-    # five yearly points: no variation icon, said in words
-    assert f"Not enough points for icons (5 yearly; {MIN_POINTS_FOR_ICONS} needed)" in quiet
+    # five yearly points: no variation icon, said in words (why: under "How to read the tables")
+    assert 'Too few points <span class="meta reason">(5 yearly)</span>' in quiet
+    assert f"{MIN_POINTS_FOR_ICONS} points (monthly figures)" in html
     assert 'role="img"' not in quiet
     assert '<svg class="spark" width="96" height="24" aria-hidden="true"' in quiet
     assert "Values: 2019/20 50.0%, 2020/21 50.4%, 2021/22 49.8%, 2022/23 50.2%, 2023/24 50.0%" in quiet
@@ -187,6 +188,7 @@ def test_the_printed_summary_and_the_overview_word_an_untested_trend_alike():
     overview = overview_body(pub, layout)
     row = summary[summary.index("Q-01"):]
     row = row[:row.index("</tr>")]
-    assert f'<td class="text">{NOT_TESTED}</td><td class="text">{NOT_TESTED}</td>' in row
+    # the trend and gap cells, each "Not tested" with its reason
+    assert row.count(f'<td class="text">{NOT_TESTED} <span class="meta reason">') == 2
     assert "Cannot be calculated" not in summary + overview
     assert f"{NOT_TESTED} <span" in overview
