@@ -90,7 +90,7 @@ body { overflow-wrap: break-word; }
 @media print { body { background: white; font-size: 11pt; }
   nav, .skip, .modebar-container { display: none; }
   section, figure, .tile, tr { break-inside: avoid; } main { max-width: none; padding: 0; }
-  h1, h2, h3, caption { break-after: avoid; } /* a heading stays with its chart or table */
+  h1, h2, h3, caption, .chart-title { break-after: avoid; } /* a heading stays with its chart or table */
   .chapter { break-before: page; } .contents ol { font-size: 13pt; line-height: 1.8; }
   /* the synthetic banner on every printed page: Chromium repeats a fixed element on each page,
      and the body's top padding, cloned onto every page's fragment, keeps it off the text */
