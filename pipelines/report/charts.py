@@ -88,7 +88,8 @@ def spc_section(pub: Published, meta: dict) -> str:
             + table({"Month": months[-12:],
                      "Count": [count(v) for v in monthly.values[-12:]],
                      "Signal": [signal[k] for k in kinds[-12:]]},
-                    f"Last 12 months (mean {chart.mean[-1]:.0f}, process limits {chart.lpl[-1]:.0f} "
+                    f"{meta['short_title']}, last 12 months (mean {chart.mean[-1]:.0f}, process "
+                    f"limits {chart.lpl[-1]:.0f} "
                     f"to {chart.upl[-1]:.0f})") + "</section>")
 
 

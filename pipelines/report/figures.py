@@ -6,35 +6,57 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines.contracts.model import source_title
+from pipelines.report.colours import (
+    ICS_LINE,
+    ICS_TREND,
+    MDC_COMMON_CAUSE,
+    MDC_CONCERN,
+    MDC_IMPROVEMENT,
+    MDC_NEUTRAL,
+    NHS_BLACK,
+    NHS_BLUE,
+    NHS_DARK_GREY,
+    NHS_MID_GREY,
+    NHS_PALE_GREY,
+    WHITE,
+    luminance,
+)
 from pipelines.report.maps import WITHHELD, MapArea, compare_with_ics
 from pipelines.report.narrative import gap_unit
 from pipelines.report.spc_series import PROVISIONAL_POINT, UNDERCOUNTED_POINT, MonthlySPC, runs
 from pipelines.statistics.benchmark import BETTER, HIGHER, LOWER, NOT_COMPARED, SIMILAR, WORSE
 from pipelines.warehouse.indicators import PERIOD_TYPES
 
-NHS_BLUE, NHS_DARK_GREY, NHS_MID_GREY = "#005EB8", "#425563", "#768692"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
-# The ICS's own line on a chart of its places: the darkest, drawn thickest
-ICS_LINE_COLOUR = "#212B32"
 # IMD quintile 1 (most deprived) dark → 5 light, ordered in greyscale too; neighbours differ in hue
 # as well as lightness (viridis: made for colour-vision deficiencies), and no quintile is grey like
 # "Unknown".
 QUINTILE_COLOURS = {"1": "#440154", "2": "#3B528B", "3": "#21918C", "4": "#5EC962", "5": "#FDE725",
-                    "Unknown": "#E8EDEE"}
+                    "Unknown": NHS_PALE_GREY}
 FONT = "Frutiger, Arial, Helvetica, sans-serif"
 
 
-def _wrap(text: str, width: int = 95) -> str:
-    """Break a long finding-as-title into lines (plotly titles do not wrap by themselves)."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join(lines + [line])
+# Plotly never wraps a legend entry, a legend title or a note on the chart: one longer than a
+# phone's chart (about 300 px) is cut off at its edge. Such labels are broken into lines of at most
+# this many characters (about 260 px of 13 px Arial).
+LABEL_CHARS = 36
+
+
+def _wrap(text: str, width: int = LABEL_CHARS) -> str:
+    """Break a long label into lines of at most `width` characters, at spaces (keeping the line
+    breaks it has)."""
+    lines = []
+    for part in text.split("<br>"):
+        line = ""
+        for word in part.split():
+            if line and len(line) + len(word) + 1 > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines.append(line)
+    return "<br>".join(lines)
 
 
 def withheld(rows: pd.DataFrame, *labels: str) -> list[str]:
@@ -53,24 +75,28 @@ def _withheld_note(points: list[str], limit: int = 8) -> str:
     return f" Withheld to protect confidentiality (small numbers, not zero): {shown}."
 
 
+# Room around a chart's plot area, in pixels: the axis titles and tick labels, and below the
+# plot the legend (which wraps into more rows on a phone). The title and the source line are not
+# drawn in the chart but written as HTML around it (html.figure), where they wrap at any width.
+MARGIN = {"l": 60, "r": 20, "t": 40, "b": 130}
+PLOT_HEIGHT = 250  # px, the plot area of an ordinary chart
+
+
 def _layout(fig: go.Figure, title: str, y_title: str, source: str,
-            x_title: str = "Financial year", height: int = 440,
+            x_title: str = "Financial year", plot_height: int = PLOT_HEIGHT,
             suppressed: list[str] | None = None) -> go.Figure:
-    source = source + _withheld_note(suppressed or [])
+    """House style; `title` (the finding) and `source` (with any withheld points) go in the
+    layout's meta, for html.figure to write beside the chart."""
     fig.update_layout(
-        title={"text": _wrap(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
+        meta={"title": title, "source": source + _withheld_note(suppressed or [])},
         font={"family": FONT, "color": NHS_DARK_GREY, "size": 13},
-        yaxis={"title": y_title, "rangemode": "tozero", "gridcolor": "#E8EDEE"},
+        yaxis={"title": y_title, "rangemode": "tozero", "gridcolor": NHS_PALE_GREY},
         xaxis={"title": x_title},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        legend={"orientation": "h", "y": -0.18, "yanchor": "top"},
-        margin={"l": 60, "r": 20, "t": 80, "b": 150},
-        height=height + 40,
-        # the source line sits at the foot of the figure, below the legend, in pixels
-        annotations=[{"text": _wrap(source, 150), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
-                      "yshift": -118, "yanchor": "top", "showarrow": False, "xanchor": "left",
-                      "align": "left", "font": {"size": 11, "color": NHS_MID_GREY}}],
+        plot_bgcolor=WHITE,
+        paper_bgcolor=WHITE,
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
+        margin=MARGIN,
+        height=plot_height + MARGIN["t"] + MARGIN["b"],
     )
     return fig
 
@@ -102,9 +128,9 @@ def trend_by_area(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go
         part = part.sort_values("period")
         emphasised = not is_place
         fig.add_trace(go.Scatter(
-            x=part["period"], y=part["value"], name=f"{area} (ICS)" if emphasised else area,
+            x=part["period"], y=part["value"], name=_wrap(f"{area} (ICS)" if emphasised else area),
             mode="lines+markers",
-            line={"color": ICS_LINE_COLOUR if emphasised else CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)],
+            line={"color": ICS_TREND if emphasised else CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)],
                   "width": 4 if emphasised else 1.5},
             marker={"size": 8 if emphasised else 5},
             error_y=_error_bars(part),
@@ -134,11 +160,11 @@ def by_quintile(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go.F
 
 # Making Data Count colours: special cause of improvement blue, of concern orange, common cause grey.
 # Keys: the point types of pipelines.statistics.spc (NHSRplotthedots' names).
-SIGNAL_STYLE = {"special_cause_improvement": ("#41B6E6", "circle", "Special cause: improvement"),
-                "special_cause_concern": ("#ED8B00", "diamond", "Special cause: concern"),
-                "special_cause_neutral_high": ("#7C2855", "square", "Special cause: higher"),
-                "special_cause_neutral_low": ("#7C2855", "square", "Special cause: lower"),
-                "common_cause": (NHS_MID_GREY, "circle", "Common cause")}
+SIGNAL_STYLE = {"special_cause_improvement": (MDC_IMPROVEMENT, "circle", "Special cause: improvement"),
+                "special_cause_concern": (MDC_CONCERN, "diamond", "Special cause: concern"),
+                "special_cause_neutral_high": (MDC_NEUTRAL, "square", "Special cause: higher"),
+                "special_cause_neutral_low": (MDC_NEUTRAL, "square", "Special cause: lower"),
+                "common_cause": (MDC_COMMON_CAUSE, "circle", "Common cause")}
 
 
 # a provisional month: hollow, so it reads as "not judged" in colour and in greyscale alike
@@ -155,7 +181,7 @@ def spc_chart(monthly: MonthlySPC, meta: dict, title: str, source: str) -> go.Fi
     months, values, kinds = list(monthly.months), list(monthly.values), monthly.point_kinds
     fig = go.Figure()
     # meta="count": these traces carry published counts (found by the output's disclosure scan)
-    fig.add_trace(go.Scatter(x=months, y=values, mode="lines", name=meta["short_title"],
+    fig.add_trace(go.Scatter(x=months, y=values, mode="lines", name=_wrap(meta["short_title"]),
                              line={"color": NHS_MID_GREY, "width": 1.5}, hoverinfo="skip",
                              meta="count"))
     styles = {**SIGNAL_STYLE, PROVISIONAL_POINT: PROVISIONAL_STYLE,
@@ -181,11 +207,11 @@ def spc_chart(monthly: MonthlySPC, meta: dict, title: str, source: str) -> go.Fi
     fig = _layout(fig, title, f"Count ({meta['unit']})", source, x_title="Month")
     for change in monthly.rebased_at:
         # a shape and a note, not add_vline's annotation (which cannot place itself on month
-        # labels), added after _layout, which sets the figure's annotations (its source line)
+        # labels)
         at = next(m for m in months if m >= change.month)
         fig.add_shape(type="line", x0=at, x1=at, yref="paper", y0=0, y1=1,
                       line={"color": NHS_DARK_GREY, "width": 1, "dash": "dot"})
-        fig.add_annotation(x=at, yref="paper", y=1, text=f"Re-based: {change.reason}",
+        fig.add_annotation(x=at, yref="paper", y=1, text=_wrap(f"Re-based: {change.reason}"),
                            showarrow=False, xanchor="left", yanchor="bottom",
                            font={"color": NHS_DARK_GREY, "size": 11})
     fig.update_yaxes(rangemode="normal")
@@ -238,12 +264,12 @@ def area_comparison(rows: pd.DataFrame, ics_value: float, meta: dict, title: str
                 hovertemplate=f"%{{y}}: %{{x:.1f}} {meta['unit']}<extra></extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
     if pd.notna(ics_value):
-        fig.add_vline(x=ics_value, line={"color": "#ED8B00", "dash": "dash", "width": 2},
+        fig.add_vline(x=ics_value, line={"color": ICS_LINE, "dash": "dash", "width": 2},
                       annotation_text="ICS", annotation_position="top")
-    fig = _layout(fig, title, "", source, x_title=value_axis_title(meta),
-                  height=120 + 28 * len(rows), suppressed=withheld(rows, "area_name"))
+    fig = _layout(fig, title, "", source, x_title=_wrap(value_axis_title(meta), 24),
+                  plot_height=max(28 * len(rows) - 70, 80), suppressed=withheld(rows, "area_name"))
     fig.update_yaxes(title=None, rangemode="normal")
-    fig.update_xaxes(rangemode="tozero", gridcolor="#E8EDEE")
+    fig.update_xaxes(rangemode="tozero", gridcolor=NHS_PALE_GREY)
     return fig
 
 
@@ -254,7 +280,7 @@ def counts_by_area(rows: pd.DataFrame, y_title: str, title: str, source: str) ->
     for i, (area, part) in enumerate(rows.groupby("area_name", sort=True)):
         part = part.sort_values("period")
         fig.add_trace(go.Scatter(
-            x=part["period"], y=part["numerator"], name=area, mode="lines+markers", meta="count",
+            x=part["period"], y=part["numerator"], name=_wrap(area), mode="lines+markers", meta="count",
             line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "width": 2},
             hovertemplate=f"{area}<br>%{{x}}: %{{y:,}}<extra></extra>"))
     return _layout(fig, title, y_title, source, suppressed=withheld(rows, "area_name", "period"))
@@ -264,7 +290,7 @@ def counts_by_area(rows: pd.DataFrame, y_title: str, title: str, source: str) ->
 # (and higher and lower) each at least 3:1 against "similar" and against the white page, told apart
 # from each other by hue (blue / vermilion, Okabe-Ito: safe with colour-vision deficiencies).
 # Higher and lower (no polarity) are both blues, a dark and a mid one, at least 3:1 apart.
-COMPARISON_COLOURS = {BETTER: "#0072B2", HIGHER: "#002060", SIMILAR: "#E8EDEE", WORSE: "#D55E00",
+COMPARISON_COLOURS = {BETTER: "#0072B2", HIGHER: "#002060", SIMILAR: NHS_PALE_GREY, WORSE: "#D55E00",
                       LOWER: "#1D7FC2"}
 # A dot's colour by its comparison with the ICS: the map's, but a mid grey for "similar" (the map's
 # pale fill would vanish as a small mark on white; the grey is over 3:1 against it).
@@ -273,7 +299,7 @@ DOT_COLOURS = {**COMPARISON_COLOURS, SIMILAR: NHS_MID_GREY}
 MAP_PATTERNS = {WITHHELD: "/", NOT_COMPARED: "."}
 # Light fills are outlined dark (so that they stand out from the page), dark fills white (so that
 # neighbours of one class stay apart): each outline at least 3:1 against its fill.
-_LIGHT_OUTLINE, _DARK_OUTLINE = NHS_DARK_GREY, "#FFFFFF"
+_LIGHT_OUTLINE, _DARK_OUTLINE = NHS_DARK_GREY, WHITE
 # The map's plot area: as wide as the page's content column, as tall as the ICS's shape needs
 # within these bounds (a taller shape leaves space at the sides; the whole figure, margins and all,
 # still fits an A4 page).
@@ -292,18 +318,18 @@ def choropleth(areas: list[MapArea], shading: dict[str, str], title: str, source
         members = [area for area in areas if area.shade == shade]
         if not members:
             continue
-        colour = shading.get(shade, "#FFFFFF")
+        colour = shading.get(shade, WHITE)
         fig.add_trace(go.Scatter(
             x=[x for area in members for x in area.outline[0]],
             y=[y for area in members for y in area.outline[1]],
             fill="toself", mode="lines", name=shade, fillcolor=colour, hoveron="fills",
             hoverinfo="name", fillpattern=_hatching(shade),
-            line={"color": _LIGHT_OUTLINE if _luminance(colour) > 0.4 else _DARK_OUTLINE,
+            line={"color": _LIGHT_OUTLINE if luminance(colour) > 0.4 else _DARK_OUTLINE,
                   "width": 0.8 if labelled else 0.3}))
     fig.add_trace(go.Scatter(
         # invisible: a hover label takes its colour from its trace, so it is set here
         x=[area.point[0] for area in areas], y=[area.point[1] for area in areas], mode="markers",
-        hoverlabel={"bgcolor": "#FFFFFF", "bordercolor": NHS_DARK_GREY, "font": {"color": "#212B32"}},
+        hoverlabel={"bgcolor": WHITE, "bordercolor": NHS_DARK_GREY, "font": {"color": NHS_BLACK}},
         marker={"size": 12, "color": "rgba(0,0,0,0)"}, showlegend=False, name="Areas",
         hovertext=[f"<b>{area.name}</b><br>{area.detail}" for area in areas], hoverinfo="text"))
     xs = [x for area in areas for x in area.outline[0] if x is not None]
@@ -311,16 +337,16 @@ def choropleth(areas: list[MapArea], shading: dict[str, str], title: str, source
     aspect = (max(ys) - min(ys)) / ((max(xs) - min(xs)) or 1) if xs else 1
     low, high = MAP_HEIGHT_PX
     plot_height = round(min(max(MAP_WIDTH_PX * aspect, low), high))
-    fig = _layout(fig, title, "", source, x_title="", height=plot_height + 190)
+    fig = _layout(fig, title, "", source, x_title="", plot_height=plot_height)
     fig.update_xaxes(visible=False, rangemode="normal")
     fig.update_yaxes(visible=False, rangemode="normal", scaleanchor="x", scaleratio=1)
     fig.update_layout(
         autosize=True, margin={"l": 10, "r": 10}, hovermode="closest",
-        legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0,
-                "title": {"text": legend_title, "side": "top"}},
+        legend={"x": 0,  # at the foot of the figure, as _layout places it
+                "title": {"text": _wrap(legend_title), "side": "top"}},
         annotations=[*fig.layout.annotations, *(
             {"x": area.point[0], "y": area.point[1], "xref": "x", "yref": "y", "text": area.name,
-             "showarrow": False, "font": {"size": 12, "color": "#212B32"},
+             "showarrow": False, "font": {"size": 12, "color": NHS_BLACK},
              "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 2}
             for area in areas if labelled)])
     return fig
@@ -329,15 +355,8 @@ def choropleth(areas: list[MapArea], shading: dict[str, str], title: str, source
 def _hatching(shade: str) -> dict | None:
     if shade not in MAP_PATTERNS:
         return None
-    return {"shape": MAP_PATTERNS[shade], "fgcolor": NHS_DARK_GREY, "bgcolor": "#FFFFFF",
+    return {"shape": MAP_PATTERNS[shade], "fgcolor": NHS_DARK_GREY, "bgcolor": WHITE,
             "size": 8, "solidity": 0.3}
-
-
-def _luminance(colour: str) -> float:
-    """WCAG relative luminance of a #RRGGBB colour."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def quality_by_month(rows: pd.DataFrame, title: str, source: str) -> go.Figure:
@@ -347,7 +366,7 @@ def quality_by_month(rows: pd.DataFrame, title: str, source: str) -> go.Figure:
         # named as people say it; colours still assigned in source-id order, as before
         part, name = part.sort_values("month"), source_title(source_id)
         fig.add_trace(go.Scatter(
-            x=part["month"], y=part["completeness"] * 100, name=name, mode="lines",
+            x=part["month"], y=part["completeness"] * 100, name=_wrap(name), mode="lines",
             line={"color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], "width": 1.5,
                   "dash": ["solid", "dot", "dash"][i // len(CATEGORY_COLOURS) % 3]},
             hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:.1f}}%<extra></extra>"))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipelines.report.colours import MDC_COMMON_CAUSE, MDC_CONCERN, MDC_IMPROVEMENT, MDC_NEUTRAL
 from pipelines.report.layout import Page
 
 PLOTLY_JS = "plotly.min.js"  # written once beside the pages
@@ -71,6 +72,9 @@ main { max-width: 1150px; margin: 0 auto; padding: 16px 32px; }
 section { background: white; padding: 16px 24px; margin: 16px 0; border-top: 4px solid #005EB8; }
 h2 { font-size: 22px; } h3 { font-size: 18px; }
 figure { margin: 16px 0; } figcaption { font-size: 14px; color: #425563; }
+/* a chart's title (its finding) and source line, written as text around the plotly SVG */
+.chart-title { font-weight: bold; font-size: 16px; margin: 0 0 4px; }
+.chart-source { font-size: 12px; color: #425563; margin: 4px 0; }
 .meta, .caveats, .trust { font-size: 14px; color: #425563; }
 .trust { background: #E8EDEE; padding: 12px 24px; margin: 16px 0; }
 table { border-collapse: collapse; font-size: 14px; margin: 8px 0; }
@@ -89,7 +93,9 @@ a:focus, button:focus { outline: 3px solid #FFEB3B; background: #FFEB3B; color: 
 .attention-list { list-style: none; padding: 0; }
 .attention { border-left: 6px solid #ED8B00; padding: 4px 14px; margin: 10px 0; }
 .attention h3 { margin: 4px 0; } .attention p { margin: 4px 0; }
-.table-scroll { overflow-x: auto; position: relative; } table.status td, table.status th { text-align: left; }
+.table-scroll { overflow-x: auto; position: relative; }
+.table-scroll:focus-visible { outline: 3px solid #212B32; outline-offset: 2px; }
+table.status td, table.status th { text-align: left; }
 @media print { .table-scroll { overflow: visible; } }
 tr.flagged th { border-left: 4px solid #ED8B00; }
 .spark polyline { fill: none; stroke: #005EB8; stroke-width: 1.5; } .spark circle { fill: #005EB8; }
@@ -97,6 +103,13 @@ tr.flagged th { border-left: 4px solid #ED8B00; }
                    clip: rect(0 0 0 0); white-space: nowrap; }
 .synthetic { background: #FFB81C; color: #212B32; padding: 10px 32px; font-size: 16px;
              border-bottom: 4px solid #212B32; }
+/* a phone (390 px): less padding, and a word longer than the line (an id, an address) breaks
+   rather than widening the page; a wide table scrolls inside its own box (.table-scroll) */
+body { overflow-wrap: break-word; }
+@media (max-width: 600px) {
+  header, nav, .synthetic { padding-left: 12px; padding-right: 12px; }
+  main { padding: 8px 8px; } section { padding: 12px 12px; } .trust { padding: 12px; }
+  header h1 { font-size: 22px; } }
 /* A4 with "Page N of M" at the foot of every sheet (a page-margin box: Chromium prints it with
    --print-to-pdf, where a header/footer template is not available) */
 @page { size: A4; margin: 14mm 12mm 16mm;
@@ -105,7 +118,7 @@ tr.flagged th { border-left: 4px solid #ED8B00; }
 @media print { body { background: white; font-size: 11pt; }
   nav, .skip, .modebar-container { display: none; }
   section, figure, .tile, tr { break-inside: avoid; } main { max-width: none; padding: 0; }
-  h1, h2, h3, caption { break-after: avoid; } /* a heading stays with its chart or table */
+  h1, h2, h3, caption, .chart-title { break-after: avoid; } /* a heading stays with its chart or table */
   .chapter { break-before: page; } .contents ol { font-size: 13pt; line-height: 1.8; }
   /* the synthetic banner on every printed page: Chromium repeats a fixed element on each page,
      and the body's top padding, cloned onto every page's fragment, keeps it off the text */
@@ -160,16 +173,28 @@ def figure(fig: go.Figure, caption: str) -> str:
     plotly.py's markup (a div of the chart's height, then a script drawing it), with the script's
     drawing handed to PH.chart (CHART_JS) to run when the chart nears the screen. The div's id is
     a short digest of the figure, not plotly.py's random UUID: the same figure gets the same id
-    in every build, and no page carries a UUID a reader could take for a run or batch id."""
-    spec = fig.to_json()
-    chart_id = "chart-" + hashlib.sha1(spec.encode()).hexdigest()[:10]
-    chart = fig.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
-                        post_script=UNTAB_TOOLBAR, div_id=chart_id)
+    in every build, and no page carries a UUID a reader could take for a run or batch id.
+    The chart's title and source line (which figures.py keeps in its layout meta) are HTML text
+    around it, not drawn in the SVG: they wrap at any width (a phone's too), and screen readers and
+    axe's contrast check see them like the rest of the page."""
+    title, source = chart_words(fig)
+    drawn = go.Figure(fig).update_layout(meta=None)
+    chart_id = "chart-" + hashlib.sha1(drawn.to_json().encode()).hexdigest()[:10]
+    chart = drawn.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
+                          post_script=UNTAB_TOOLBAR, div_id=chart_id)
     chart = re.sub(r"<script([^>]*)>(.*)</script>",
                    lambda m: f'<script{m[1]}>{CHART_CALL}"{chart_id}", function () {{{m[2]}}});</script>',
                    chart, count=1, flags=re.S)
-    return (f'<figure role="group" aria-label="{esc(caption)}">{chart}'
+    return (f'<figure role="group" aria-label="{esc(caption)}">'
+            f'<p class="chart-title">{esc(title)}</p>{chart}'
+            f'<p class="chart-source">{esc(source)}</p>'
             f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+
+def chart_words(fig: go.Figure) -> tuple[str, str]:
+    """The title and source line figures.py keeps in a figure's layout meta."""
+    words = fig.layout.meta or {}
+    return words.get("title", ""), words.get("source", "")
 
 
 class Count(str):
@@ -195,24 +220,28 @@ def table(columns: dict[str, list] | pd.DataFrame, caption: str, text_columns: i
     rows = "".join(
         "<tr>" + "".join(_cell(v, i < text_columns) for i, v in enumerate(row)) + "</tr>"
         for row in zip(*columns.values(), strict=True))
-    return (f'<table><caption class="meta">{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+    # in a scroll box of its own: a wide table scrolls sideways inside it on a phone, not the page;
+    # a keyboard user can scroll it too (focusable, named by its caption: axe's
+    # scrollable-region-focusable)
+    return (f'<div class="table-scroll" role="region" tabindex="0" aria-label="{esc(caption)}">'
+            f'<table><caption class="meta">{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 # Making Data Count icons, drawn inline (letters as well as colour, for colour-vision deficiency).
 _VARIATION = {
-    "common_cause": ("#A6A6A6", "~", "Common cause variation"),
-    "improvement_high": ("#41B6E6", "H", "Special cause variation: improvement (higher)"),
-    "improvement_low": ("#41B6E6", "L", "Special cause variation: improvement (lower)"),
-    "concern_high": ("#ED8B00", "H", "Special cause variation: concern (higher)"),
-    "concern_low": ("#ED8B00", "L", "Special cause variation: concern (lower)"),
-    "neutral_high": ("#7C2855", "H", "Special cause variation: higher (no better direction)"),
-    "neutral_low": ("#7C2855", "L", "Special cause variation: lower (no better direction)"),
+    "common_cause": (MDC_COMMON_CAUSE, "~", "Common cause variation"),
+    "improvement_high": (MDC_IMPROVEMENT, "H", "Special cause variation: improvement (higher)"),
+    "improvement_low": (MDC_IMPROVEMENT, "L", "Special cause variation: improvement (lower)"),
+    "concern_high": (MDC_CONCERN, "H", "Special cause variation: concern (higher)"),
+    "concern_low": (MDC_CONCERN, "L", "Special cause variation: concern (lower)"),
+    "neutral_high": (MDC_NEUTRAL, "H", "Special cause variation: higher (no better direction)"),
+    "neutral_low": (MDC_NEUTRAL, "L", "Special cause variation: lower (no better direction)"),
 }
 _ASSURANCE = {
-    "pass": ("#41B6E6", "P", "Assurance: consistently passing the target"),
-    "fail": ("#ED8B00", "F", "Assurance: consistently failing the target"),
-    "inconsistent": ("#A6A6A6", "?", "Assurance: hit and miss against the target"),
+    "pass": (MDC_IMPROVEMENT, "P", "Assurance: consistently passing the target"),
+    "fail": (MDC_CONCERN, "F", "Assurance: consistently failing the target"),
+    "inconsistent": (MDC_COMMON_CAUSE, "?", "Assurance: hit and miss against the target"),
 }
 
 

@@ -92,7 +92,7 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
                       f"of inequality) could not be measured in any period of {esc(meta['short_title'])}"
                       ": the table below says why.</p>")
     if len(inequality) > 1:
-        blocks.append(inequality_table(inequality, unit))
+        blocks.append(inequality_table(inequality, unit, meta["short_title"]))
 
     latest_areas = overall[(overall["period"] == latest) & (overall["area_type"] != "ics")]
     ics_latest = ics[ics["period"] == latest]["value"]
@@ -148,7 +148,10 @@ def area_maps(latest_areas: pd.DataFrame, meta: dict, latest: str, ics_value: fl
     return "".join(blocks)
 
 
-def inequality_table(rows: pd.DataFrame, unit: str) -> str:
+def inequality_table(rows: pd.DataFrame, unit: str, subject: str = "") -> str:
+    """The inequality measures by year; `subject` (the indicator's short title) starts the caption,
+    which also names the table's scroll box: a page holds one such table per indicator, and a
+    screen reader's list of tables or regions must tell them apart."""
     def signed_interval(a, b):
         return f"{narrative.fmt(a, signed=True)} to {narrative.fmt(b, signed=True)}"
 
@@ -166,7 +169,8 @@ def inequality_table(rows: pd.DataFrame, unit: str) -> str:
         "SII withheld because": [withheld_reason(r) for r in rows.to_dict("records")],
         "Core20 share of numerator": [_percent(v) for v in rows["core20_share"]],
         "Core20 share of denominator": [_percent(v) for v in rows["core20_population_share"]],
-    }, "Inequality measures for the ICS by year, all comparing the most deprived with the least "
+    }, f"{subject + ': i' if subject else 'I'}nequality measures for the ICS by year, all comparing "
+       "the most deprived with the least "
        "deprived: gap and ratio of quintiles 1 and 5; SII, the slope index of inequality (modelled "
        "most deprived end minus least deprived end) and RII, the relative index (their ratio). A "
        "positive gap or SII, or a ratio or RII above 1, means higher in more deprived areas. "
@@ -198,5 +202,6 @@ def latest_table(rows: pd.DataFrame, meta: dict, latest: str) -> str:
         "99.8% CI": [f"{narrative.fmt(a)} to {narrative.fmt(b)}"
                      for a, b in zip(rows["lower_ci998"], rows["upper_ci998"], strict=True)],
     }
-    return table(columns, f"Latest period ({latest}): text equivalent of the charts. "
+    # the indicator named first: a page has one such table per indicator (see inequality_table)
+    return table(columns, f"{meta['short_title']}, latest period ({latest}): text equivalent of the charts. "
                           f"{POLICY.in_words().capitalize()}.", text_columns=2)

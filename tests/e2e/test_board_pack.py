@@ -154,16 +154,22 @@ def plotly_figures(page: str) -> list[dict]:
     return found
 
 
+# A chart's title (its finding) and source line are HTML text around its plotly div (html.figure),
+# where they wrap at a phone's width; the units are in its axis or legend titles.
+CHART_WORDS = re.compile(r'<figure[^>]*><p class="chart-title">([^<]*)</p>(.*?)'
+                         r'<p class="chart-source">([^<]*)</p>', re.S)
+
+
 def test_every_chart_has_a_title_units_and_a_source_line(pack):
     settings, _ = pack
     charts = 0
     for name, page in pages(settings).items():
-        for fig in plotly_figures(page):
+        assert page.count("Plotly.newPlot") == len(CHART_WORDS.findall(page)), name
+        for title, chart, source in CHART_WORDS.findall(page):
+            (fig,) = plotly_figures(chart)
             layout, charts = fig["layout"], charts + 1
-            title = layout.get("title", {}).get("text", "")
             assert len(title) > 20, (name, title)
-            notes = " ".join(a.get("text", "") for a in layout.get("annotations", []))
-            assert "Source:" in notes, (name, title)
+            assert "Source:" in source, (name, title)
             units = [layout.get(axis, {}).get("title", {}).get("text", "")
                      for axis in ("xaxis", "yaxis")]
             units.append(layout.get("legend", {}).get("title", {}).get("text", ""))  # maps

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.report import figures
+from pipelines.report.colours import ICS_TREND
 from pipelines.statistics.benchmark import BETTER, SIMILAR, WORSE
 
 META = {"id": "X-01", "short_title": "X", "unit": "%", "polarity": "higher_is_better",
@@ -38,4 +39,4 @@ def test_the_ics_line_comes_first_and_thickest():
     fig = figures.trend_by_area(rows, META, "title", "source")
     assert [t.name for t in fig.data] == ["ICB (ICS)", "Bassetlaw"]
     assert fig.data[0].line.width > fig.data[1].line.width
-    assert fig.data[0].line.color == figures.ICS_LINE_COLOUR
+    assert fig.data[0].line.color == ICS_TREND

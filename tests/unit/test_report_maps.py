@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from pipelines.report import figures, maps
+from pipelines.report.colours import luminance
 from pipelines.report.maps import WITHHELD, MapArea
 from pipelines.statistics.benchmark import BETTER, HIGHER, LOWER, NOT_COMPARED, SIMILAR, WORSE
 
@@ -89,7 +90,7 @@ def test_hundreds_of_areas_are_not_labelled_and_a_tall_area_gets_a_taller_map():
 
 
 def contrast(a: str, b: str) -> float:
-    high, low = sorted((figures._luminance(a), figures._luminance(b)), reverse=True)
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
 
 
@@ -105,7 +106,7 @@ def test_higher_and_lower_without_polarity_are_3_to_1_apart():
 
 
 def test_deprivation_quintiles_darken_in_order_and_none_is_grey():
-    lightness = [figures._luminance(figures.QUINTILE_COLOURS[q]) for q in "12345"]
+    lightness = [luminance(figures.QUINTILE_COLOURS[q]) for q in "12345"]
     assert lightness == sorted(lightness)
     for q in "12345":  # a saturated colour: its channels a quarter of the range apart or more
         channels = [int(figures.QUINTILE_COLOURS[q][i:i + 2], 16) for i in (1, 3, 5)]

@@ -119,7 +119,7 @@ def test_the_y_axis_fits_the_data_and_limits_break_at_the_rebase():
     assert [(t.x[0], t.x[-1]) for t in means] == [("2019-04", "2020-02"), ("2020-03", "2022-03")]
     assert [t.showlegend for t in means] == [True, False]
     assert [(a.x, a.text) for a in fig.layout.annotations if a.text.startswith("Re-based")] == [
-        ("2020-03", "Re-based: COVID-19: NHS services changed from March 2020")]
+        ("2020-03", "Re-based: COVID-19: NHS services<br>changed from March 2020")]
 
 
 def test_undercounted_first_months_are_marked_and_left_out_of_the_limits_and_signals():
