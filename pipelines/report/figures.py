@@ -27,8 +27,9 @@ from pipelines.report.spc_series import PROVISIONAL_POINT, UNDERCOUNTED_POINT, M
 from pipelines.statistics.benchmark import BETTER, HIGHER, LOWER, NOT_COMPARED, SIMILAR, WORSE
 from pipelines.warehouse.indicators import PERIOD_TYPES
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-CATEGORY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+# Okabe-Ito (distinguishable with the common colour-vision deficiencies), its orange and sky blue
+# swapped for a darker amber and a purple: every line a mark of at least 3:1 on white.
+CATEGORY_COLOURS = ["#0072B2", "#AD6800", "#009E73", "#CC79A7", "#6A3D9A", "#D55E00", "#000000"]
 # IMD quintile 1 (most deprived) dark → 5 light, ordered in greyscale too; neighbours differ in hue
 # as well as lightness (viridis: made for colour-vision deficiencies), and no quintile is grey like
 # "Unknown".

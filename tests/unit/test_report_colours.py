@@ -28,3 +28,9 @@ def test_the_icons_and_spc_signals_draw_with_those_colours():
     signal_colours = {c for c, _, _ in figures.SIGNAL_STYLE.values()}
     for colour in icon_colours | signal_colours | {colours.ICS_LINE, figures.PROVISIONAL_STYLE[0]}:
         assert contrast(colour) >= TEXT_CONTRAST, colour
+
+
+def test_every_line_and_dot_colour_is_a_mark_of_3_to_1():
+    marks = [*figures.CATEGORY_COLOURS, colours.ICS_TREND, *figures.DOT_COLOURS.values()]
+    weak = [c for c in marks if contrast(c) < MARK_CONTRAST]
+    assert weak == []
