@@ -172,14 +172,17 @@ def figure(fig: go.Figure, caption: str) -> str:
     """A chart with its text equivalent: the caption states the finding and points to the table.
     plotly.py's markup (a div of the chart's height, then a script drawing it), with the script's
     drawing handed to PH.chart (CHART_JS) to run when the chart nears the screen. The div's id is
-    a short digest of the figure, not plotly.py's random UUID: the same figure gets the same id
-    in every build, and no page carries a UUID a reader could take for a run or batch id.
+    a short digest of the figure with its title, source and caption, not plotly.py's random UUID:
+    the same chart gets the same id in every build, and no page carries a UUID a reader could take
+    for a run or batch id. (The figure alone is not enough: two charts of withheld values can be
+    drawn from the same data, and ids must differ for each to be drawn.)
     The chart's title and source line (which figures.py keeps in its layout meta) are HTML text
     around it, not drawn in the SVG: they wrap at any width (a phone's too), and screen readers and
     axe's contrast check see them like the rest of the page."""
     title, source = chart_words(fig)
     drawn = go.Figure(fig).update_layout(meta=None)
-    chart_id = "chart-" + hashlib.sha1(drawn.to_json().encode()).hexdigest()[:10]
+    spec = "\n".join((title, source, caption, drawn.to_json()))
+    chart_id = "chart-" + hashlib.sha1(spec.encode()).hexdigest()[:10]
     chart = drawn.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
                           post_script=UNTAB_TOOLBAR, div_id=chart_id)
     chart = re.sub(r"<script([^>]*)>(.*)</script>",

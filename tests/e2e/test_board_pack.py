@@ -62,6 +62,9 @@ def test_every_page_is_written_with_plotly_js_once_beside_them(pack):
             assert PLOTLY_JS not in page, name
         assert external_references(page) == [], name  # no CDN, no web fonts
         assert "plotly.js v" not in page, name  # not embedded again in the page
+        # each chart's div its own id: a repeated one is drawn once, the others stay blank
+        ids = re.findall(r'<div id="(chart-[0-9a-f]+)" class="plotly-graph-div"', page)
+        assert len(ids) == len(set(ids)) == page.count('class="plotly-graph-div"'), name
     assert {"index.html", "methods.html"} <= set(chartless)
 
 
