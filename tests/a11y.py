@@ -36,7 +36,9 @@ def chromium() -> Iterator:
 
 def wait_for_charts(page, timeout_ms: int = 30_000) -> None:
     """Until every plotly chart of the page has drawn its SVG (the width checks need the drawn
-    size, and axe must see the drawn text)."""
+    size, and axe must see the drawn text). The pack draws a chart as it nears the screen
+    (html.CHART_JS): all of them are drawn first, as printing does."""
+    page.evaluate("() => window.PH && PH.drawAll()")
     page.wait_for_function(
         f"""() => [...document.querySelectorAll('{CHART}')]
                   .every(div => div.querySelector('.main-svg'))""", timeout=timeout_ms)

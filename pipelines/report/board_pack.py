@@ -14,7 +14,7 @@ import plotly.offline
 from pipelines.config import Settings
 from pipelines.progress import progress
 from pipelines.report import maps
-from pipelines.report.html import PLOTLY_JS, page
+from pipelines.report.html import NHSUK_CSS, PLOTLY_JS, nhsuk_stylesheet, page
 from pipelines.report.layout import Layout, load_layout
 from pipelines.report.overview import overview_body
 from pipelines.report.pages import body
@@ -63,6 +63,7 @@ def write_board_pack(settings: Settings, run_id: str | None = None,
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
     (building / PLOTLY_JS).write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
+    (building / NHSUK_CSS).write_text(nhsuk_stylesheet(), encoding="utf-8")
     for name, text in pages.items():
         (building / name).write_text(text, encoding="utf-8")
     if settings.board_pack_pdf:
@@ -70,11 +71,11 @@ def write_board_pack(settings: Settings, run_id: str | None = None,
             write_pdf(building / print_file, building / pdf)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in [PLOTLY_JS, *pages, *PDFS.values()]:
+    for name in [PLOTLY_JS, NHSUK_CSS, *pages, *PDFS.values()]:
         if (building / name).exists():
             os.replace(building / name, out / name)
             written.append(out / name)
         else:  # no PDF this time (turned off, or no Chromium): never leave last month's beside it
             (out / name).unlink(missing_ok=True)
     shutil.rmtree(building, ignore_errors=True)
-    return [path for path in written if path.name != PLOTLY_JS]
+    return [path for path in written if path.name not in (PLOTLY_JS, NHSUK_CSS)]

@@ -8,6 +8,7 @@ import hashlib
 import html
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +17,10 @@ from pipelines.report.colours import MDC_COMMON_CAUSE, MDC_CONCERN, MDC_IMPROVEM
 from pipelines.report.layout import Page
 
 PLOTLY_JS = "plotly.min.js"  # written once beside the pages
+# The NHS.UK design system's stylesheet (assets/README.md), written once beside the pages without
+# its web fonts and images; the pack's own CSS below comes after it and adapts it to the pack.
+NHSUK_CSS_SOURCE = Path(__file__).with_name("assets") / "nhsuk-frontend-10.6.1.min.css"
+NHSUK_CSS = "nhsuk-frontend.min.css"
 MODEL_DOCS = "model-docs.html"  # `pophealth docs` (and every refresh) writes it beside the pages
 
 # Every chart's plotly.js config. Nothing may leave the machine: no "Share chart" button (plotly.js
@@ -77,7 +82,10 @@ figure { margin: 16px 0; } figcaption { font-size: 14px; color: #425563; }
 .chart-source { font-size: 12px; color: #425563; margin: 4px 0; }
 .meta, .caveats, .trust { font-size: 14px; color: #425563; }
 .trust { background: #E8EDEE; padding: 12px 24px; margin: 16px 0; }
-table { border-collapse: collapse; font-size: 14px; margin: 8px 0; }
+/* (the NHS.UK stylesheet's tables are 100% + 4px wide on -2px margins, last cells 2px from the
+   edge: inside a scroll box that clips the last column, so the pack's tables fit their box) */
+table { border-collapse: collapse; font-size: 14px; margin: 8px 0; width: auto; max-width: 100%; }
+th:last-child, td:last-child { padding-right: 10px; }
 th, td { border-bottom: 1px solid #D8DDE0; padding: 4px 10px; text-align: right; vertical-align: top; }
 th:first-child, td:first-child, .text { text-align: left; }
 caption { text-align: left; }
@@ -132,6 +140,14 @@ body { overflow-wrap: break-word; }
 """
 
 
+def nhsuk_stylesheet() -> str:
+    """The NHS.UK frontend's stylesheet as the pack serves it: no @font-face (Frutiger would be
+    fetched from assets.nhs.uk; Arial is the NHS fallback) and no url() images (icons of
+    components the pack does not use), so that a page asks for nothing outside its folder."""
+    css = re.sub(r"@font-face\{[^}]*\}", "", NHSUK_CSS_SOURCE.read_text(encoding="utf-8"))
+    return re.sub(r"url\([^)]*\)", "none", css)
+
+
 def esc(text) -> str:
     return html.escape(str(text))
 
@@ -155,9 +171,10 @@ def page(current: Page, pages: Sequence[Page], subtitle: str, body: str, trust: 
 <html lang="en-GB"{" data-draw-all" if draw_all else ""}><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(current.title)} - ICP board pack - Nottingham and Nottinghamshire ICS</title>
+<link rel="stylesheet" href="{NHSUK_CSS}">
 <style>{CSS}</style>
 {scripts}</head>
-<body><a class="skip" href="#content">Skip to content</a>
+<body><a class="skip nhsuk-skip-link" href="#content">Skip to content</a>
 {banner}
 <header><h1>{esc(current.title)}</h1><p>{esc(subtitle)}</p></header>
 <nav aria-label="Board pack pages"><ul>{links}</ul></nav>
@@ -227,7 +244,8 @@ def table(columns: dict[str, list] | pd.DataFrame, caption: str, text_columns: i
     # a keyboard user can scroll it too (focusable, named by its caption: axe's
     # scrollable-region-focusable)
     return (f'<div class="table-scroll" role="region" tabindex="0" aria-label="{esc(caption)}">'
-            f'<table><caption class="meta">{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f'<table><caption class="meta">{esc(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div>")
 
 

@@ -88,7 +88,8 @@ def status_table(table_id: str, caption: str, statuses: list[Status], href: dict
     # a scroll box of its own on a phone, focusable so that keys scroll it, and named by its
     # caption (a section around it already carries the page's name: landmarks differ by name)
     return (f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="{table_id}">'
-            f'<table class="status"><caption id="{table_id}" class="meta">{esc(caption)}</caption>'
+            f'<table class="status">'
+            f'<caption id="{table_id}" class="meta">{esc(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 

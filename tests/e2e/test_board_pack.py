@@ -21,7 +21,7 @@ import pytest
 
 from pipelines.contracts.model import load_contracts
 from pipelines.landing.pseudonymise import nhs_number_is_valid
-from pipelines.report.html import PLOTLY_JS
+from pipelines.report.html import NHSUK_CSS, PLOTLY_JS
 from pipelines.report.layout import load_layout
 from pipelines.report.quality import SYNTHETIC_WORDS
 from tests.browser import find_chromium, visit
@@ -53,8 +53,12 @@ def test_every_page_is_written_with_plotly_js_once_beside_them(pack):
     settings, written = pack
     assert {p.name for p in written} >= {p.file for p in PAGES}
     assert (settings.reports_dir / PLOTLY_JS).stat().st_size > 1_000_000
+    # the NHS.UK frontend's stylesheet beside them, with nothing to fetch: no web font, no image
+    nhsuk = (settings.reports_dir / NHSUK_CSS).read_text(encoding="utf-8")
+    assert ".nhsuk-skip-link" in nhsuk and "@font-face" not in nhsuk and "url(" not in nhsuk
     chartless = []
     for name, page in pages(settings).items():
+        assert f'<link rel="stylesheet" href="{NHSUK_CSS}">' in page, name
         if "Plotly.newPlot" in page:
             assert f'<script src="{PLOTLY_JS}" defer></script>' in page, name
         else:
