@@ -125,13 +125,17 @@ def trend_by_area(rows: pd.DataFrame, meta: dict, title: str, source: str) -> go
     thinner, in their own colours)."""
     fig = go.Figure()
     areas = rows.assign(is_place=rows["area_type"] != "ics").groupby(["is_place", "area_name"])
-    for i, ((is_place, area), part) in enumerate(areas):
+    # each place its colour by its place in the alphabet, as in counts_by_area: the same colour for
+    # the same place in every chart of a page
+    places = sorted(rows.loc[rows["area_type"] != "ics", "area_name"].unique())
+    for (is_place, area), part in areas:
         part = part.sort_values("period")
         emphasised = not is_place
         fig.add_trace(go.Scatter(
             x=part["period"], y=part["value"], name=_wrap(f"{area} (ICS)" if emphasised else area),
             mode="lines+markers",
-            line={"color": ICS_TREND if emphasised else CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)],
+            line={"color": ICS_TREND if emphasised
+                  else CATEGORY_COLOURS[places.index(area) % len(CATEGORY_COLOURS)],
                   "width": 4 if emphasised else 1.5},
             marker={"size": 8 if emphasised else 5},
             error_y=_error_bars(part),

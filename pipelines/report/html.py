@@ -136,7 +136,10 @@ body { overflow-wrap: break-word; }
   /* status tables across the whole sheet, in a smaller type; each cell's "why" is said once
      under "How to read the tables", so a row stays a line or two */
   table.status { width: 100%; font-size: 8.5pt; } table.status .meta { font-size: inherit; }
-  table.status .reason { display: none; } }
+  table.status .reason { display: none; }
+  /* the NHS.UK stylesheet prints each link's address after it ("(Link: #page-aim-1)") and keeps
+     a whole table on one sheet: neither suits a PDF whose links are its contents */
+  a::after { content: none !important; } table { page-break-inside: auto; break-inside: auto; } }
 """
 
 

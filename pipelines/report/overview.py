@@ -63,7 +63,8 @@ def _how_to_read() -> str:
 better, similar or worse when England's published value lies outside or inside the ICS's 95%
 confidence interval ("99.8%" when outside that wider interval too). Trend: whether the last
 {RECENT_POINTS} periods show a significant rise or fall (the method of OHID's Fingertips); "not
-tested" when they are not all published. Gap: whether the gap between the most and least deprived
+tested" when they cannot be tested (too few, overlapping, or one withheld or incomplete: the
+indicator's page says which). Gap: whether the gap between the most and least deprived
 is significantly widening or narrowing. The <em>Making Data Count</em> variation and assurance
 icons are shown only for series of at least {MIN_POINTS_FOR_ICONS} points (monthly figures): a
 handful of yearly values is too few to tell a signal from noise ("too few points").
@@ -158,29 +159,32 @@ def _projection(s: Status) -> str:
 
 def _sparkline(s: Status) -> str:
     """The ICS values as a tiny line (hidden from screen readers, who get the values as text).
-    The vertical scale spans the values, not zero: it shows the shape, the table the size."""
+    The vertical scale spans the values, not zero: it shows the shape, the table the size. A
+    withheld value, or one whose period is incomplete (it undercounts), breaks the line."""
     unit = s.meta["unit"]
     words = ", ".join(f"{p} {narrative.fmt(v, unit)}" for p, v in zip(s.periods, s.values, strict=True))
-    valued = [v for v in s.values if v is not None]
+    incomplete = s.incomplete or (False,) * len(s.values)
+    drawn = [None if gap else v for v, gap in zip(s.values, incomplete, strict=True)]
+    valued = [v for v in drawn if v is not None]
     if len(valued) < 2:
         return f'<span class="visually-hidden">Values: {esc(words)}</span>'
     low, high = min(valued), max(valued)
-    step = SPARK_WIDTH / (len(s.values) - 1)
+    step = SPARK_WIDTH / (len(drawn) - 1)
 
     def xy(i: int, v: float) -> str:
         y = SPARK_HEIGHT / 2 if high == low else 2 + (SPARK_HEIGHT - 4) * (high - v) / (high - low)
         return f"{i * step:.1f},{y:.1f}"
 
-    segments, current = [], []  # a withheld value breaks the line
-    for i, v in enumerate(s.values):
+    segments, current = [], []
+    for i, v in enumerate(drawn):
         if v is None:
             segments, current = segments + [current], []
         else:
             current.append(xy(i, v))
     lines = "".join(f'<polyline points="{" ".join(seg)}"/>' for seg in [*segments, current]
                     if len(seg) > 1)
-    last = next(i for i in range(len(s.values) - 1, -1, -1) if s.values[i] is not None)
-    x, y = xy(last, s.values[last]).split(",")
+    last = next(i for i in range(len(drawn) - 1, -1, -1) if drawn[i] is not None)
+    x, y = xy(last, drawn[last]).split(",")
     return (f'<svg class="spark" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" aria-hidden="true" '
             f'focusable="false">{lines}<circle cx="{x}" cy="{y}" r="2.5"/></svg>'
             f'<span class="visually-hidden">Values: {esc(words)}</span>')

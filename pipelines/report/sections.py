@@ -59,7 +59,7 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
     # from the first complete period: an incomplete one undercounts, so a change from it is not real
     complete = ics[~flagged(ics, "is_lookback_incomplete")]
     change = (narrative.describe_change(complete.iloc[0], ics.iloc[-1], unit)
-              if len(complete) > 1 else "")
+              if len(complete) > 1 else "has too few complete periods to compare")
     blocks.append(figure(
         figures.trend_by_area(overall[overall["area_type"].isin(["ics", "place"])], meta,
                               f"{meta['short_title']}: across the ICS it {change}", source),

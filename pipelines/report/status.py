@@ -97,6 +97,7 @@ class Status:
     projection: Projection
     ambition: str | None  # ON_TRACK, OFF_TRACK, UNCERTAIN or NOT_PROJECTED; None without a target
     attention: tuple[Attention, ...]
+    incomplete: tuple[bool, ...] = ()  # each period's look-back incomplete (it undercounts)
 
     @property
     def latest(self) -> str:
@@ -137,7 +138,8 @@ def indicator_status(pub: Published, meta: dict) -> Status:
     values = tuple(None if pd.isna(v) else float(v) for v in ics["value"])
     status = Status(meta, tuple(ics["period"]), tuple(p.year for p in points), values,
                     _england(pub, meta, ics), trend, gap,
-                    tuple(m for m in monthly if m is not None), projection, ambition, ())
+                    tuple(m for m in monthly if m is not None), projection, ambition, (),
+                    tuple(flagged(ics, "is_lookback_incomplete")))
     return replace(status, attention=tuple(_attention(status)))
 
 

@@ -161,16 +161,16 @@ def _copy_rest(source, target) -> None:
     try:
         while remaining > 0:
             copied = os.copy_file_range(source.fileno(), target.fileno(), remaining, offset)
-            if copied == 0:
+            if copied == 0:  # some file systems copy nothing rather than fail: the rest by buffers
                 break
             offset += copied
             remaining -= copied
-    except (AttributeError, OSError):  # no copy_file_range here: the portable way
-        target.seek(0, os.SEEK_END)
+    except (AttributeError, OSError):  # no copy_file_range here
+        pass
+    target.seek(0, os.SEEK_END)  # the kernel moved the file's end: tell Python's writer
+    if remaining > 0:  # the portable way, from where the kernel stopped
         source.seek(offset)
         shutil.copyfileobj(source, target, 1 << 20)
-        return
-    target.seek(0, os.SEEK_END)  # the kernel moved the file's end: tell Python's writer
 
 
 def month_parts(parts_dir: Path, source: str) -> dict[str, list[Path]]:

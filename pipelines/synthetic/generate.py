@@ -141,7 +141,7 @@ def _deliverable(rng, frame, roles, rates, deaths_by_person, first_day, end_day)
 def shard_extracts(
     rng: np.random.Generator, lsoas: pd.DataFrame, persons: int, cal: dict,
     first_day: np.datetime64, end_day: np.datetime64, rates: dict, ids: ShardIds,
-) -> Iterator[tuple[str, pd.DataFrame, np.ndarray]]:
+) -> Iterator[tuple[str, pd.DataFrame, np.ndarray, np.ndarray]]:
     """One shard's extracts, one source at a time: (source, frame, the delivered records as rows of
     the frame, the delivery month of each)."""
     people, lives, profiles = simulate_people(rng, lsoas, cal, persons, first_day, end_day)

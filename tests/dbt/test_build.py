@@ -216,3 +216,21 @@ def test_a_monthly_build_rebuilds_only_the_open_periods_and_full_refresh_all(bui
 
     build_warehouse(copy, ["--select", *PER_PERIOD_MODELS, "--full-refresh"])
     assert by_period() == built
+
+
+def test_the_periods_whose_look_back_starts_before_the_data_are_flagged(built_warehouse):
+    """The extracts start in April 2019: deaths in April to June 2019 look back 90 days into months
+    no extract holds. The first year of each indicator with a look-back (meta.lookback) and the
+    first three months of the monthly series that count their numerators are flagged; nothing
+    else is (docs/methods.md#incomplete-look-back)."""
+    settings, _ = built_warehouse
+    months = query(settings, """
+        select indicator_id, list(period order by period)
+        from published.monthly_activity
+        where area_type = 'ics' and is_lookback_incomplete group by 1 order by 1""")
+    assert months == [("EOL-ED-ATTENDANCES", ["2019-04", "2019-05", "2019-06"]),
+                      ("EOL-ED-DECEDENTS", ["2019-04", "2019-05", "2019-06"])]
+    years = query(settings, """
+        select distinct indicator_id, period from published.indicator_values
+        where is_lookback_incomplete order by 1""")
+    assert years == [("A3-03", "2019/20"), ("A3-04", "2019/20"), ("A3-05", "2019/20")]

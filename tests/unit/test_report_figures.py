@@ -40,3 +40,7 @@ def test_the_ics_line_comes_first_and_thickest():
     assert [t.name for t in fig.data] == ["ICB (ICS)", "Bassetlaw"]
     assert fig.data[0].line.width > fig.data[1].line.width
     assert fig.data[0].line.color == ICS_TREND
+    # a place keeps the colour it has in the count chart of the same page
+    counts = figures.counts_by_area(rows[rows["area_type"] == "place"].assign(numerator=10), "n",
+                                    "title", "source")
+    assert fig.data[1].line.color == counts.data[0].line.color == figures.CATEGORY_COLOURS[0]

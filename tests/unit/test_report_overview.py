@@ -173,6 +173,13 @@ def test_a_period_whose_look_back_is_incomplete_takes_no_part_in_trend_gap_or_pr
     assert status.gap.direction == GAP_CANNOT_BE_CALCULATED  # its 2019/20 gap left out too
     assert status.projection.points_used == 4
     assert 45 < status.projection.value < 55  # flat, not the 30 -> 50 climb
+    # the sparkline starts at the first complete year; its words keep the labelled value
+    html = overview_body(Published(**{**pub.__dict__, "values": values, "inequality": inequality}),
+                         parse_layout(PAGES, "pages.yml"))
+    row = html[html.index("Q-01 Quiet indicator"):]
+    row = row[:row.index("</tr>")]
+    assert '<polyline points="24.0,' in row and '"0.0,' not in row
+    assert "Values: 2019/20 (incomplete) 30.0%" in row
 
 
 def test_the_printed_summary_and_the_overview_word_an_untested_trend_alike():

@@ -58,12 +58,22 @@ def test_a_csv_month_is_one_header_then_each_shards_rows_in_order(parts, tmp_pat
 def test_the_csv_merge_gives_the_same_bytes_without_the_kernel_copy(parts, tmp_path, monkeypatch):
     files = month_parts(parts, "src_csv")["202002"]
     merge_month(files, tmp_path / "kernel.csv")
+    real = os.copy_file_range
 
     def unsupported(*args):
         raise OSError(18, "Invalid cross-device link")  # what some file systems answer
     monkeypatch.setattr(os, "copy_file_range", unsupported)
     merge_month(files, tmp_path / "buffers.csv")
     assert (tmp_path / "kernel.csv").read_bytes() == (tmp_path / "buffers.csv").read_bytes()
+
+    calls = []
+
+    def partly(source, target, count, offset):  # copies 5 bytes once, then nothing, as some do
+        calls.append(count)
+        return real(source, target, min(count, 5), offset) if len(calls) == 1 else 0
+    monkeypatch.setattr(os, "copy_file_range", partly)
+    merge_month(files[:1], tmp_path / "partly.csv")  # one part: the file is the part itself
+    assert len(calls) == 2 and (tmp_path / "partly.csv").read_bytes() == files[0].read_bytes()
 
 
 @pytest.mark.parametrize("group_rows, groups", [(250_000, 1), (2, 3), (4, 2)])

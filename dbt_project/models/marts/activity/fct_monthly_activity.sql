@@ -2,11 +2,15 @@
 -- local authority, every month of the reporting periods up to the last month with activity (months
 -- with none are 0, not missing, so the XmR chart is not biased). Series are described in the
 -- model's meta; columns follow fct_indicator_values so the same disclosure control applies.
--- The series that look back from each death over an activity source, and that source: a month
--- whose deaths' windows start before the source's records counts less than happened and is
--- flagged (is_lookback_incomplete; docs/methods.md#incomplete-look-back).
-{%- set lookback_source = {'EOL-ED-DECEDENTS': 'ecds_attendances',
-                           'EOL-ED-ATTENDANCES': 'ecds_attendances'} %}
+-- The series that count an indicator's numerator month by month, and that indicator: a series
+-- takes its look-back (meta.indicator.lookback) from it, so a month whose deaths' windows start
+-- before the source's records is flagged (is_lookback_incomplete;
+-- docs/methods.md#incomplete-look-back).
+{%- set counts_numerator_of = {'EOL-ED-DECEDENTS': 'A3-03', 'EOL-ED-ATTENDANCES': 'A3-04'} %}
+{%- set lookback_of = {} %}
+{%- for name, indicator in var('indicators', {}) | dictsort if indicator.get('lookback') %}
+    {%- do lookback_of.update({indicator.id: indicator.lookback}) %}
+{%- endfor %}
 with months as (
     select
         periods.period as financial_year,
@@ -94,9 +98,10 @@ select
     1 as multiplier,
     months.financial_year,
     case series.series_id
-        {%- for series_id, source in lookback_source | dictsort %}
-        when '{{ series_id }}' then {{ lookback_starts_before_data(
-            'months.month_start', var('eol_lookback_days'), source) }}
+        {%- for series_id, indicator_id in counts_numerator_of | dictsort
+              if indicator_id in lookback_of %}
+        when '{{ series_id }}' then {{ lookback_starts_before_data('months.month_start',
+            var(lookback_of[indicator_id].days_var), lookback_of[indicator_id].source) }}
         {%- endfor %}
         else false
     end as is_lookback_incomplete
