@@ -303,6 +303,8 @@ def test_no_pdf_shows_or_links_to_the_folder_it_was_built_in(pack, name):
                                               *(("link", a) for a in addresses(reader))]
              for path in SERVER_PATHS if path in text]
     assert shown == []
+    # nor any link's address printed after it (the NHS.UK stylesheet's print rule, turned off)
+    assert [n for n, text in enumerate(sheets(reader), 1) if "(Link:" in text] == []
 
 
 BANNER = '<div class="synthetic" role="region" aria-label="Synthetic data notice">'
