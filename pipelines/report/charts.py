@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipelines.report import figures, maps, narrative
 from pipelines.report.html import count, esc, figure, table
-from pipelines.report.published import POLICY, Published, flagged
+from pipelines.report.published import POLICY, Published, lookback_incomplete
 from pipelines.report.sections import source_line
 from pipelines.report.spc_series import (
     PROVISIONAL_POINT,
@@ -43,7 +43,7 @@ def by_place_section(pub: Published, series: dict) -> str:
     focus = rows[rows["area_code"] == spec["focus_place"]].sort_values("period")
     subject = spec["subject"]
     finding = f"{subject} by place"
-    complete = focus[~flagged(focus, "is_lookback_incomplete")]  # an incomplete year undercounts
+    complete = focus[~lookback_incomplete(focus)]  # an incomplete year undercounts
     if len(complete) > 1:
         first, last = complete.iloc[0], focus.iloc[-1]
         change = narrative.describe_count_change(first["numerator"], last["numerator"],

@@ -81,6 +81,12 @@ def flagged(frame: pd.DataFrame, flag: str) -> pd.Series:
     return frame[flag].fillna(False).astype(bool)
 
 
+def lookback_incomplete(frame: pd.DataFrame) -> pd.Series:
+    """Each row's period undercounts: its look-back starts before the data do (published
+    is_lookback_incomplete; docs/methods.md#incomplete-look-back)."""
+    return flagged(frame, "is_lookback_incomplete")
+
+
 def lookback_days(meta: dict) -> int:
     """The days an indicator's numerator looks back (its meta.lookback names the dbt var)."""
     return int(dbt_vars(DBT_PROJECT_DIR)[meta["lookback"]["days_var"]])

@@ -13,8 +13,8 @@ from pipelines.report.published import (
     POLICY,
     PROVISIONAL,
     Published,
-    flagged,
     lookback_days,
+    lookback_incomplete,
 )
 from pipelines.statistics.inequality import WITHHELD_REASONS
 from pipelines.warehouse.indicators import PERIOD_TYPES
@@ -57,7 +57,7 @@ def indicator_section(pub: Published, meta: dict, with_map: bool = False) -> str
     blocks = []
 
     # from the first complete period: an incomplete one undercounts, so a change from it is not real
-    complete = ics[~flagged(ics, "is_lookback_incomplete")]
+    complete = ics[~lookback_incomplete(ics)]
     change = (narrative.describe_change(complete.iloc[0], ics.iloc[-1], unit)
               if len(complete) > 1 else "has too few complete periods to compare")
     blocks.append(figure(

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pipelines.report.published import Published, flagged
+from pipelines.report.published import Published, flagged, lookback_incomplete
 from pipelines.statistics.spc import SPC, direction_for, spc
 
 SYSTEM_CHANGES_FILE = Path(__file__).with_name("system_changes.yml")
@@ -58,13 +58,12 @@ class MonthlySPC:
     provisional: tuple[bool, ...]
     chart: SPC  # over the settled months only, in order
     rebased_at: tuple[SystemChange, ...]  # the changes that start a new group in this series
-    undercounted: tuple[bool, ...] = ()  # look-back incomplete (none when empty)
+    undercounted: tuple[bool, ...]  # each month's look-back incomplete
 
     @property
     def unsettled(self) -> tuple[bool, ...]:
         """Each month left out of the chart: provisional or undercounted."""
-        under = self.undercounted or (False,) * len(self.months)
-        return tuple(p or u for p, u in zip(self.provisional, under, strict=True))
+        return tuple(p or u for p, u in zip(self.provisional, self.undercounted, strict=True))
 
     @property
     def settled_months(self) -> tuple[str, ...]:
@@ -87,9 +86,8 @@ class MonthlySPC:
     def point_kinds(self) -> list[str]:
         """Each month's point type (spc's vocabulary), or PROVISIONAL_POINT / UNDERCOUNTED_POINT."""
         kinds = iter(self.chart.point_type)
-        under = self.undercounted or (False,) * len(self.months)
         return [PROVISIONAL_POINT if p else UNDERCOUNTED_POINT if u else next(kinds)
-                for p, u in zip(self.provisional, under, strict=True)]
+                for p, u in zip(self.provisional, self.undercounted, strict=True)]
 
 
 def runs(items: Sequence) -> list[tuple[int, int]]:
@@ -102,9 +100,11 @@ def monthly_spc(series_id: str, months: Sequence[str], values: Sequence[float],
                 provisional: Sequence[bool], polarity: str, target: float | None = None,
                 changes: Sequence[SystemChange] | None = None,
                 undercounted: Sequence[bool] = ()) -> MonthlySPC | None:
-    """The series' chart (see the module doc); None with fewer than two settled months."""
+    """The series' chart (see the module doc); None with fewer than two settled months.
+    `undercounted` empty: no month is."""
     changes = system_changes() if changes is None else changes
-    left_out = [p or u for p, u in zip(provisional, undercounted or [False] * len(months), strict=True)]
+    undercounted = tuple(bool(u) for u in undercounted) or (False,) * len(months)
+    left_out = [p or u for p, u in zip(provisional, undercounted, strict=True)]
     settled = [m for m, out in zip(months, left_out, strict=True) if not out]
     if len(settled) < MIN_SETTLED_MONTHS:
         return None
@@ -117,7 +117,7 @@ def monthly_spc(series_id: str, months: Sequence[str], values: Sequence[float],
     chart = spc([v for v, out in zip(values, left_out, strict=True) if not out],
                 direction_for(polarity), target, rebase=sorted(rebases))
     return MonthlySPC(tuple(months), tuple(float(v) for v in values), tuple(provisional), chart,
-                      tuple(rebases[i] for i in sorted(rebases)), tuple(bool(u) for u in undercounted))
+                      tuple(rebases[i] for i in sorted(rebases)), undercounted)
 
 
 def ics_monthly_spc(pub: Published, series: dict) -> MonthlySPC | None:
@@ -129,7 +129,7 @@ def ics_monthly_spc(pub: Published, series: dict) -> MonthlySPC | None:
     return monthly_spc(series["id"], months, rows["value"].tolist(),
                        provisional_months(pub, series["related_indicator"], months),
                        series["polarity"], (series.get("target") or {}).get("value"),
-                       undercounted=flagged(rows, "is_lookback_incomplete").tolist())
+                       undercounted=lookback_incomplete(rows).tolist())
 
 
 def provisional_months(pub: Published, indicator_id: str, months: Sequence[str]) -> list[bool]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from pipelines.report import narrative
-from pipelines.report.published import Published, bare_period, flagged
+from pipelines.report.published import Published, bare_period, lookback_incomplete
 from pipelines.report.sections import OVERLAPPING_PERIOD_TYPES, ics_series
 from pipelines.report.spc_series import ics_monthly_spc
 from pipelines.statistics.benchmark import NOT_COMPARED, Comparison, compare_with_benchmark
@@ -126,9 +126,10 @@ def published_indicators(pub: Published) -> list[dict]:
 def indicator_status(pub: Published, meta: dict) -> Status:
     ics = ics_series(pub, meta["id"])
     period_years = POOLED_YEARS if meta["period_type"] in OVERLAPPING_PERIOD_TYPES else 1
-    points = _points(ics)
+    incomplete = tuple(lookback_incomplete(ics))
+    points = _points(ics, incomplete)
     trend = recent_trend(points, meta["polarity"], meta["value_type"], period_years)
-    gap = gap_trend(_gap_points(pub, meta, ics), period_years)
+    gap = gap_trend(_gap_points(pub, meta, ics, incomplete), period_years)
     target = (meta.get("target") or {}).get("value")
     bounds = (0.0, 100.0) if meta["unit"] == "%" else (0.0, None)
     projection = project(points, bounds=bounds, period_years=period_years)
@@ -138,31 +139,30 @@ def indicator_status(pub: Published, meta: dict) -> Status:
     values = tuple(None if pd.isna(v) else float(v) for v in ics["value"])
     status = Status(meta, tuple(ics["period"]), tuple(p.year for p in points), values,
                     _england(pub, meta, ics), trend, gap,
-                    tuple(m for m in monthly if m is not None), projection, ambition, (),
-                    tuple(flagged(ics, "is_lookback_incomplete")))
+                    tuple(m for m in monthly if m is not None), projection, ambition, (), incomplete)
     return replace(status, attention=tuple(_attention(status)))
 
 
-def _points(ics: pd.DataFrame) -> list[Point]:
+def _points(ics: pd.DataFrame, incomplete: tuple[bool, ...]) -> list[Point]:
     """The ICS series as trend points. Without counts on purpose: published counts are rounded for
     disclosure, and the chi-squared test for proportions would treat the rounded counts as exact
     binomial counts; the weighted regression uses the 95% limits, the uncertainty the pack shows.
     A period whose look-back is incomplete has no value here: it undercounts, so a trend or a
     projection through it would show a change the data do not."""
-    incomplete = flagged(ics, "is_lookback_incomplete")
     return [Point(int(r.period_start.year), None if gap else _number(r.value),
                   _number(r.lower_ci95), _number(r.upper_ci95))
             for r, gap in zip(ics.itertuples(), incomplete, strict=True)]
 
 
-def _gap_points(pub: Published, meta: dict, ics: pd.DataFrame) -> list[Point]:
+def _gap_points(pub: Published, meta: dict, ics: pd.DataFrame,
+                incomplete: tuple[bool, ...]) -> list[Point]:
     """The ICS's gap (SII) series as trend points; none for a period whose look-back is incomplete
     (as _points)."""
     year_of = dict(zip(ics["period"], ics["period_start"].dt.year, strict=True))
-    incomplete = set(ics["period"][flagged(ics, "is_lookback_incomplete")])
+    undercounted = {p for p, gap in zip(ics["period"], incomplete, strict=True) if gap}
     rows = pub.inequality[(pub.inequality["indicator_id"] == meta["id"])
                           & (pub.inequality["area_type"] == "ics")]
-    return [Point(int(year_of[r.period]), None if r.period in incomplete else _number(r.sii),
+    return [Point(int(year_of[r.period]), None if r.period in undercounted else _number(r.sii),
                   _number(r.sii_lower_ci95), _number(r.sii_upper_ci95))
             for r in rows.itertuples() if r.period in year_of]
 
