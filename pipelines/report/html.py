@@ -63,6 +63,7 @@ CHART_JS = """var PH = (function () {
   return {chart: function (id, f) { pending[id] = f; }, drawAll: drawAll};
 })();"""
 CHART_CALL = "PH.chart("  # in a page's body when, and only when, it has a chart
+CHART_ID_PLACEHOLDER = "ph-chart-id"  # figure(): replaced by the chart's digest
 CSS = """
 body { font-family: Frutiger, Arial, Helvetica, sans-serif; color: #212B32; margin: 0;
        background: #F0F4F5; line-height: 1.45; }
@@ -92,10 +93,6 @@ caption { text-align: left; }
 a { color: #005EB8; }
 a:focus, button:focus { outline: 3px solid #FFEB3B; background: #FFEB3B; color: #212B32; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 8px; top: 8px; z-index: 9; }
-.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 12px; }
-.tile { border: 1px solid #D8DDE0; padding: 10px 14px; background: white; }
-.tile h3 { font-size: 16px; margin: 0 0 6px; } .tile .value { font-size: 28px; font-weight: bold; }
-.tile p { margin: 4px 0; font-size: 14px; }
 .icons { display: flex; gap: 8px; align-items: center; font-size: 12px; }
 .suppressed { color: #768692; }
 .attention-list { list-style: none; padding: 0; }
@@ -125,7 +122,7 @@ body { overflow-wrap: break-word; }
                    color: #425563; } }
 @media print { body { background: white; font-size: 11pt; }
   nav, .skip, .modebar-container { display: none; }
-  section, figure, .tile, tr { break-inside: avoid; } main { max-width: none; padding: 0; }
+  section, figure, tr { break-inside: avoid; } main { max-width: none; padding: 0; }
   h1, h2, h3, caption, .chart-title { break-after: avoid; } /* a heading stays with its chart or table */
   .chapter { break-before: page; } .contents ol { font-size: 13pt; line-height: 1.8; }
   /* the synthetic banner on every printed page: Chromium repeats a fixed element on each page,
@@ -200,11 +197,13 @@ def figure(fig: go.Figure, caption: str) -> str:
     around it, not drawn in the SVG: they wrap at any width (a phone's too), and screen readers and
     axe's contrast check see them like the rest of the page."""
     title, source = chart_words(fig)
-    drawn = go.Figure(fig).update_layout(meta=None)
-    spec = "\n".join((title, source, caption, drawn.to_json()))
+    # serialised once: the markup under a placeholder id, the id then a digest of that markup
+    chart = go.Figure(fig).update_layout(meta=None).to_html(
+        full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG, post_script=UNTAB_TOOLBAR,
+        div_id=CHART_ID_PLACEHOLDER)
+    spec = "\n".join((title, source, caption, chart))
     chart_id = "chart-" + hashlib.sha1(spec.encode()).hexdigest()[:10]
-    chart = drawn.to_html(full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG,
-                          post_script=UNTAB_TOOLBAR, div_id=chart_id)
+    chart = chart.replace(CHART_ID_PLACEHOLDER, chart_id)
     chart = re.sub(r"<script([^>]*)>(.*)</script>",
                    lambda m: f'<script{m[1]}>{CHART_CALL}"{chart_id}", function () {{{m[2]}}});</script>',
                    chart, count=1, flags=re.S)
