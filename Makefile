@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 # Its first start on a fresh clone creates the database, which can take longer than Prefect's 20 s.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: help install browser catalogue run test lint bench lock clean server serve
+.PHONY: help install browser java catalogue run test lint bench lock clean server serve
 
 help:
 	@echo "make run    generate demo extracts, run the monthly refresh, write the board pack to reports/output/"
@@ -38,11 +38,11 @@ $(STAMP): requirements.lock pyproject.toml
 catalogue: $(STAMP)
 	$(BIN)/python -m pipelines.warehouse.catalogue
 
-run: $(STAMP) browser catalogue
+run: $(STAMP) browser java catalogue
 	$(BIN)/pophealth demo-data
 	$(BIN)/pophealth refresh
 
-test: $(STAMP) browser catalogue
+test: $(STAMP) browser java catalogue
 	$(BIN)/python -m pytest
 
 # The board pack's PDF and its browser checks need Chromium (Debian's package). Installed when
@@ -54,6 +54,16 @@ browser:
 	    apt-get update -qq >/dev/null && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "Chromium not available: browser tests will be skipped"
+
+# The Spark target (docs/running-on-spark.md) and the cross-engine tests need Java 17. Installed when
+# missing and possible, as Chromium is; otherwise the Spark tests are skipped and say why.
+java:
+	@command -v java >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    echo "installing Java 17 for the Spark target (apt-get)" && \
+	    apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } || \
+	  echo "Java not available: the Spark tests will be skipped"
 
 # Scheduling needs a long-running Prefect server: `make server` in one terminal, `make serve` in
 # another (or run both as services: docs/operating.md).

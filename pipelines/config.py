@@ -24,6 +24,10 @@ BOUNDARIES_DIR = PROJECT_ROOT / "reports" / "boundaries"
 # as synthetic in the batch ledger, and a board pack built from them says so on every page (a pack
 # built from real deliveries never does).
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
+# The engines that build the dbt project (docs/running-on-spark.md). DuckDB builds the warehouse
+# file; Spark builds its own warehouse from a Parquet export of the raw layer and hands its
+# published layer back as a DuckDB file, which the reports read the same way.
+ENGINES = ("duckdb", "spark")
 
 
 def dbt_vars(project_dir: Path = DBT_PROJECT_DIR) -> dict:
@@ -60,6 +64,13 @@ def _seconds(name: str, default: float) -> float:
     return value
 
 
+def _engine() -> str:
+    engine = os.environ.get("PH_ENGINE", "").strip().lower() or "duckdb"
+    if engine not in ENGINES:
+        raise UsageError(f"PH_ENGINE={os.environ['PH_ENGINE']!r}: use one of {', '.join(ENGINES)}")
+    return engine
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -73,11 +84,34 @@ class Settings:
     board_pack_pdf: bool = True
     # how long a run waits for another run to release the warehouse (docs/operating.md); 0: refuse
     lock_wait_seconds: float = 0.0
+    # which engine builds the dbt project (ENGINES); the Spark settings are used by the spark one
+    engine: str = "duckdb"
+    spark_dir: Path | None = None          # Spark's warehouse, metastore, raw export; default data_dir/spark
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "4g"
+    spark_target: str = "spark"            # the profiles.yml output used for --engine spark
+
+    @property
+    def spark_root(self) -> Path:
+        return self.spark_dir or self.data_dir / "spark"
+
+    @property
+    def target(self) -> str:
+        """The dbt target of the engine in use."""
+        return self.spark_target if self.engine == "spark" else self.dbt_target
+
+    @property
+    def published_path(self) -> Path:
+        """The DuckDB file the reports read the published layer from: the warehouse itself, or,
+        built on Spark, the copy of Spark's published tables (pipelines/warehouse/spark.py)."""
+        if self.engine == "spark":  # named as the warehouse: a file named "published" would be a
+            return self.spark_root / "published" / "warehouse.duckdb"  # catalog named as the schema
+        return self.duckdb_path
 
     @property
     def dbt_artifacts_dir(self) -> Path:
         """dbt's target/ and logs/ live beside the warehouse they describe."""
-        return self.data_dir / "dbt"
+        return self.spark_root / "dbt" if self.engine == "spark" else self.data_dir / "dbt"
 
     def export(self) -> None:
         """Write the resolved values back to the environment (read by dbt's profiles.yml)."""
@@ -89,6 +123,10 @@ class Settings:
                 "PH_QUARANTINE_DIR": str(self.quarantine_dir),
                 "PH_REPORTS_DIR": str(self.reports_dir),
                 "PH_TARGET": self.dbt_target,
+                "PH_ENGINE": self.engine,
+                "PH_SPARK_DIR": str(self.spark_root),
+                "PH_SPARK_MASTER": self.spark_master,
+                "PH_SPARK_DRIVER_MEMORY": self.spark_driver_memory,
                 "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
             }
         )
@@ -114,6 +152,11 @@ def load_settings() -> Settings:
         dbt_target=os.environ.get("PH_TARGET", "dev"),
         board_pack_pdf=_flag("PH_BOARD_PACK_PDF", True),
         lock_wait_seconds=_seconds("PH_LOCK_WAIT_SECONDS", 0.0),
+        engine=_engine(),
+        spark_dir=_path("PH_SPARK_DIR", data_dir / "spark"),
+        spark_master=os.environ.get("PH_SPARK_MASTER") or "local[2]",
+        spark_driver_memory=os.environ.get("PH_SPARK_DRIVER_MEMORY") or "4g",
+        spark_target=os.environ.get("PH_SPARK_TARGET") or "spark",
     )
     settings.export()
     return settings

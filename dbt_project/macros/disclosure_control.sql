@@ -54,7 +54,7 @@ select
         case value_type
             when 'count' then cast(published_numerator as double)
             when 'dsr' then value
-            else published_numerator * multiplier / published_denominator
+            else published_numerator * multiplier / nullif(published_denominator, 0)
         end
     end as value,
     {%- for bound in ['lower', 'upper'] %}
@@ -67,19 +67,19 @@ select
             when 'dsr' then
                 -- Dobson: value + sqrt(var / O) * (O_limit - O); sqrt(var / O) from the exact limit
                 value + ({{ bound }}_ci{{ name }} - value)
-                    / ({{ poisson_limit(bound, 'numerator', confidence) }} - numerator)
+                    / nullif({{ poisson_limit(bound, 'numerator', confidence) }} - numerator, 0)
                     * ({{ poisson_limit(bound, 'published_numerator', confidence) }} - published_numerator)
             when 'count' then null
             {%- if clustered %}
             else case when indicator_id in ('{{ clustered | join("', '") }}') then
                 {{ published_nonindependent_limit(bound, 'published_numerator', 'numerator', 'value',
                                                   'upper_ci95', confidence) }} * multiplier
-                / published_denominator
+                / nullif(published_denominator, 0)
             else {{ poisson_limit(bound, 'published_numerator', confidence) }} * multiplier
-                / published_denominator end
+                / nullif(published_denominator, 0) end
             {%- else %}
             else {{ poisson_limit(bound, 'published_numerator', confidence) }} * multiplier
-                / published_denominator
+                / nullif(published_denominator, 0)
             {%- endif %}
         end
     end as {{ bound }}_ci{{ name }},
@@ -105,7 +105,7 @@ from valued
 
 {% macro round_count(column) -%}
     {%- set step = var('disclosure').round_to -%}
-    cast(case when {{ column }} = 0 then 0 else round({{ column }} * 1.0 / {{ step }}) * {{ step }} end as bigint)
+    cast(case when {{ column }} = 0 then 0 else round({{ column }} * 1.0 / nullif({{ step }}, 0)) * {{ step }} end as bigint)
 {%- endmacro %}
 
 {#- A count published on its own (not part of a table of cells that sum to a total): suppressed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
+from pipelines.config import ENGINES
 from pipelines.synthetic.generate import (
     DEFAULT_END,
     DEFAULT_PERSONS,
@@ -14,6 +15,8 @@ from pipelines.synthetic.generate import (
     MIN_PERSONS,
 )
 
+ENGINE_HELP = ("the engine that builds the dbt project (default PH_ENGINE or duckdb; spark: "
+               "docs/running-on-spark.md)")
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
@@ -94,9 +97,13 @@ def parser() -> argparse.ArgumentParser:
                                 "in only when every model and test passed.")
     build.add_argument("--select", nargs="+", help="dbt node selection")
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    build.add_argument("--engine", choices=ENGINES, help=ENGINE_HELP)
 
-    commands.add_parser("report", help="write the board pack from the published schema",
-                        description="Write the board pack (self-contained HTML) to PH_REPORTS_DIR.")
+    report = commands.add_parser("report", help="write the board pack from the published schema",
+                                 description="Write the board pack (self-contained HTML) to "
+                                 "PH_REPORTS_DIR.")
+    report.add_argument("--engine", choices=ENGINES, help="read the published layer this engine "
+                        "built (default PH_ENGINE or duckdb)")
 
     commands.add_parser("docs", help="build the dbt docs as one offline page beside the pack",
                         description="Run `dbt docs generate --static` and write model-docs.html "
@@ -108,6 +115,7 @@ def parser() -> argparse.ArgumentParser:
     refresh.add_argument("--source", action="append", dest="sources",
                          help="only land this source (repeatable); default all")
     refresh.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    refresh.add_argument("--engine", choices=ENGINES, help=ENGINE_HELP)
     serve = commands.add_parser("serve", help="run the refresh on a schedule from a Prefect server",
                                 description="Register the monthly refresh as a deployment with a "
                                 "cron schedule on the Prefect server named by PREFECT_API_URL and "

@@ -75,6 +75,9 @@ def _nothing_new(summary: RunSummary) -> str | None:
             raise UsageError(f"the landing folder {settings.landing_dir} holds no file to load and "
                              "nothing has been loaded before: check PH_LANDING_DIR, or write the "
                              "demo extracts with `pophealth demo-data`")
+    if not settings.published_path.is_file():
+        return None  # never built by this engine
+    with connect(settings.published_path, read_only=True) as con:  # the engine's published layer
         if not all(table_exists(con, "published", t) for t in ("source_batches", "build_info")):
             return None  # never built (or built before the build time was recorded)
         built = con.execute("select sum(files_loaded) from published.source_batches").fetchall()

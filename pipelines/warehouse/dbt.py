@@ -96,7 +96,7 @@ def dbt_command(settings: Settings, args: list[str], project_dir: Path = DBT_PRO
             del options[at]
     return [
         *args[:words], "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-        "--target", settings.dbt_target, "--target-path", str(artifacts / "target"),
+        "--target", settings.target, "--target-path", str(artifacts / "target"),
         "--log-path", str(artifacts / "logs"), "--vars", json.dumps(variables), *options,
     ]
 
@@ -107,7 +107,9 @@ def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None
     from dbt.cli.main import dbtRunner  # heavy import, only when dbt runs
 
     command = dbt_command(settings, args, project_dir)
-    with _env(PH_DUCKDB_PATH=str(duckdb_path or settings.duckdb_path)):
+    with _env(PH_DUCKDB_PATH=str(duckdb_path or settings.duckdb_path),
+              PH_SPARK_DIR=str(settings.spark_root), PH_SPARK_MASTER=settings.spark_master,
+              PH_SPARK_DRIVER_MEMORY=settings.spark_driver_memory):
         try:
             result = dbtRunner().invoke(["--no-use-colors", "--log-format", "text", *command])
         finally:
@@ -128,7 +130,8 @@ def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None
     return run
 
 
-def build_warehouse(settings: Settings, extra_args: list[str] | None = None) -> DbtRun:
+def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
+                    project_dir: Path = DBT_PROJECT_DIR) -> DbtRun:
     """dbt build on a private copy of the warehouse, swapped in atomically when every node passed.
 
     Holds the warehouse's exclusive lock (re-entrant: the flows hold it already), so no other run
@@ -138,6 +141,11 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None) -> 
     A full disk or an unwritable folder becomes a ``StorageError``; the warehouse keeps its last
     good state whenever the build fails.
     """
+    if settings.engine == "spark":  # Spark builds its own warehouse (pipelines/warehouse/spark.py)
+        from pipelines.warehouse.spark import build_on_spark
+
+        with writing(settings, "build"):
+            return build_on_spark(settings, extra_args, project_dir)
     live = settings.duckdb_path
     with writing(settings, "build"):
         # Same file name in a folder of its own: DuckDB names the catalog after the file, and
@@ -155,7 +163,8 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None) -> 
                 folder.mkdir(parents=True)
                 if live.exists():
                     shutil.copy2(live, candidate)
-                run = run_dbt(settings, ["build", *(extra_args or [])], duckdb_path=candidate)
+                run = run_dbt(settings, ["build", *(extra_args or [])], duckdb_path=candidate,
+                              project_dir=project_dir)
                 checkpoint(candidate, unchanged)
                 if wal_path(live).exists():  # no run of ours, so another program: refuse the swap
                     raise WarehouseBusy(f"the warehouse {live} was written by another program "

@@ -6,9 +6,11 @@ Engine differences belong in dispatched macros (`adapter.dispatch`, `default__` 
 `spark__` implementations), which the lint leaves alone; dbt's own cross-database macros
 (`dbt.datediff`, `dbt.dateadd`, `dbt.date_trunc`, ...) are such macros, called from Jinja.
 
-Not yet judged here: a bare `/` whose divisor can be 0 (`inf` on DuckDB, an error under Spark's ANSI
-mode; 15 divisions in the statistics and disclosure macros are left for the Spark work), and the two
-Python models (fct_inequality_summary, disclosure_decisions: pandas, not SQL)."""
+A division's divisor is either a non-zero number or wrapped in nullif(..., 0): a zero divisor is an
+error on DuckDB and NULL on Spark (dbt-spark turns ANSI mode off), so a division that can meet one
+must say what it gives (NULL, on both). The Python models are not SQL: they read and return pandas
+on both engines (pipelines/warehouse/python_models.py), and the cross-engine build compares what
+they write (tests/dbt/test_cross_engine.py)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,10 @@ TRAPS = {
                    re.compile(r"\bexclude\s*\(", re.I)),
     "//": ("integer division is // on DuckDB and div on Spark: use a dispatched macro",
            re.compile(r"//")),
+    "bare /": ("a zero divisor is an error on DuckDB and NULL on Spark: divide by nullif(x, 0) "
+               "(or by a non-zero number)",
+               re.compile(r"(?<!/)/(?!/)(?!\s*(?:nullif\s*\(|(?:0*[1-9][0-9]*(?:\.[0-9]+)?"
+                          r"|0*\.[0-9]*[1-9][0-9]*)\b))", re.I)),
 }
 DISPATCHED = re.compile(r"{%-?\s*macro\s+(default|duckdb|spark)__", re.I)
 
@@ -76,6 +82,10 @@ def test_no_model_or_macro_uses_sql_the_engines_read_differently():
     ("select strftime(d, '%Y') from t", "strftime("),
     ("select * exclude (a) from t", "* exclude("),
     ("select a // 2 from t", "//"),
+    ("select a / b from t", "bare /"),
+    ("select a / (b - c) from t", "bare /"),
+    ("select a / 0 from t", "bare /"),
+    ("select a / {{ step }} from t", "bare /"),
 ])
 def test_a_planted_trap_is_found(sql, trap):
     assert traps_in(sql) == [trap]
@@ -83,6 +93,7 @@ def test_a_planted_trap_is_found(sql, trap):
 
 @pytest.mark.parametrize("sql", [
     "select ln(value) from t",                                    # natural log on both
+    "select a / nullif(b - c, 0), d / 365.25, e / 12 from t",     # divisors that cannot be 0
     "select {{ dbt.datediff('a', 'b', 'day') }} from t",          # the cross-database macro
     "select 'a \"quoted\" word' as note from t",                  # inside a string literal
     "-- log(x) in a comment\nselect 1",

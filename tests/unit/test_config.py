@@ -44,3 +44,27 @@ def test_an_unclear_switch_is_an_error_that_names_it(monkeypatch):
     monkeypatch.setenv("PH_BOARD_PACK_PDF", "maybe")
     with pytest.raises(UsageError, match="PH_BOARD_PACK_PDF='maybe'"):
         load_settings()
+
+
+def test_the_engine_is_duckdb_unless_spark_is_asked_for(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("PH_ENGINE", "PH_SPARK_DIR", "PH_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    duck = load_settings()
+    assert (duck.engine, duck.target, duck.published_path) == ("duckdb", "dev", duck.duckdb_path)
+    assert duck.dbt_artifacts_dir == tmp_path / "data" / "dbt"
+    monkeypatch.setenv("PH_ENGINE", "Spark")
+    spark = load_settings()
+    assert (spark.engine, spark.target) == ("spark", "spark")
+    # Spark's folder holds its warehouse, its dbt artefacts and the published copy the report reads
+    assert spark.spark_root == tmp_path / "data" / "spark"
+    assert spark.published_path == tmp_path / "data" / "spark" / "published" / "warehouse.duckdb"
+    assert spark.dbt_artifacts_dir == tmp_path / "data" / "spark" / "dbt"
+    assert os.environ["PH_SPARK_DIR"] == str(tmp_path / "data" / "spark")
+    assert (os.environ["PH_SPARK_MASTER"], os.environ["PH_SPARK_DRIVER_MEMORY"]) == ("local[2]", "4g")
+
+
+def test_an_unknown_engine_is_an_error_that_names_the_choices(monkeypatch):
+    monkeypatch.setenv("PH_ENGINE", "postgres")
+    with pytest.raises(UsageError, match="PH_ENGINE='postgres': use one of duckdb, spark"):
+        load_settings()

@@ -160,20 +160,20 @@ select
     numerator,
     cast(round(denominator) as bigint) as denominator,
     {%- if indicator.value_type == 'proportion' %}
-    cast(numerator * {{ m }}.0 / denominator as double) as value,
+    cast(numerator * {{ m }}.0 / nullif(denominator, 0) as double) as value,
     cast({{ wilson_lower('numerator', 'denominator', 0.95) }} * {{ m }} as double) as lower_ci95,
     cast({{ wilson_upper('numerator', 'denominator', 0.95) }} * {{ m }} as double) as upper_ci95,
     cast({{ wilson_lower('numerator', 'denominator', 0.998) }} * {{ m }} as double) as lower_ci998,
     cast({{ wilson_upper('numerator', 'denominator', 0.998) }} * {{ m }} as double) as upper_ci998,
     {%- elif indicator.value_type in ('crude_rate', 'ratio') %}
-    cast(case when denominator > 0 then numerator * {{ m }}.0 / denominator end as double) as value,
+    cast(case when denominator > 0 then numerator * {{ m }}.0 / nullif(denominator, 0) end as double) as value,
     {%- for name, confidence in [('95', 0.95), ('998', 0.998)] %}
     {%- if nonindependent %}
-    cast(case when denominator > 0 then {{ nonindependent_count_lower('numerator', 'numerator_squares', confidence) }} * {{ m }} / denominator end as double) as lower_ci{{ name }},
-    cast(case when denominator > 0 then {{ nonindependent_count_upper('numerator', 'numerator_squares', confidence) }} * {{ m }} / denominator end as double) as upper_ci{{ name }},
+    cast(case when denominator > 0 then {{ nonindependent_count_lower('numerator', 'numerator_squares', confidence) }} * {{ m }} / nullif(denominator, 0) end as double) as lower_ci{{ name }},
+    cast(case when denominator > 0 then {{ nonindependent_count_upper('numerator', 'numerator_squares', confidence) }} * {{ m }} / nullif(denominator, 0) end as double) as upper_ci{{ name }},
     {%- else %}
-    cast(case when denominator > 0 then {{ poisson_lower('numerator', confidence) }} * {{ m }} / denominator end as double) as lower_ci{{ name }},
-    cast(case when denominator > 0 then {{ poisson_upper('numerator', confidence) }} * {{ m }} / denominator end as double) as upper_ci{{ name }},
+    cast(case when denominator > 0 then {{ poisson_lower('numerator', confidence) }} * {{ m }} / nullif(denominator, 0) end as double) as lower_ci{{ name }},
+    cast(case when denominator > 0 then {{ poisson_upper('numerator', confidence) }} * {{ m }} / nullif(denominator, 0) end as double) as upper_ci{{ name }},
     {%- endif %}
     {%- endfor %}
     {%- else -%}

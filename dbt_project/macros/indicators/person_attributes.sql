@@ -1,8 +1,10 @@
 {#- Breakdown labels shared by every indicator (docs/methods.md#breakdowns). Plain SQL for any adapter. -#}
 
 {%- macro age_in_years(birth_month, on_date) -%}
-    {#- Whole years from the month of birth (the day is suppressed in the extracts). -#}
-    cast(floor({{ dbt.datediff(birth_month, on_date, 'month') }} / 12.0) as integer)
+    {#- Whole years from the month of birth (the day is suppressed in the extracts). The months in
+        brackets: dbt-spark's datediff is a sum of two CASE expressions, so an unbracketed `/ 12.0`
+        divides only the second (every adult of the unit tests was "aged" in months on Spark). -#}
+    cast(floor(({{ dbt.datediff(birth_month, on_date, 'month') }}) / 12.0) as integer)
 {%- endmacro -%}
 
 {%- macro age_from_birth_year_month(birth_year, birth_month_number, on_date) -%}

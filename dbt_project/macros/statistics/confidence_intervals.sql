@@ -14,8 +14,8 @@
     case when {{ denominator }} > 0 and {{ numerator }} = 0 then 0.0
          when {{ denominator }} > 0 then
         (2 * {{ x }} + {{ z }} * {{ z }}
-         - {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ x }} * (1 - {{ x }} / {{ n }})))
-        / (2 * ({{ n }} + {{ z }} * {{ z }}))
+         - {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ x }} * (1 - {{ x }} / nullif({{ n }}, 0))))
+        / nullif(2 * ({{ n }} + {{ z }} * {{ z }}), 0)
     end
 {%- endmacro -%}
 
@@ -25,7 +25,7 @@
     case when {{ denominator }} > 0 and {{ numerator }} = {{ denominator }} then 1.0
          when {{ denominator }} > 0 then
         (2 * {{ x }} + {{ z }} * {{ z }}
-         + {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ x }} * (1 - {{ x }} / {{ n }})))
-        / (2 * ({{ n }} + {{ z }} * {{ z }}))
+         + {{ z }} * sqrt({{ z }} * {{ z }} + 4 * {{ x }} * (1 - {{ x }} / nullif({{ n }}, 0))))
+        / nullif(2 * ({{ n }} + {{ z }} * {{ z }}), 0)
     end
 {%- endmacro -%}

@@ -23,11 +23,11 @@ select
     case when total_count >= {{ var('disclosure').dsr_min_events }} then rate * dsr_multiplier end as value,
     {%- for name, confidence in [('95', 0.95), ('998', 0.998)] %}
     case when total_count >= {{ var('disclosure').dsr_min_events }} then
-        (rate + sqrt(variance / total_count)
+        (rate + sqrt(variance / nullif(total_count, 0))
             * ({{ poisson_lower('total_count', confidence) }} - total_count)) * dsr_multiplier
     end as lower_ci{{ name }},
     case when total_count >= {{ var('disclosure').dsr_min_events }} then
-        (rate + sqrt(variance / total_count)
+        (rate + sqrt(variance / nullif(total_count, 0))
             * ({{ poisson_upper('total_count', confidence) }} - total_count)) * dsr_multiplier
     end as upper_ci{{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
@@ -39,10 +39,10 @@ from (
         sum(n) as total_population,
         -- the weighted terms are summed as decimals: exact, so the same on every run whatever
         -- order the engine adds them in (a double sum can differ in its last bits)
-        cast(sum(cast(case when n > 0 then w * x / n else 0 end as decimal(38, 18))) as double)
-            / sum(w) as rate,
-        cast(sum(cast(case when n > 0 then w * w * s / (n * n) else 0 end as decimal(38, 18)))
-             as double) / (sum(w) * sum(w)) as variance
+        cast(sum(cast(case when n > 0 then w * x / nullif(n, 0) else 0 end as decimal(38, 18))) as double)
+            / nullif(sum(w), 0) as rate,
+        cast(sum(cast(case when n > 0 then w * w * s / nullif(n * n, 0) else 0 end as decimal(38, 18)))
+             as double) / nullif(sum(w) * sum(w), 0) as variance
     from (
         select
             {{ groups }},

@@ -14,7 +14,7 @@
     {%- set limit = poisson_lower(count, confidence) if side == 'lower'
                     else poisson_upper(count, confidence) -%}
     case when {{ count }} > 0 then
-        cast({{ count }} as double) + sqrt(cast({{ squares }} as double) / cast({{ count }} as double))
+        cast({{ count }} as double) + sqrt(cast({{ squares }} as double) / nullif(cast({{ count }} as double), 0))
             * ({{ limit }} - cast({{ count }} as double))
     else {{ limit }} end
 {%- endmacro -%}
@@ -48,10 +48,10 @@
                                          confidence) -%}
     {%- set k -%}
         case when {{ count }} > 0 and {{ value }} > 0 then
-            case when round(({{ upper_ci95 }} * {{ count }} / {{ value }} - {{ count }})
-                            / ({{ poisson_upper(count, 0.95) }} - {{ count }}), 1) > 1
-                 then round(({{ upper_ci95 }} * {{ count }} / {{ value }} - {{ count }})
-                            / ({{ poisson_upper(count, 0.95) }} - {{ count }}), 1)
+            case when round(({{ upper_ci95 }} * {{ count }} / nullif({{ value }}, 0) - {{ count }})
+                            / nullif({{ poisson_upper(count, 0.95) }} - {{ count }}, 0), 1) > 1
+                 then round(({{ upper_ci95 }} * {{ count }} / nullif({{ value }}, 0) - {{ count }})
+                            / nullif({{ poisson_upper(count, 0.95) }} - {{ count }}, 0), 1)
                  else 1.0 end
         else 1.0 end
     {%- endset -%}

@@ -47,13 +47,13 @@
     {%- set x = 'cast(' ~ count ~ ' as double)' -%}
     {%- set z = z_value(confidence) -%}
     case when {{ count }} = 0 then 0.0
-         else {{ x }} * power(1 - 1 / (9 * {{ x }}) - {{ z }} / (3 * sqrt({{ x }})), 3) end
+         else {{ x }} * power(1 - 1 / nullif(9 * {{ x }}, 0) - {{ z }} / nullif(3 * sqrt({{ x }}), 0), 3) end
 {%- endmacro -%}
 
 {%- macro byar_upper(count, confidence=0.95) -%}
     {%- set x1 = '(cast(' ~ count ~ ' as double) + 1)' -%}
     {%- set z = z_value(confidence) -%}
-    {{ x1 }} * power(1 - 1 / (9 * {{ x1 }}) + {{ z }} / (3 * sqrt({{ x1 }})), 3)
+    {{ x1 }} * power(1 - 1 / nullif(9 * {{ x1 }}, 0) + {{ z }} / nullif(3 * sqrt({{ x1 }}), 0), 3)
 {%- endmacro -%}
 
 {#- Limits of the count: exact below 10 events, Byar from 10 (NULL for a NULL count). -#}

@@ -1,4 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period',
+{{ config(materialized='incremental', incremental_strategy=period_incremental_strategy(),
+          unique_key='period', partition_by=['period'],
           on_schema_change='fail') }}
 -- depends_on: {{ ref('int_periods') }}
 -- What primary care had recorded about each registered person at the end of each reporting year

@@ -1,4 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='period',
+{{ config(materialized='incremental', incremental_strategy=period_incremental_strategy(),
+          unique_key='period', partition_by=['period'],
           on_schema_change='fail') }}
 -- People registered with an ICS practice and alive on each reporting period's reference dates.
 -- Financial years: mid-year (1 October, six months into the year: the population at risk for

@@ -14,8 +14,9 @@ MEASURES = ["sii", "sii_lower_ci95", "sii_upper_ci95", "rii", "rii_lower_ci95", 
 def model(dbt, session):
     dbt.config(materialized="table", alias="inequality_summary")
     from pipelines.statistics.inequality import inequality_summary
+    from pipelines.warehouse.python_models import from_pandas, to_pandas
 
-    values = dbt.ref("published_indicator_values").df()
+    values = to_pandas(dbt.ref("published_indicator_values"))
     cells = values[values["breakdown"].isin(["all", "imd_quintile"])]
     withheld = cells[cells["suppression"].notna()][KEY].drop_duplicates()
     complete = cells.merge(withheld, on=KEY, how="left", indicator=True)
@@ -30,5 +31,6 @@ def model(dbt, session):
         out[column] = out[column].astype("float64")
     out["suppression"] = out["suppression"].astype("string")
     out["sii_withheld"] = out["sii_withheld"].astype("string")
-    return out[KEY + MEASURES + ["sii_withheld", "value_type", "suppression"]].sort_values(
+    out = out[KEY + MEASURES + ["sii_withheld", "value_type", "suppression"]].sort_values(
         KEY, ignore_index=True)
+    return from_pandas(session, out)

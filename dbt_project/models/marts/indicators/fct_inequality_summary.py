@@ -10,7 +10,9 @@ PHEindicatormethods). dbt contracts do not cover Python models; the YAML tests c
 def model(dbt, session):
     dbt.config(materialized="table")
     from pipelines.statistics.inequality import inequality_summary
+    from pipelines.warehouse.python_models import from_pandas, to_pandas
 
-    values = dbt.ref("fct_indicator_values").df()
-    return inequality_summary(values, repetitions=dbt.config.get("repetitions") or 10_000,
-                              min_quintile_share=float(dbt.config.get("min_quintile_share")))
+    values = to_pandas(dbt.ref("fct_indicator_values"))
+    summary = inequality_summary(values, repetitions=dbt.config.get("repetitions") or 10_000,
+                                 min_quintile_share=float(dbt.config.get("min_quintile_share")))
+    return from_pandas(session, summary)

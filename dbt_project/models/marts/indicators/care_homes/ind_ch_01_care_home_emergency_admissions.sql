@@ -47,7 +47,7 @@
         -- distinct: one admission, however many residence spells began before it
         select distinct
             periods.period, periods.period_start, periods.period_end, admissions.episode_id,
-            coalesce(admissions.person_id, 'episode ' || cast(admissions.episode_id as varchar)) as person_key,
+            coalesce(admissions.person_id, 'episode ' || cast(admissions.episode_id as string)) as person_key,
             admissions.lad19cd, admissions.lad19nm, admissions.place_code, admissions.place_name,
             admissions.imd_quintile, admissions.sex, admissions.age_band, admissions.ethnicity_group
         from {{ ref('int_emergency_admissions') }} as admissions

@@ -26,7 +26,7 @@
         -- each sex, and takes their mean probability below.
         select
             registered.*,
-            baseline.expected_prevalence / (1 - baseline.expected_prevalence)
+            baseline.expected_prevalence / nullif(1 - baseline.expected_prevalence, 0)
                 * coalesce(deprivation.odds_ratio, 1) * coalesce(ethnicity.odds_ratio, 1) as odds
         from registered
         inner join {{ ref('ref_expected_prevalence') }} as baseline
@@ -46,7 +46,7 @@
         lad19cd, lad19nm, place_code, place_name,
         imd_quintile, sex, age_band, ethnicity_group,
         on_hyp_register as numerator,
-        avg(odds / (1 + odds)) as denominator
+        avg(odds / nullif(1 + odds, 0)) as denominator
     from expected
     group by
         period, period_start, period_end, person_id, on_hyp_register,

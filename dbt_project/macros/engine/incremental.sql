@@ -1,0 +1,16 @@
+{#- The incremental strategy of the per-period models (unique_key and partition_by 'period';
+    macro in_periods_to_build picks the periods a run rebuilds). DuckDB: delete the rebuilt
+    periods, insert them again. Spark has no delete+insert (and merge needs Delta, Iceberg or
+    Hudi): its table is partitioned by period and the rebuilt partitions are overwritten, which
+    leaves the same rows. -#}
+{% macro period_incremental_strategy() -%}
+    {{ return(adapter.dispatch('period_incremental_strategy')()) }}
+{%- endmacro %}
+
+{% macro default__period_incremental_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro spark__period_incremental_strategy() -%}
+    {{ return('insert_overwrite') }}
+{%- endmacro %}

@@ -1,0 +1,90 @@
+"""Build the dbt project on Spark (``pophealth build --engine spark``), and hand its published
+layer back to the reports.
+
+1. The raw layer is exported as Parquet by source and batch (pipelines/warehouse/spark_raw.py).
+2. dbt builds the project with the Spark target (profiles.yml ``spark``: a session in this process,
+   its warehouse and metastore under PH_SPARK_DIR); Python models run in that session
+   (pipelines/warehouse/spark_session_models.py).
+3. Spark's published tables are copied into a DuckDB file of their own (Settings.published_path),
+   written beside it and renamed into place only when the whole build passed, so the reports read
+   Spark's figures exactly as they read DuckDB's, and a failed build leaves the last good copy.
+
+Spark's own warehouse is rebuilt in place (dbt-spark replaces each table as it builds it): after a
+failed build it holds a mix, and the next build replaces it; what the reports read is the copy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from pipelines.config import DBT_PROJECT_DIR, Settings
+from pipelines.warehouse.connection import connect
+from pipelines.warehouse.spark_raw import export_raw
+
+PUBLISHED_SCHEMA = "published"
+# dbt's unit tests run on DuckDB only: they check each model's logic on hand-written rows, which
+# does not depend on the engine, and dbt-spark's fixture SQL (a union of literal rows) fails on a
+# local Spark 4.3 session (ClassCastException: DefaultSerializationProxy in UnionExec.children).
+# On Spark the check is the whole build compared with DuckDB's (tests/dbt/test_cross_engine.py).
+SPARK_BUILD_OPTIONS = ["--exclude-resource-type", "unit_test"]
+
+
+def spark_table_dir(settings: Settings, schema: str, table: str) -> Path:
+    """Where Spark keeps a table's Parquet files (a managed table of the warehouse folder)."""
+    return settings.spark_root / "warehouse" / f"{schema}.db" / table
+
+
+def spark_tables(settings: Settings, schema: str) -> list[str]:
+    folder = settings.spark_root / "warehouse" / f"{schema}.db"
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def parquet_glob(folder: Path) -> str:
+    """Every data file of a Spark table (partitioned or not), for DuckDB's read_parquet."""
+    return str(folder / "**" / "*.parquet").replace("'", "''")
+
+
+def hand_back_published(settings: Settings) -> Path:
+    """Copy Spark's published tables into the DuckDB file the reports read."""
+    target = settings.published_path
+    writing = target.parent.with_name(target.parent.name + ".writing") / target.name
+    shutil.rmtree(writing.parent, ignore_errors=True)
+    with connect(writing) as con:
+        con.execute(f"create schema {PUBLISHED_SCHEMA}")
+        for table in spark_tables(settings, PUBLISHED_SCHEMA):
+            files = parquet_glob(spark_table_dir(settings, PUBLISHED_SCHEMA, table))
+            con.execute(f'create table {PUBLISHED_SCHEMA}."{table}" as '
+                        f"select * from read_parquet('{files}', hive_partitioning = true)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(writing, target)
+    shutil.rmtree(writing.parent, ignore_errors=True)
+    return target
+
+
+def stop_spark() -> None:
+    """End the build's Spark session (its JVM stays for the next one in this process)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        session.stop()
+
+
+def build_on_spark(settings: Settings, extra_args: list[str] | None = None,
+                   project_dir: Path = DBT_PROJECT_DIR):
+    from pipelines.warehouse.dbt import run_dbt
+    from pipelines.warehouse.spark_session_models import register
+
+    export_raw(settings)
+    register()
+    try:
+        run = run_dbt(settings, ["build", *SPARK_BUILD_OPTIONS, *(extra_args or [])],
+                      project_dir=project_dir)
+    finally:
+        stop_spark()
+    hand_back_published(settings)
+    return run
