@@ -1,5 +1,6 @@
 {% macro in_periods_to_build(period_column) -%}
-{#- A filter for an incremental per-period model (unique_key 'period', delete+insert): on an
+{#- A filter for an incremental per-period model (unique_key and partition 'period', strategy
+    period_incremental_strategy: delete+insert on DuckDB, insert_overwrite on Spark): on an
     incremental run, only the latest var('open_periods') reporting periods of each period type
     and any period the model does not hold yet; on a first or full-refresh build, every period. -#}
 {%- if is_incremental() -%}
