@@ -28,6 +28,8 @@ INTERRUPTED = 130  # the shell's code for Ctrl-C
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)  # a usage error exits 2 here, with the usage line
     debug = args.debug
+    if getattr(args, "engine", None):  # --engine: the settings (and the flows) read PH_ENGINE
+        os.environ["PH_ENGINE"] = args.engine
     try:
         from pipelines.config import load_settings
 

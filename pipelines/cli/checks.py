@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 from pathlib import Path
 
 from pipelines.config import Settings
@@ -31,6 +32,8 @@ def check_command(args: argparse.Namespace, settings: Settings) -> None:
         check_landing_folder(settings)
     if args.command in NEEDS_WAREHOUSE:
         check_warehouse(settings)
+    if settings.engine == "spark" and args.command in ("build", "refresh", "docs"):
+        check_java()
     if args.command == "serve":
         check_sources(args.sources)
         check_schedule(args.cron, args.timezone)
@@ -73,6 +76,14 @@ def check_warehouse(settings: Settings) -> None:
         raise UsageError(f"there is no warehouse at {settings.duckdb_path}: check PH_DUCKDB_PATH "
                          "(or PH_DATA_DIR), or make one with `pophealth refresh` (or `pophealth "
                          "ingest` then `pophealth build`)")
+
+
+def check_java() -> None:
+    """The Spark engine runs a local Spark session, which needs Java (17)."""
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        raise UsageError("the Spark engine needs Java 17, and there is no `java` here: install "
+                         "openjdk-17-jre-headless (`make` does, when run as root with apt-get), "
+                         "or use the DuckDB engine (the default)")
 
 
 def _check_demo(args: argparse.Namespace) -> None:

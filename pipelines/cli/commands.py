@@ -4,15 +4,12 @@ here, as Prefect and dbt take seconds to import) and turn the outcome into an ex
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from pipelines.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
 def run_command(args: argparse.Namespace) -> int:
-    if getattr(args, "engine", None):  # the flows read their settings from the environment
-        os.environ["PH_ENGINE"] = args.engine
     match args.command:
         case "sources":
             return _sources(args)

@@ -60,6 +60,7 @@ ARGUMENT_ERRORS = {
     "unknown format": (["sources", "new", "lab_results", "--format", "xml"], "invalid choice"),
     "source without a name": (["ingest", "--source"], "expected one argument"),
     "stray argument": (["refresh", "now"], "unrecognized arguments: now"),
+    "unknown engine": (["build", "--engine", "postgres"], "invalid choice: 'postgres'"),
 }
 
 
@@ -101,6 +102,8 @@ PATH_ERRORS = {
     "serve, unknown source": (["serve", "--source", "nope"],
                               {"PREFECT_API_URL": "http://127.0.0.1:9/api"}, "no data contract"),
     "bad switch value": (["build"], {"PH_BOARD_PACK_PDF": "maybe"}, "use 1 or 0"),
+    "unknown engine in the environment": (["report"], {"PH_ENGINE": "postgres"},
+                                          "use one of duckdb, spark"),
     "source name not snake case": (["sources", "new", "Lab-Results"], {}, "snake_case"),
     "source that exists": (["sources", "new", "gp_events"], {}, "already exists"),
 }
@@ -117,6 +120,17 @@ def test_missing_paths_and_bad_values_are_named_before_anything_runs(case, paths
     assert printed.startswith("ERROR: ") and words in printed, printed
     assert "Traceback" not in printed and "Starting temporary server" not in printed
     assert not (paths / "data" / "warehouse.duckdb").exists()  # nothing was created
+
+
+def test_spark_without_java_says_what_to_install(paths, capsys, monkeypatch):
+    (paths / "data").mkdir()
+    (paths / "data" / "warehouse.duckdb").write_bytes(b"")  # past the warehouse check
+    monkeypatch.setenv("PATH", str(paths))  # no java on it
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PH_ENGINE", "duckdb")  # so that what --engine sets is undone afterwards
+    code, printed = run(["build", "--engine", "spark"], capsys)
+    assert code == USAGE, printed
+    assert printed.startswith("ERROR: ") and "openjdk-17-jre-headless" in printed
 
 
 def test_sources_list_without_a_warehouse_says_there_is_none(paths, capsys):
