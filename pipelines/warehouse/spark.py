@@ -56,6 +56,15 @@ def hand_back_published(settings: Settings) -> Path:
             files = parquet_glob(spark_table_dir(settings, PUBLISHED_SCHEMA, table))
             con.execute(f'create table {PUBLISHED_SCHEMA}."{table}" as '
                         f"select * from read_parquet('{files}', hive_partitioning = true)")
+        # Spark's timestamps are instants (Parquet's "adjusted to UTC", read as TIMESTAMPTZ); the
+        # published layer's are UTC wall-clock times, as on DuckDB (built_at_utc)
+        con.execute("set TimeZone = 'UTC'")
+        for table, column in con.execute(
+                "select table_name, column_name from information_schema.columns where "
+                "table_schema = ? and data_type = 'TIMESTAMP WITH TIME ZONE'",
+                [PUBLISHED_SCHEMA]).fetchall():
+            con.execute(f'alter table {PUBLISHED_SCHEMA}."{table}" alter column "{column}" '
+                        "set data type timestamp")
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(writing, target)
     shutil.rmtree(writing.parent, ignore_errors=True)

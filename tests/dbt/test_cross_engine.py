@@ -89,6 +89,19 @@ def test_every_mart_and_published_table_is_equal_on_both_engines(compared):
     assert [str(d) for d in differences] == []
 
 
+def test_the_published_layer_handed_back_has_duckdbs_column_types(spark_build):
+    import duckdb
+
+    query = ("select table_name, column_name, data_type from information_schema.columns "
+             "where table_schema = 'published' order by all")
+    settings, spark, _ = spark_build
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as on_duckdb, \
+            duckdb.connect(str(spark.published_path), read_only=True) as on_spark:
+        duckdb_types, spark_types = on_duckdb.sql(query).fetchall(), on_spark.sql(query).fetchall()
+    assert len(duckdb_types) > 50
+    assert spark_types == duckdb_types
+
+
 def test_the_reports_read_sparks_published_layer_as_duckdbs(spark_build):
     """What the board pack is written from: every published table, as the report reads it."""
     from pipelines.report.published import read_published
