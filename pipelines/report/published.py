@@ -102,13 +102,13 @@ def bare_period(label: str) -> str:
 def read_published(settings: Settings) -> Published:
     manifest = settings.dbt_artifacts_dir / "target" / "manifest.json"
     engine = "" if settings.engine == "duckdb" else f" --engine {settings.engine}"
-    if not settings.published_path.is_file() or not manifest.is_file():
-        raise UsageError(f"the warehouse {settings.published_path} has no published layer yet: "
+    unbuilt = UsageError(f"the warehouse {settings.published_path} has no published layer yet: "
                          f"build it with `pophealth build{engine}` (or `pophealth refresh{engine}`)")
+    if not settings.published_path.is_file() or not manifest.is_file():
+        raise unbuilt
     with connect(settings.published_path, read_only=True) as con:
         if not table_exists(con, "published", "build_info"):
-            raise UsageError(f"the warehouse {settings.published_path} has no published layer yet: "
-                             f"build it with `pophealth build{engine}` (or `pophealth refresh{engine}`)")
+            raise unbuilt
         built_at_utc = con.execute("select built_at_utc from published.build_info").fetchall()[0][0]
         # in a fixed order: a table's stored order follows the build's parallelism, and lists in
         # the text ("A, B and C are above") would otherwise change between identical builds
