@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.config import Settings
-from pipelines.warehouse.spark import parquet_glob, spark_table_dir, spark_tables
+from pipelines.warehouse.spark import spark_table_scan, spark_tables
 
 COMPARED_SCHEMAS = ("marts", "published")
 RELATIVE_TOLERANCE = 1e-9
@@ -50,10 +50,9 @@ def read_duckdb(path: Path, schema: str, table: str) -> pd.DataFrame:
 
 
 def read_spark(settings: Settings, schema: str, table: str) -> pd.DataFrame:
-    files = parquet_glob(spark_table_dir(settings, schema, table))
     with duckdb.connect() as con:
-        return con.sql(f"select * from read_parquet('{files}', hive_partitioning = true)"
-                           ).to_arrow_table().to_pandas()
+        return con.sql(f"select * from {spark_table_scan(settings, schema, table)}"
+                       ).to_arrow_table().to_pandas()
 
 
 def _kind(series: pd.Series) -> str:

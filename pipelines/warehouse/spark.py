@@ -30,19 +30,20 @@ PUBLISHED_SCHEMA = "published"
 SPARK_BUILD_OPTIONS = ["--exclude-resource-type", "unit_test"]
 
 
-def spark_table_dir(settings: Settings, schema: str, table: str) -> Path:
-    """Where Spark keeps a table's Parquet files (a managed table of the warehouse folder)."""
-    return settings.spark_root / "warehouse" / f"{schema}.db" / table
+def spark_schema_dir(settings: Settings, schema: str) -> Path:
+    """Where Spark keeps a schema's managed tables, a folder each."""
+    return settings.spark_root / "warehouse" / f"{schema}.db"
 
 
 def spark_tables(settings: Settings, schema: str) -> list[str]:
-    folder = settings.spark_root / "warehouse" / f"{schema}.db"
+    folder = spark_schema_dir(settings, schema)
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
-def parquet_glob(folder: Path) -> str:
-    """Every data file of a Spark table (partitioned or not), for DuckDB's read_parquet."""
-    return str(folder / "**" / "*.parquet").replace("'", "''")
+def spark_table_scan(settings: Settings, schema: str, table: str) -> str:
+    """DuckDB's scan of every data file of a Spark table (partitioned or not)."""
+    files = str(spark_schema_dir(settings, schema) / table / "**" / "*.parquet").replace("'", "''")
+    return f"read_parquet('{files}', hive_partitioning = true)"
 
 
 def hand_back_published(settings: Settings) -> Path:
@@ -53,9 +54,8 @@ def hand_back_published(settings: Settings) -> Path:
     with connect(writing) as con:
         con.execute(f"create schema {PUBLISHED_SCHEMA}")
         for table in spark_tables(settings, PUBLISHED_SCHEMA):
-            files = parquet_glob(spark_table_dir(settings, PUBLISHED_SCHEMA, table))
             con.execute(f'create table {PUBLISHED_SCHEMA}."{table}" as '
-                        f"select * from read_parquet('{files}', hive_partitioning = true)")
+                        f"select * from {spark_table_scan(settings, PUBLISHED_SCHEMA, table)}")
         # Spark's timestamps are instants (Parquet's "adjusted to UTC", read as TIMESTAMPTZ); the
         # published layer's are UTC wall-clock times, as on DuckDB (built_at_utc)
         con.execute("set TimeZone = 'UTC'")
