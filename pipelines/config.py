@@ -8,6 +8,7 @@ dbt's ``env_var()`` sees exactly what Python sees, whatever directory dbt is sta
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,13 @@ SYNTHETIC_MARKER = "SYNTHETIC.txt"
 # file; Spark builds its own warehouse from a Parquet export of the raw layer and hands its
 # published layer back as a DuckDB file, which the reports read the same way.
 ENGINES = ("duckdb", "spark")
+# DuckDB's resources (docs/scaling.md). A memory limit it spills past, to its temporary folder,
+# instead of growing with the population until it meets its own default (80% of the machine): the
+# full-ICS build needs far less than the 24 GB machine has, and 12 million people would otherwise
+# take it all. Threads: DuckDB's own default, one per core.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
+DEFAULT_DUCKDB_THREADS = os.cpu_count() or 1
+DEFAULT_DBT_THREADS = 2  # models dbt builds at once (each query uses DuckDB's threads)
 
 
 def dbt_vars(project_dir: Path = DBT_PROJECT_DIR) -> dict:
@@ -64,6 +72,22 @@ def _seconds(name: str, default: float) -> float:
     return value
 
 
+def _memory(name: str, default: str) -> str:
+    raw = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", raw, re.IGNORECASE):
+        raise UsageError(f"{name}={raw!r}: use an amount such as 3GB or 1500MB")
+    return raw
+
+
+def _count(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"{name}={raw!r}: use a whole number, 1 or more")
+    return int(raw)
+
+
 def _engine() -> str:
     engine = os.environ.get("PH_ENGINE", "").strip().lower() or "duckdb"
     if engine not in ENGINES:
@@ -90,6 +114,23 @@ class Settings:
     spark_master: str = "local[2]"
     spark_driver_memory: str = "4g"
     spark_target: str = "spark"            # the profiles.yml output used for --engine spark
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    duckdb_threads: int = DEFAULT_DUCKDB_THREADS
+    duckdb_temp_dir: Path | None = None    # where DuckDB spills; default beside the warehouse
+    dbt_threads: int = DEFAULT_DBT_THREADS
+
+    @property
+    def duckdb_spill_dir(self) -> Path:
+        """DuckDB's own default (``<database>.tmp``) for the live warehouse, made explicit: a
+        build works on a copy in a folder of its own, and spills here all the same."""
+        return self.duckdb_temp_dir or self.duckdb_path.with_name(self.duckdb_path.name + ".tmp")
+
+    @property
+    def duckdb_config(self) -> dict[str, str]:
+        """The settings every DuckDB connection of the pipeline opens with (dbt's through
+        profiles.yml, Python's through pipelines/warehouse/connection.py)."""
+        return {"memory_limit": self.duckdb_memory_limit, "threads": str(self.duckdb_threads),
+                "temp_directory": str(self.duckdb_spill_dir)}
 
     @property
     def spark_root(self) -> Path:
@@ -127,9 +168,17 @@ class Settings:
                 "PH_SPARK_DIR": str(self.spark_root),
                 "PH_SPARK_MASTER": self.spark_master,
                 "PH_SPARK_DRIVER_MEMORY": self.spark_driver_memory,
+                **self.resource_environment(),
                 "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
             }
         )
+
+    def resource_environment(self) -> dict[str, str]:
+        """DuckDB's and dbt's resources as the environment variables profiles.yml reads."""
+        return {"PH_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+                "PH_DUCKDB_THREADS": str(self.duckdb_threads),
+                "PH_DUCKDB_TEMP_DIR": str(self.duckdb_spill_dir),
+                "PH_DBT_THREADS": str(self.dbt_threads)}
 
     def ensure_dirs(self) -> None:
         """The folders the pipeline writes. Not the landing folder: deliveries (or `pophealth
@@ -143,9 +192,10 @@ def load_settings() -> Settings:
     """Read PH_* variables, apply defaults relative to the current directory, export them."""
     cwd = Path.cwd()
     data_dir = _path("PH_DATA_DIR", cwd / "data")
+    duckdb_path = _path("PH_DUCKDB_PATH", data_dir / "warehouse.duckdb")
     settings = Settings(
         data_dir=data_dir,
-        duckdb_path=_path("PH_DUCKDB_PATH", data_dir / "warehouse.duckdb"),
+        duckdb_path=duckdb_path,
         landing_dir=_path("PH_LANDING_DIR", data_dir / "landing"),
         quarantine_dir=_path("PH_QUARANTINE_DIR", data_dir / "quarantine"),
         reports_dir=_path("PH_REPORTS_DIR", cwd / "reports" / "output"),
@@ -157,6 +207,10 @@ def load_settings() -> Settings:
         spark_master=os.environ.get("PH_SPARK_MASTER") or "local[2]",
         spark_driver_memory=os.environ.get("PH_SPARK_DRIVER_MEMORY") or "4g",
         spark_target=os.environ.get("PH_SPARK_TARGET") or "spark",
+        duckdb_memory_limit=_memory("PH_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT),
+        duckdb_threads=_count("PH_DUCKDB_THREADS", DEFAULT_DUCKDB_THREADS),
+        duckdb_temp_dir=_path("PH_DUCKDB_TEMP_DIR", duckdb_path.with_name(duckdb_path.name + ".tmp")),
+        dbt_threads=_count("PH_DBT_THREADS", DEFAULT_DBT_THREADS),
     )
     settings.export()
     return settings

@@ -94,7 +94,7 @@ def data_quality_task() -> int:
     settings = load_settings()
     with storage_errors(settings.duckdb_path.parent, "the data-quality summary keeps its last "
                         "state; the files loaded stay loaded"), \
-            connect(settings.duckdb_path) as con:
+            connect(settings.duckdb_path, config=settings.duckdb_config) as con:
         rows = refresh_data_quality(con, list(load_contracts().values()))
     print(f"ops.data_quality: {rows} source-months summarised")
     return rows

@@ -32,7 +32,7 @@ from pipelines.warehouse.storage import storage_errors
 def _start(run_id: str, full_refresh: bool) -> None:
     settings = load_settings()
     with storage_errors(settings.duckdb_path.parent, "the refresh did not start"), \
-            connect(settings.duckdb_path) as con:
+            connect(settings.duckdb_path, config=settings.duckdb_config) as con:
         runs.start_run(con, run_id, "refresh", full_refresh)
 
 
@@ -40,7 +40,7 @@ def _finish(summary: RunSummary, run_id: str):
     settings = load_settings()
     try:
         with storage_errors(settings.duckdb_path.parent, f"run {run_id} stays 'running' in "
-                            "ops.runs"), connect(settings.duckdb_path) as con:
+                            "ops.runs"), connect(settings.duckdb_path, config=settings.duckdb_config) as con:
             runs.finish_run(
                 con, run_id, failure=summary.failure,
                 loaded_batch_ids=[b.batch_id for b in summary.loaded],
@@ -69,7 +69,7 @@ def _nothing_new(summary: RunSummary) -> str | None:
     if summary.loaded:
         return None
     settings = load_settings()
-    with connect(settings.duckdb_path, read_only=True) as con:
+    with connect(settings.duckdb_path, read_only=True, config=settings.duckdb_config) as con:
         loaded = ledger.rows(con, status=BatchStatus.LOADED)
         if not loaded:
             raise UsageError(f"the landing folder {settings.landing_dir} holds no file to load and "
@@ -77,7 +77,7 @@ def _nothing_new(summary: RunSummary) -> str | None:
                              "demo extracts with `pophealth demo-data`")
     if not settings.published_path.is_file():
         return None  # never built by this engine
-    with connect(settings.published_path, read_only=True) as con:  # the engine's published layer
+    with connect(settings.published_path, read_only=True, config=settings.duckdb_config) as con:  # the engine's published layer
         if not all(table_exists(con, "published", t) for t in ("source_batches", "build_info")):
             return None  # never built (or built before the build time was recorded)
         built = con.execute("select sum(files_loaded) from published.source_batches").fetchall()

@@ -71,7 +71,7 @@ def land_all(settings: Settings, sources: Iterable[Contract],
 def _land_source(settings: Settings, contract: Contract, validator: ContractValidator,
                  on_file: Callable[[Batch], None], synthetic: bool) -> list[Batch]:
     entries = paths.source_entries(settings.landing_dir, contract.id)
-    with connect(settings.duckdb_path) as con:
+    with connect(settings.duckdb_path, config=settings.duckdb_config) as con:
         ledger.ensure_ledger(con)
         ledger.settle_unrecorded_synthetic(con, synthetic)
         ensure_raw_table(con, contract)

@@ -106,7 +106,7 @@ def read_published(settings: Settings) -> Published:
                          f"build it with `pophealth build{engine}` (or `pophealth refresh{engine}`)")
     if not settings.published_path.is_file() or not manifest.is_file():
         raise unbuilt
-    with connect(settings.published_path, read_only=True) as con:
+    with connect(settings.published_path, read_only=True, config=settings.duckdb_config) as con:
         if not table_exists(con, "published", "build_info"):
             raise unbuilt
         built_at_utc = con.execute("select built_at_utc from published.build_info").fetchall()[0][0]

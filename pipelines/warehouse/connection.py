@@ -14,9 +14,12 @@ import duckdb
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path, read_only: bool = False,
+            config: dict[str, str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``config``: DuckDB settings, e.g. ``Settings.duckdb_config`` (memory limit, threads, where
+    to spill), so that a Python step is held to the same memory as dbt's build."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(str(path), read_only=read_only, config=config or {})
     try:
         yield con
     finally:

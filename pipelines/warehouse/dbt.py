@@ -109,7 +109,8 @@ def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None
     command = dbt_command(settings, args, project_dir)
     with _env(PH_DUCKDB_PATH=str(duckdb_path or settings.duckdb_path),
               PH_SPARK_DIR=str(settings.spark_root), PH_SPARK_MASTER=settings.spark_master,
-              PH_SPARK_DRIVER_MEMORY=settings.spark_driver_memory):
+              PH_SPARK_DRIVER_MEMORY=settings.spark_driver_memory,
+              **settings.resource_environment()):
         try:
             result = dbtRunner().invoke(["--no-use-colors", "--log-format", "text", *command])
         finally:

@@ -55,7 +55,7 @@ def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params=None)
 def export_raw(settings: Settings) -> RawExport:
     root = raw_export_dir(settings)
     written = kept = removed = 0
-    with connect(settings.duckdb_path, read_only=True) as con:
+    with connect(settings.duckdb_path, read_only=True, config=settings.duckdb_config) as con:
         tables = [row[0] for row in con.execute(
             "select table_name from information_schema.tables where table_schema = ? order by 1",
             [RAW_SCHEMA]).fetchall()]

@@ -68,3 +68,30 @@ def test_an_unknown_engine_is_an_error_that_names_the_choices(monkeypatch):
     monkeypatch.setenv("PH_ENGINE", "postgres")
     with pytest.raises(UsageError, match="PH_ENGINE='postgres': use one of duckdb, spark"):
         load_settings()
+
+
+def test_duckdb_resources_come_from_config_and_a_bad_one_is_an_error_that_names_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("PH_DATA_DIR", "PH_DUCKDB_PATH", "PH_DUCKDB_MEMORY_LIMIT", "PH_DUCKDB_THREADS",
+                 "PH_DUCKDB_TEMP_DIR", "PH_DBT_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    default = load_settings()
+    # spilled beside the warehouse, where DuckDB itself would, under a limit well below the machine
+    assert default.duckdb_config == {"memory_limit": "3GB", "threads": str(os.cpu_count()),
+                                     "temp_directory": str(tmp_path / "data" / "warehouse.duckdb.tmp")}
+    assert os.environ["PH_DUCKDB_MEMORY_LIMIT"] == "3GB" and os.environ["PH_DBT_THREADS"] == "2"
+    monkeypatch.setenv("PH_DUCKDB_MEMORY_LIMIT", "1500MB")
+    monkeypatch.setenv("PH_DUCKDB_THREADS", "1")
+    monkeypatch.setenv("PH_DUCKDB_TEMP_DIR", "spill")
+    monkeypatch.setenv("PH_DBT_THREADS", "4")
+    chosen = load_settings()
+    assert chosen.duckdb_config == {"memory_limit": "1500MB", "threads": "1",
+                                    "temp_directory": str(tmp_path / "spill")}
+    assert (chosen.dbt_threads, os.environ["PH_DUCKDB_TEMP_DIR"]) == (4, str(tmp_path / "spill"))
+    for name, value, advice in (("PH_DUCKDB_MEMORY_LIMIT", "lots", "3GB or 1500MB"),
+                                ("PH_DUCKDB_THREADS", "0", "1 or more"),
+                                ("PH_DBT_THREADS", "two", "1 or more")):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(UsageError, match=f"{name}='{value}': .*{advice}"):
+            load_settings()
+        monkeypatch.delenv(name)
