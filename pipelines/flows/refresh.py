@@ -77,7 +77,8 @@ def _nothing_new(summary: RunSummary) -> str | None:
                              "demo extracts with `pophealth demo-data`")
     if not settings.published_path.is_file():
         return None  # never built by this engine
-    with connect(settings.published_path, read_only=True, config=settings.duckdb_config) as con:  # the engine's published layer
+    # the engine's published layer
+    with connect(settings.published_path, read_only=True, config=settings.duckdb_config) as con:
         if not all(table_exists(con, "published", t) for t in ("source_batches", "build_info")):
             return None  # never built (or built before the build time was recorded)
         built = con.execute("select sum(files_loaded) from published.source_batches").fetchall()
