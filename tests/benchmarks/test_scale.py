@@ -7,6 +7,7 @@ import pytest
 
 from benchmarks import scale
 from benchmarks.svg_plot import nice_ticks
+from pipelines.config import DEFAULT_DUCKDB_MEMORY_LIMIT
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -95,7 +96,7 @@ def test_all_targets_met_when_the_curve_stops_at_three_times(tmp_path):
 def test_the_results_name_duckdb_and_the_machine(result):
     env = result["environment"]
     assert env["duckdb_version"] == __import__("duckdb").__version__
-    assert env["duckdb_memory_limit"] == "3GB" and env["duckdb_threads"] >= 1
+    assert env["duckdb_memory_limit"] == DEFAULT_DUCKDB_MEMORY_LIMIT and env["duckdb_threads"] >= 1
     assert env["dbt_threads"] >= 1 and env["cores"] >= 1 and env["memory_gb"] > 0
     assert "PDFs off" in result["board_pack"]
 
