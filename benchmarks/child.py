@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import multiprocessing
 import os
 import resource
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,8 +23,24 @@ PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
 def in_child(function: Callable[..., T], *args) -> T:
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(function, *args).result()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_main_with_a_spec) as pool:
+        try:
+            return pool.submit(function, *args).result()
+        except SystemExit as stopped:  # a step that ends its process has not succeeded, even with 0
+            raise RuntimeError(f"{function.__name__} ended its process (exit {stopped.code})") from None
+
+
+def _main_with_a_spec() -> None:
+    """Give the child's ``__main__`` a spec named ``__main__``. Under ``python -m benchmarks`` spawn
+    leaves it with neither ``__spec__`` nor ``__file__``, which pyspark (imported by Great
+    Expectations) takes for a doctest run and ends the process with exit 0 (pyspark/sql/connect/
+    utils.py: check_dependencies): every step that validates would silently stop. Not a file: the
+    generator's own workers would then run it (spawn re-runs a main file; a main named
+    ``__main__`` it leaves alone), importing the benchmarks into every worker."""
+    main = sys.modules["__main__"]
+    if main.__spec__ is None and not hasattr(main, "__file__"):
+        main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
 
 
 def peak_memory_gb() -> float:

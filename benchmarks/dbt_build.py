@@ -28,13 +28,15 @@ from pipelines.warehouse.connection import connect
 from pipelines.warehouse.dbt import run_dbt
 
 
-def land_and_summarise(settings: Settings) -> None:
-    """The raw layer and the data-quality summary, as the ingest flow leaves them."""
+def land_and_summarise(settings: Settings) -> int:
+    """The raw layer and the data-quality summary, as the ingest flow leaves them (DuckDB held to
+    the settings' memory and threads, as there); the rows landed."""
     settings.ensure_dirs()
     contracts = list(load_contracts().values())
-    land_all(settings, contracts)
-    with connect(settings.duckdb_path) as con:
+    batches = land_all(settings, contracts)
+    with connect(settings.duckdb_path, config=settings.duckdb_config) as con:
         refresh_data_quality(con, contracts)
+    return sum(b.rows_loaded for b in batches)
 
 
 def dbt_build(settings: Settings) -> tuple[float, int, float]:
