@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and data tests read it, and a view is computed again by
+-- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
 -- Hospital admissions (provider spells): the first episode of each spell, any admission method,
 -- with the residence the indicators place it by. Residence is the LSOA on the record; when that is
 -- missing, the GP-registered address on the admission date (int_gp_addresses,

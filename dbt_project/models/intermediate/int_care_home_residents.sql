@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and data tests read it, and a view is computed again by
+-- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
 -- Care-home residence per person: from the first evidence until death (either of two kinds: a GP
 -- care-home code, or an adult social care long-term residential or nursing service).
 -- identified_by records which came first. No "moved out" codes are in the feeds,

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and data tests read it, and a view is computed again by
+-- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
 -- Each linked death with its unplanned ED attendances and emergency admissions in the look-back
 -- window before death ([date of death - eol_lookback_days, date of death], inclusive;
 -- docs/indicators.md#a3-03, #a3-04 and #a3-05).

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and data tests read it, and a view is computed again by
+-- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
 -- Every registered death with its residence, deprivation, ICS area and place of death. Residence
 -- comes from the death record; when that is missing, from the GP-registered address that held on
 -- the date of death (int_gp_addresses, the same rule as hospital admissions:

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and data tests read it, and a view is computed again by
+-- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
 -- Each linked death with the end-of-life care recorded before it: the last preferred place of
 -- death recorded before death (EPaCCS, SCCI1580 item 36) and the first advance care planning
 -- evidence (docs/indicators.md#eol-03, docs/indicators.md#eol-04). Actual place of death comes from civil

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and data tests read it, and a view is computed again by
+-- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
 -- Each person's registered address over time (GP registrations): an address holds from the start
 -- of its registration until the next registration with an address starts (address_to, exclusive;
 -- NULL for the latest; two registrations starting the same day: the higher practice code).

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and data tests read it, and a view is computed again by
+-- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
 -- One row per registered death. A re-delivered record (same person and date of death) replaces the
 -- earlier one; deaths that could not be linked (no person_id) are each kept as they are.
 select

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and data tests read it, and a view is computed again by
+-- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
 -- One row per coded primary-care event: the latest delivered version of each event_id wins.
 -- Dates after the extract date (booked, or keyed wrongly) are capped at it
 -- (data_contracts/README.md#gp_events).

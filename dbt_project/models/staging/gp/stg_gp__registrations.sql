@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: several models and data tests read it, and a view is computed again by
+-- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
 -- One row per registration (person x practice x start): the latest delivered version wins.
 select
     person_id,
