@@ -11,8 +11,9 @@
 {%- endmacro %}
 
 {#- Cohort rows for the population at risk of a rate or DSR: registered people alive on the
-    reference date (mid-year by default), numerator 0 and denominator 1 each, optionally within an
-    age range. Union them with the event rows (numerator 1, denominator 0) in the indicator.
+    reference date (mid-year by default), counted (int_population_at_risk: numerator 0, denominator
+    the people of the row's cell), optionally within an age range. Union them with the event rows
+    (numerator 1, denominator 0) in the indicator.
     Pooled calendar years (calendar_years_pooled_3) count the population at risk once per year:
     the sum of the three calendar mid-year populations (person-years), as OHID sums the three
     mid-year estimates. -#}
@@ -24,8 +25,8 @@
         population.imd_quintile, population.sex, population.age_band, population.ethnicity_group,
         population.esp_age_band,
         0 as numerator,
-        1 as denominator
-    from {{ ref('int_registered_population') }} as population
+        population.people as denominator
+    from {{ ref('int_population_at_risk') }} as population
     inner join {{ reporting_periods(period_type) }} as pooled
         on population.on_date between pooled.period_start and pooled.period_end
     where population.snapshot = 'calendar_mid_year'
@@ -37,8 +38,8 @@
         lad19cd, lad19nm, place_code, place_name, imd_quintile,
         sex, age_band, ethnicity_group, esp_age_band,
         0 as numerator,
-        1 as denominator
-    from {{ ref('int_registered_population') }}
+        people as denominator
+    from {{ ref('int_population_at_risk') }}
     where snapshot = '{{ snapshot }}'
         {%- if min_age is not none %} and age >= {{ min_age }}{% endif %}
         {%- if max_age is not none %} and age <= {{ max_age }}{% endif %}
