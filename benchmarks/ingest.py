@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.child import in_child, peak_memory_gb
-from pipelines.config import Settings
+from pipelines.config import Settings, resources_from_environment
 from pipelines.contracts.model import load_contracts
 from pipelines.landing import land_all
 from pipelines.landing.validation import ContractValidator
@@ -28,9 +28,12 @@ def generate_extracts(out: Path, persons: int) -> None:
 
 
 def settings_for(landing_dir: Path, data_dir: Path) -> Settings:
+    """Settings for a benchmark's own folders; DuckDB's and dbt's resources as configured
+    (PH_DUCKDB_MEMORY_LIMIT and the others, else their defaults)."""
     return Settings(data_dir=data_dir, duckdb_path=data_dir / "warehouse.duckdb",
                     landing_dir=landing_dir, quarantine_dir=data_dir / "quarantine",
-                    reports_dir=data_dir / "reports", dbt_target="dev")
+                    reports_dir=data_dir / "reports", dbt_target="dev",
+                    **resources_from_environment())
 
 
 def land_everything(settings: Settings) -> tuple[float, int, float]:

@@ -192,10 +192,9 @@ def load_settings() -> Settings:
     """Read PH_* variables, apply defaults relative to the current directory, export them."""
     cwd = Path.cwd()
     data_dir = _path("PH_DATA_DIR", cwd / "data")
-    duckdb_path = _path("PH_DUCKDB_PATH", data_dir / "warehouse.duckdb")
     settings = Settings(
         data_dir=data_dir,
-        duckdb_path=duckdb_path,
+        duckdb_path=_path("PH_DUCKDB_PATH", data_dir / "warehouse.duckdb"),
         landing_dir=_path("PH_LANDING_DIR", data_dir / "landing"),
         quarantine_dir=_path("PH_QUARANTINE_DIR", data_dir / "quarantine"),
         reports_dir=_path("PH_REPORTS_DIR", cwd / "reports" / "output"),
@@ -207,10 +206,18 @@ def load_settings() -> Settings:
         spark_master=os.environ.get("PH_SPARK_MASTER") or "local[2]",
         spark_driver_memory=os.environ.get("PH_SPARK_DRIVER_MEMORY") or "4g",
         spark_target=os.environ.get("PH_SPARK_TARGET") or "spark",
-        duckdb_memory_limit=_memory("PH_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT),
-        duckdb_threads=_count("PH_DUCKDB_THREADS", DEFAULT_DUCKDB_THREADS),
-        duckdb_temp_dir=_path("PH_DUCKDB_TEMP_DIR", duckdb_path.with_name(duckdb_path.name + ".tmp")),
-        dbt_threads=_count("PH_DBT_THREADS", DEFAULT_DBT_THREADS),
+        **resources_from_environment(),
     )
     settings.export()
     return settings
+
+
+def resources_from_environment() -> dict:
+    """DuckDB's and dbt's resources (PH_DUCKDB_MEMORY_LIMIT, PH_DUCKDB_THREADS, PH_DUCKDB_TEMP_DIR,
+    PH_DBT_THREADS) as Settings fields, for settings made in code too (the benchmarks). The spill
+    folder only when it is set: otherwise the one beside the warehouse (Settings.duckdb_spill_dir)."""
+    spill = os.environ.get("PH_DUCKDB_TEMP_DIR", "").strip()
+    return {"duckdb_memory_limit": _memory("PH_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT),
+            "duckdb_threads": _count("PH_DUCKDB_THREADS", DEFAULT_DUCKDB_THREADS),
+            "duckdb_temp_dir": Path(spill).expanduser().resolve() if spill else None,
+            "dbt_threads": _count("PH_DBT_THREADS", DEFAULT_DBT_THREADS)}
