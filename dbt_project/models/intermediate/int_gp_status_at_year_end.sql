@@ -15,6 +15,9 @@ with population as (
 ),
 
 recent as (
+    -- the twelve months to the snapshot: everything but smoking status looks back this far (a
+    -- join of its own, not a filter on the five years below: at 1.2M people the five-year join
+    -- of every cluster was the largest intermediate result of the build, docs/scaling.md)
     select
         population.period, population.person_id, population.on_date, population.period_start,
         events.cluster_id, events.snomed_code, events.event_date, events.value_numeric
@@ -22,22 +25,27 @@ recent as (
     inner join {{ ref('int_gp_events_clustered') }} as events
         on population.person_id = events.person_id
         and events.event_date <= population.on_date
-        and events.event_date > {{ dbt.dateadd('year', -5, 'population.on_date') }}
+        and events.event_date > {{ dbt.dateadd('year', -1, 'population.on_date') }}
 ),
 
 smoking as (
-    -- latest status; on the same day current beats ex beats never (GP systems can hold several statuses coded on one day)
+    -- latest status in five years; on the same day current beats ex beats never (GP systems can
+    -- hold several statuses coded on one day)
     select
-        period, person_id,
-        case cluster_id when 'LSMOK_COD' then 'current' when 'EXSMOK_COD' then 'ex' else 'never' end
+        population.period, population.person_id,
+        case events.cluster_id when 'LSMOK_COD' then 'current' when 'EXSMOK_COD' then 'ex' else 'never' end
             as smoking_status,
         row_number() over (
-            partition by period, person_id
-            order by event_date desc,
-                case cluster_id when 'LSMOK_COD' then 1 when 'EXSMOK_COD' then 2 else 3 end
+            partition by population.period, population.person_id
+            order by events.event_date desc,
+                case events.cluster_id when 'LSMOK_COD' then 1 when 'EXSMOK_COD' then 2 else 3 end
         ) as recency
-    from recent
-    where cluster_id in ('LSMOK_COD', 'EXSMOK_COD', 'NSMOK_COD')
+    from population
+    inner join {{ ref('int_gp_events_clustered') }} as events
+        on population.person_id = events.person_id
+        and events.event_date <= population.on_date
+        and events.event_date > {{ dbt.dateadd('year', -5, 'population.on_date') }}
+    where events.cluster_id in ('LSMOK_COD', 'EXSMOK_COD', 'NSMOK_COD')
 ),
 
 bmi as (
@@ -47,8 +55,7 @@ bmi as (
         row_number() over (partition by period, person_id
                            order by event_date desc, value_numeric desc) as recency
     from recent
-    where event_date > {{ dbt.dateadd('year', -1, 'on_date') }}
-        and cluster_id = 'BMIVAL_COD' and value_numeric between 10 and 90
+    where cluster_id = 'BMIVAL_COD' and value_numeric between 10 and 90
 ),
 
 blood_pressure as (
@@ -64,8 +71,7 @@ blood_pressure as (
             recent.*,
             max(event_date) over (partition by period, person_id) as latest_reading_on
         from recent
-        where event_date > {{ dbt.dateadd('year', -1, 'on_date') }}
-            and snomed_code in ({{ var('systolic_bp_code') }}, {{ var('diastolic_bp_code') }})
+        where snomed_code in ({{ var('systolic_bp_code') }}, {{ var('diastolic_bp_code') }})
             and value_numeric between 40 and 300
     ) as readings
     where event_date = latest_reading_on
@@ -95,7 +101,6 @@ last_year as (
                  and event_date < {{ dbt.dateadd('month', 11, 'period_start') }}
             then 1 else 0 end) as flu_vaccinated_in_season
     from recent
-    where event_date > {{ dbt.dateadd('year', -1, 'on_date') }}
     group by period, person_id
 ),
 
