@@ -21,7 +21,8 @@ def point_settings_at(root: Path, monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setenv("PH_DATA_DIR", str(root / "data"))
     monkeypatch.setenv("PH_REPORTS_DIR", str(root / "reports"))
-    for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR"):
+    # exported by an earlier test's settings: derived from its folders, not this one's
+    for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR", "PH_DUCKDB_TEMP_DIR"):
         monkeypatch.delenv(name, raising=False)
     settings = load_settings()
     settings.ensure_dirs()

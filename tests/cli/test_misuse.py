@@ -28,8 +28,8 @@ def paths(tmp_path, monkeypatch):
     """PH_* paths under an empty folder: no landing folder, no warehouse."""
     monkeypatch.setenv("PH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PH_REPORTS_DIR", str(tmp_path / "reports"))
-    for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR", "PREFECT_API_URL",
-                 "PH_REFRESH_CRON", "PH_REFRESH_TIMEZONE", "PH_BOARD_PACK_PDF"):
+    for name in ("PH_DUCKDB_PATH", "PH_LANDING_DIR", "PH_QUARANTINE_DIR", "PH_DUCKDB_TEMP_DIR",
+                 "PREFECT_API_URL", "PH_REFRESH_CRON", "PH_REFRESH_TIMEZONE", "PH_BOARD_PACK_PDF"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 

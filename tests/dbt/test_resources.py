@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from dbt.cli.main import dbtRunner
 
+from pipelines.config import load_settings
 from pipelines.warehouse.dbt import _release_duckdb, dbt_command
 
 
 def test_dbt_opens_duckdb_with_the_configured_memory_limit_threads_and_spill_folder(ph_env, monkeypatch):
-    from tests.conftest import point_settings_at
-
     monkeypatch.setenv("PH_DUCKDB_MEMORY_LIMIT", "1500MB")
     monkeypatch.setenv("PH_DUCKDB_THREADS", "1")
     monkeypatch.setenv("PH_DUCKDB_TEMP_DIR", str(ph_env.data_dir / "spill"))
-    settings = point_settings_at(ph_env.data_dir.parent, monkeypatch)
+    settings = load_settings()  # ph_env's folders, these resources
     query = ("select current_setting('memory_limit') as memory, current_setting('threads') as threads, "
              "current_setting('temp_directory') as spill")
     try:  # `dbt show` returns its rows (run_dbt, the pipeline's path, keeps only node results)
