@@ -29,20 +29,23 @@ reference_dates as (
 ),
 
 open_registrations as (
+    -- one row per person registered on the date: the address of the latest-started registration
+    -- open that day (same-day registrations at two practices happen: the higher practice code, so
+    -- reruns are identical; start date and practice are never NULL, their contract says)
     select
         dates.period, dates.period_start, dates.period_end, dates.snapshot, dates.on_date,
         registrations.person_id,
-        registrations.lsoa11cd,
-        row_number() over (
-            partition by dates.period, dates.snapshot, registrations.person_id
-            -- same-day registrations at two practices happen: the tie-break keeps reruns identical
-            order by registrations.registration_start_date desc, registrations.practice_code desc
-        ) as recency
+        {{ value_at_greatest('registrations.lsoa11cd',
+                             ['registrations.registration_start_date', 'registrations.practice_code']) }}
+            as lsoa11cd
     from reference_dates as dates
     inner join {{ ref('stg_gp__registrations') }} as registrations
         on registrations.registration_start_date <= dates.on_date
         and (registrations.registration_end_date is null
              or registrations.registration_end_date > dates.on_date)
+    group by
+        dates.period, dates.period_start, dates.period_end, dates.snapshot, dates.on_date,
+        registrations.person_id
 )
 
 select
@@ -69,5 +72,4 @@ inner join {{ ref('int_persons') }} as persons
     on open_registrations.person_id = persons.person_id
 left join {{ ref('int_lsoas_with_areas') }} as areas
     on open_registrations.lsoa11cd = areas.lsoa11cd
-where open_registrations.recency = 1
-    and (persons.date_of_death is null or persons.date_of_death > open_registrations.on_date)
+where persons.date_of_death is null or persons.date_of_death > open_registrations.on_date
