@@ -12,7 +12,31 @@
     Returns a subquery; plain SQL so it runs on any adapter.
 -#}
 {% macro latest_versions(relation, key_columns, newest_first='extract_date desc') %}
+{#- Most keys are delivered once: those rows are kept as they are, and only the keys delivered more
+    than once (or with a NULL in the key, which the window groups as one) are ranked. Ranking every
+    row was the costliest step of staging at 1.2M people (docs/scaling.md); the rows kept are the
+    same. A key column may be an expression of the relation's columns: repeated_keys names them
+    _key_0, _key_1, ... so that inside the EXISTS they still mean the outer row's columns. -#}
+{%- set matches_repeated -%}
+    exists (
+        select 1 from repeated_keys
+        where {% for key in key_columns %}repeated_keys._key_{{ loop.index0 }} = ({{ key }}){{ ' and ' if not loop.last }}{% endfor %}
+    )
+{%- endset -%}
 (
+    with repeated_keys as (
+        select {% for key in key_columns %}{{ key }} as _key_{{ loop.index0 }}{{ ', ' if not loop.last }}{% endfor %}
+        from {{ relation }}
+        group by {{ key_columns | join(', ') }}
+        having count(*) > 1
+    )
+
+    select *, 1 as _version_rank
+    from {{ relation }}
+    where {% for key in key_columns %}({{ key }}) is not null and {% endfor %}not {{ matches_repeated }}
+
+    union all
+
     select *
     from (
         select
@@ -22,6 +46,7 @@
                 order by {{ newest_first }}, _delivery_seq desc nulls last, _row_number desc
             ) as _version_rank
         from {{ relation }}
+        where {% for key in key_columns %}({{ key }}) is null or {% endfor %}{{ matches_repeated }}
     ) as ranked
     where _version_rank = 1
 )
