@@ -1,10 +1,11 @@
 """dbt build benchmark: the whole dbt project over the full-ICS warehouse (1.2M people, six years).
 
-Measured: wall time and peak memory of `dbt build` (models, the Python model, seeds, data and unit
-tests) as the pipeline runs it, in-process through dbtRunner. Baseline, in the same run on a copy of
-the same warehouse: the SQL dbt compiled for every model and data test, run directly in DuckDB in
-the manifest's dependency order (the Python models called directly), so the ratio is dbt's own
-overhead. Target (issue 5): under 3 minutes on 2 cores, overhead ratio under 1.3.
+Measured: wall time and peak memory of `dbt build` (models, the Python model, seeds, data tests;
+not the unit tests, which `make test` runs) as the pipeline runs it, in-process through dbtRunner.
+Baseline, in the same run on a copy of the same warehouse: the SQL dbt compiled for every model and
+data test, run directly in DuckDB in the manifest's dependency order (the Python models called
+directly), so the ratio is dbt's own overhead. Targets: overhead ratio under 1.3 (issue 5); at most
+90 s and 4 GB on 2 cores (issue 20).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pipelines.contracts.model import load_contracts
 from pipelines.landing import land_all
 from pipelines.ops.data_quality import refresh_data_quality
 from pipelines.warehouse.connection import connect
-from pipelines.warehouse.dbt import run_dbt
+from pipelines.warehouse.dbt import WITHOUT_UNIT_TESTS, run_dbt
 
 
 def land_and_summarise(settings: Settings) -> int:
@@ -40,10 +41,11 @@ def land_and_summarise(settings: Settings) -> int:
 
 
 def dbt_build(settings: Settings) -> tuple[float, int, float]:
-    """Seconds, nodes and peak memory (GB) of `dbt build` as the pipeline runs it."""
+    """Seconds, nodes and peak memory (GB) of `dbt build` as the pipeline runs it (without the unit
+    tests, which `make test` runs: WITHOUT_UNIT_TESTS)."""
     settings.export()  # dbt's profile reads the paths from the environment
     start = time.perf_counter()
-    run = run_dbt(settings, ["build"])
+    run = run_dbt(settings, ["build", *WITHOUT_UNIT_TESTS])
     return time.perf_counter() - start, len(run.nodes), peak_memory_gb()
 
 
@@ -153,5 +155,6 @@ def run(persons: int = 1_200_000) -> dict:
         "baseline_statements": statements,
         "baseline_seconds": round(direct_s, 1),
         "overhead_ratio": round(dbt_s / direct_s, 2),
-        "targets": {"seconds": 180, "overhead_ratio": 1.3},
+        "targets": {"seconds": 90, "peak_memory_gb": 4, "overhead_ratio": 1.3},
+        "meets_targets": dbt_s <= 90 and dbt_gb <= 4 and dbt_s / direct_s <= 1.3,
     }

@@ -97,6 +97,8 @@ def parser() -> argparse.ArgumentParser:
                                 "in only when every model and test passed.")
     build.add_argument("--select", nargs="+", help="dbt node selection")
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    build.add_argument("--unit-tests", action="store_true",
+                       help="run dbt's unit tests too (DuckDB; `make test` runs them on both engines)")
     build.add_argument("--engine", choices=ENGINES, help=ENGINE_HELP)
 
     report = commands.add_parser("report", help="write the board pack from the published schema",

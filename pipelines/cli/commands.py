@@ -20,7 +20,7 @@ def run_command(args: argparse.Namespace) -> int:
         case "build":
             from pipelines.flows.build import build
 
-            build(select=args.select, full_refresh=args.full_refresh)
+            build(select=args.select, full_refresh=args.full_refresh, unit_tests=args.unit_tests)
         case "report":
             from pipelines.flows.report import report
 

@@ -20,10 +20,17 @@ from pathlib import Path
 import yaml
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
-from pipelines.errors import WarehouseBusy
+from pipelines.errors import UsageError, WarehouseBusy
 from pipelines.warehouse.indicators import indicator_vars
 from pipelines.warehouse.lock import build_area, checkpoint, wal_path, writing
 from pipelines.warehouse.storage import storage_errors
+
+# The builds the pipeline runs leave out dbt's unit tests. They check the project's SQL on
+# hand-written rows, not the data, so a monthly build would repeat the same checks of the same code
+# (dbt's advice: run them in development and CI). `make test` runs them on both engines, and
+# `pophealth build --unit-tests` adds them to a build, e.g. after adding an indicator. What they
+# cost a build: docs/scaling.md.
+WITHOUT_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 
 
 class DbtFailed(RuntimeError):
@@ -132,8 +139,9 @@ def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None
 
 
 def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
-                    project_dir: Path = DBT_PROJECT_DIR) -> DbtRun:
+                    project_dir: Path = DBT_PROJECT_DIR, unit_tests: bool = False) -> DbtRun:
     """dbt build on a private copy of the warehouse, swapped in atomically when every node passed.
+    The unit tests run only when asked (WITHOUT_UNIT_TESTS; Spark runs none of them in a build).
 
     Holds the warehouse's exclusive lock (re-entrant: the flows hold it already), so no other run
     writes the warehouse meanwhile. The copy lives in a folder of its own under ``.building/``,
@@ -144,6 +152,10 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
     """
     if settings.engine == "spark":  # Spark builds its own warehouse (pipelines/warehouse/spark.py)
         from pipelines.warehouse.spark import build_on_spark
+
+        if unit_tests:
+            raise UsageError("--unit-tests runs dbt's unit tests in a DuckDB build; on Spark they "
+                             "run in `make test` (tests/dbt/test_cross_engine.py), not in a build")
 
         with writing(settings, "build"):
             return build_on_spark(settings, extra_args, project_dir)
@@ -164,8 +176,9 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
                 folder.mkdir(parents=True)
                 if live.exists():
                     shutil.copy2(live, candidate)
-                run = run_dbt(settings, ["build", *(extra_args or [])], duckdb_path=candidate,
-                              project_dir=project_dir)
+                options = [] if unit_tests else WITHOUT_UNIT_TESTS
+                run = run_dbt(settings, ["build", *options, *(extra_args or [])],
+                              duckdb_path=candidate, project_dir=project_dir)
                 checkpoint(candidate, unchanged)
                 if wal_path(live).exists():  # no run of ours, so another program: refuse the swap
                     raise WarehouseBusy(f"the warehouse {live} was written by another program "

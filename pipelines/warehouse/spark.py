@@ -24,10 +24,6 @@ from pipelines.warehouse.connection import connect
 from pipelines.warehouse.spark_raw import export_raw
 
 PUBLISHED_SCHEMA = "published"
-# A Spark build leaves out dbt's unit tests: they check the project's code on hand-written rows, not
-# the data, and `make test` runs them on both engines (tests/dbt/test_cross_engine.py: all but three
-# whose fixtures a local Spark 4.3 session cannot run). Data tests and contracts run as on DuckDB.
-SPARK_BUILD_OPTIONS = ["--exclude-resource-type", "unit_test"]
 
 
 def spark_schema_dir(settings: Settings, schema: str) -> Path:
@@ -84,13 +80,15 @@ def stop_spark() -> None:
 
 def build_on_spark(settings: Settings, extra_args: list[str] | None = None,
                    project_dir: Path = DBT_PROJECT_DIR):
-    from pipelines.warehouse.dbt import run_dbt
+    from pipelines.warehouse.dbt import WITHOUT_UNIT_TESTS, run_dbt
     from pipelines.warehouse.spark_session_models import register
 
     export_raw(settings)
     register()
     try:
-        run = run_dbt(settings, ["build", *SPARK_BUILD_OPTIONS, *(extra_args or [])],
+        # never the unit tests (as on DuckDB by default): `make test` runs them on Spark too, all
+        # but three whose fixtures a local Spark 4.3 session cannot run (tests/dbt/test_cross_engine.py)
+        run = run_dbt(settings, ["build", *WITHOUT_UNIT_TESTS, *(extra_args or [])],
                       project_dir=project_dir)
     finally:
         stop_spark()

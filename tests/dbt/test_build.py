@@ -1,11 +1,13 @@
 """dbt build on real (small, synthetic) landed data: models, contracts, data tests, unit tests."""
 
+import dataclasses
 import json
 import shutil
 
 import duckdb
 import pytest
 
+from pipelines.errors import UsageError
 from pipelines.warehouse.dbt import DbtFailed, build_warehouse
 from tests.conftest import settings_for
 
@@ -27,6 +29,14 @@ def test_every_node_succeeds_including_unit_tests(built_warehouse):
     assert statuses == {("operation", "success"), ("model", "success"), ("seed", "success"),
                         ("test", "pass"), ("unit_test", "pass")}
     assert sum(n.resource_type == "unit_test" for n in run.nodes) >= 2
+
+
+def test_unit_tests_in_a_build_are_for_duckdb_only(tmp_path):
+    """A Spark build runs none (make test runs them there): asking for them is refused at once."""
+    spark = dataclasses.replace(settings_for(tmp_path), engine="spark")
+    with pytest.raises(UsageError, match="--unit-tests"):
+        build_warehouse(spark, unit_tests=True)
+    assert not spark.data_dir.exists()
 
 
 def test_layers_are_schemas_named_by_layer(built_warehouse):
@@ -208,7 +218,9 @@ def test_a_monthly_build_rebuilds_only_the_open_periods_and_full_refresh_all(bui
             con.execute(f"delete from intermediate.{model} where period in (?, ?) "
                         "and person_id like '0%'", [oldest, latest])
 
-    build_warehouse(copy, ["--select", *PER_PERIOD_MODELS])
+    run = build_warehouse(copy, ["--select", *PER_PERIOD_MODELS])
+    # the pipeline's build leaves out the unit tests (int_registered_population has one)
+    assert {n.resource_type for n in run.nodes} == {"operation", "model", "test"}
     after = by_period()
     for model in PER_PERIOD_MODELS:
         assert after[(model, latest)] == built[(model, latest)]  # open: rebuilt
