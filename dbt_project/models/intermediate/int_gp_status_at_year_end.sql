@@ -33,29 +33,28 @@ smoking as (
     -- hold several statuses coded on one day)
     select
         population.period, population.person_id,
-        case events.cluster_id when 'LSMOK_COD' then 'current' when 'EXSMOK_COD' then 'ex' else 'never' end
-            as smoking_status,
-        row_number() over (
-            partition by population.period, population.person_id
-            order by events.event_date desc,
-                case events.cluster_id when 'LSMOK_COD' then 1 when 'EXSMOK_COD' then 2 else 3 end
-        ) as recency
+        {{ value_at_greatest(
+            "case events.cluster_id when 'LSMOK_COD' then 'current' when 'EXSMOK_COD' then 'ex' else 'never' end",
+            ['events.event_date',
+             "case events.cluster_id when 'LSMOK_COD' then 3 when 'EXSMOK_COD' then 2 else 1 end"]) }}
+            as smoking_status
     from population
     inner join {{ ref('int_gp_events_clustered') }} as events
         on population.person_id = events.person_id
         and events.event_date <= population.on_date
         and events.event_date > {{ dbt.dateadd('year', -5, 'population.on_date') }}
     where events.cluster_id in ('LSMOK_COD', 'EXSMOK_COD', 'NSMOK_COD')
+    group by population.period, population.person_id
 ),
 
 bmi as (
     -- latest plausible BMI (10-90) in twelve months; on a day with two, the higher
     select
-        period, person_id, value_numeric,
-        row_number() over (partition by period, person_id
-                           order by event_date desc, value_numeric desc) as recency
+        period, person_id,
+        {{ value_at_greatest('value_numeric', ['event_date', 'value_numeric']) }} as value_numeric
     from recent
     where cluster_id = 'BMIVAL_COD' and value_numeric between 10 and 90
+    group by period, person_id
 ),
 
 blood_pressure as (
@@ -145,10 +144,8 @@ select
 from population
 left join smoking
     on population.period = smoking.period and population.person_id = smoking.person_id
-    and smoking.recency = 1
 left join bmi
     on population.period = bmi.period and population.person_id = bmi.person_id
-    and bmi.recency = 1
 left join blood_pressure
     on population.period = blood_pressure.period and population.person_id = blood_pressure.person_id
 left join last_year
