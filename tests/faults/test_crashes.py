@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -116,6 +117,29 @@ def wait_for_holder(warehouse, pid: int, child, timeout: float = 60) -> dict:
     raise AssertionError("the build never took the warehouse lock")
 
 
+# dbt's progress line for each node it starts ("12 of 249 START sql table model ..."); the
+# on-run-start hooks are counted apart ("1 of 1 START hook: ...")
+DBT_NODE_STARTED = re.compile(rb"\b(\d+) of (\d+) START (?!hook)[^\n]*")
+
+
+def wait_for_progress(output, offset: int, fraction: float, child, timeout: float = 600) -> str:
+    """Wait until the dbt build writing to `output` (from byte `offset`) has started the node
+    `fraction` of the way through its nodes, and return that line: a kill point that is a point of
+    the build's progress, not a time (a fast machine could end a small build before any fixed
+    second)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert child.poll() is None, "the build ended before its kill point"
+        with open(output, "rb") as f:
+            f.seek(offset)
+            for match in DBT_NODE_STARTED.finditer(f.read()):
+                started, total = int(match[1]), int(match[2])
+                if started >= max(1, round(fraction * total)):
+                    return match[0].decode()
+        time.sleep(0.05)
+    raise AssertionError(f"the build never reached {fraction:.0%} of its nodes")
+
+
 def test_a_build_killed_twice_then_rerun_equals_an_uninterrupted_one_and_refuses_other_writers(
         interrupted_ingest, reference, prefect_server, use_env, capsys):
     from pipelines.cli import main
@@ -128,10 +152,13 @@ def test_a_build_killed_twice_then_rerun_equals_an_uninterrupted_one_and_refuses
     assert killed.returncode == -signal.SIGKILL and wal_path(warehouse).stat().st_size > 0
     before = checksums(warehouse)  # (read-only: the log is replayed in memory, the files kept)
     rng = random.Random(SEED + 1)
-    first_kill, second_kill = rng.uniform(10, 16), rng.uniform(3, 8)
-    dbt_output = (warehouse.parent / "dbt-output.txt").open("w")  # a pipe could fill and stall
+    # kill points: a seeded share of the build's nodes started, then a seeded fraction of a second
+    first_kill, second_kill = (rng.uniform(0.1, 0.8), rng.uniform(0, 1)), \
+        (rng.uniform(0.05, 0.5), rng.uniform(0, 1))
+    output = warehouse.parent / "dbt-output.txt"
+    dbt_output = output.open("wb")  # a pipe could fill and stall
+    env = env | {"PYTHONUNBUFFERED": "1"}  # dbt's progress lines reach the file as they are written
 
-    started = time.monotonic()
     build = start(["tests.faults.step", "build"], env, stdout=dbt_output)
     wait_for_holder(warehouse, build.pid, build)
     use_env(env)
@@ -145,7 +172,8 @@ def test_a_build_killed_twice_then_rerun_equals_an_uninterrupted_one_and_refuses
     assert sorted(p.relative_to(warehouse.parent) for p in
                   (warehouse.parent / "landing").rglob("*")) == landing  # nothing taken, or lost
 
-    time.sleep(max(0.0, first_kill - (time.monotonic() - started)))
+    first_line = wait_for_progress(output, 0, first_kill[0], build)
+    time.sleep(first_kill[1])
     assert build.poll() is None, "the build ended before its kill point"
     err = kill(build)
     # the build replayed the killed ingest's log before copying the file, and left none behind
@@ -155,15 +183,16 @@ def test_a_build_killed_twice_then_rerun_equals_an_uninterrupted_one_and_refuses
     assert len(list(build_area(warehouse).iterdir())) == 1  # its private copy, left by the kill
     before = file_hash(warehouse)
 
+    offset = output.stat().st_size
     rerun = start(["tests.faults.step", "build"], env, stdout=dbt_output)
-    started = time.monotonic()
     line = ""
     while rerun.poll() is None and not line.startswith("recovered"):
         line = rerun.stderr.readline()
     assert line.strip() == (  # the dead build's copy is recognised, and removed
         f"recovered after an interrupted run: removed 1 unfinished build copy under "
         f"{build_area(warehouse)}")
-    time.sleep(max(0.0, second_kill - (time.monotonic() - started)))
+    second_line = wait_for_progress(output, offset, second_kill[0], rerun)
+    time.sleep(second_kill[1])
     assert rerun.poll() is None, "the rerun ended before its kill point"
     kill(rerun)
     assert file_hash(warehouse) == before
@@ -174,6 +203,7 @@ def test_a_build_killed_twice_then_rerun_equals_an_uninterrupted_one_and_refuses
     assert last.returncode == 0, err[-3000:]
     assert recovery_lines(err) == [f"recovered after an interrupted run: removed 1 unfinished "
                                    f"build copy under {build_area(warehouse)}"]
-    print(f"build killed at {first_kill:.1f} s and its rerun at {second_kill:.1f} s")
+    print(f"build killed {first_kill[1]:.2f} s after '{first_line}', its rerun "
+          f"{second_kill[1]:.2f} s after '{second_line}'")
     assert not build_area(warehouse).exists() and not wal_path(warehouse).exists()
     assert checksums(warehouse) == reference
