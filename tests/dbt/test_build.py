@@ -209,8 +209,7 @@ def test_a_monthly_build_rebuilds_only_the_open_periods_and_full_refresh_all(bui
                           "group by 1")}
 
     built = by_period()
-    # the financial years (int_registered_population also holds calendar years: untouched here)
-    periods = sorted({period for _, period in built if "/" in period})
+    periods = sorted({period for _, period in built})  # financial years: both models are by year end
     oldest, latest = periods[0], periods[-1]
     # Damage both ends of the history, to see which periods an incremental build rewrites.
     with duckdb.connect(str(copy.duckdb_path)) as con:

@@ -11,13 +11,13 @@
 {%- endmacro %}
 
 {#- Cohort rows for the population at risk of a rate or DSR: registered people alive on the
-    reference date (mid-year by default), counted (int_population_at_risk: numerator 0, denominator
+    period's mid-year date, counted (int_population_at_risk: numerator 0, denominator
     the people of the row's cell), optionally within an age range. Union them with the event rows
     (numerator 1, denominator 0) in the indicator.
     Pooled calendar years (calendar_years_pooled_3) count the population at risk once per year:
     the sum of the three calendar mid-year populations (person-years), as OHID sums the three
     mid-year estimates. -#}
-{% macro population_rows(min_age=none, max_age=none, snapshot='mid_year', period_type='financial_year') -%}
+{% macro population_rows(min_age=none, max_age=none, period_type='financial_year') -%}
     {%- if period_type == 'calendar_years_pooled_3' %}
     select
         pooled.period, pooled.period_start, pooled.period_end,
@@ -40,7 +40,7 @@
         0 as numerator,
         people as denominator
     from {{ ref('int_population_at_risk') }}
-    where snapshot = '{{ snapshot }}'
+    where snapshot = 'mid_year'
         {%- if min_age is not none %} and age >= {{ min_age }}{% endif %}
         {%- if max_age is not none %} and age <= {{ max_age }}{% endif %}
     {%- else -%}

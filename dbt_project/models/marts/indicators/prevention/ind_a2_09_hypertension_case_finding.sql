@@ -41,6 +41,18 @@
             on ethnicity.factor = 'ethnicity_group' and ethnicity.level = registered.ethnicity_group
     )
 
+    -- one row per person, the expected probability as its denominator. Only people of unknown sex
+    -- have two rows to average: the others are taken as they are (grouping every adult by person
+    -- was most of this model's time at 1.2M people)
+    select
+        period, period_start, period_end,
+        lad19cd, lad19nm, place_code, place_name,
+        imd_quintile, sex, age_band, ethnicity_group,
+        on_hyp_register as numerator,
+        odds / nullif(1 + odds, 0) as denominator
+    from expected
+    where sex in ('Male', 'Female')
+    union all
     select
         period, period_start, period_end,
         lad19cd, lad19nm, place_code, place_name,
@@ -48,6 +60,7 @@
         on_hyp_register as numerator,
         avg(odds / nullif(1 + odds, 0)) as denominator
     from expected
+    where coalesce(sex, 'Unknown') not in ('Male', 'Female')
     group by
         period, period_start, period_end, person_id, on_hyp_register,
         lad19cd, lad19nm, place_code, place_name, imd_quintile, sex, age_band, ethnicity_group
