@@ -26,6 +26,26 @@
             year(events.event_date) + case when month(events.event_date) >= 4 then 1 else 0 end, 3, 31)
 {%- endset %}
 
+{#- A bit for each cluster that evidences an activity flag or an SMI check, and one for a flu
+    vaccination in the season: a flag is set when the year's mask has any of its clusters' bits. #}
+{%- set evidence_bit = {} %}
+{%- for clusters in var('last_year_activity').values() %}
+{%- for cluster in clusters if cluster not in evidence_bit %}
+{%- do evidence_bit.update({cluster: 2 ** (evidence_bit | length)}) %}
+{%- endfor %}
+{%- endfor %}
+{%- for items in var('smi_health_check_components').values() %}
+{%- for item in items %}
+{%- for cluster in ([item] if item is string else item) if cluster not in evidence_bit %}
+{%- do evidence_bit.update({cluster: 2 ** (evidence_bit | length)}) %}
+{%- endfor %}
+{%- endfor %}
+{%- endfor %}
+{%- set flu_in_season_bit = 2 ** (evidence_bit | length) %}
+{%- if evidence_bit | length > 61 %}
+{{ exceptions.raise_compiler_error("int_gp_status_at_year_end: more evidence clusters than a bigint's bits") }}
+{%- endif %}
+
 with population as (
     select period, person_id, on_date
     from {{ ref('int_registered_population') }}
@@ -89,28 +109,25 @@ blood_pressure as (
 ),
 
 last_year as (
+    -- which evidence the year holds, as one bit mask per person and year (bit_or of each event's
+    -- bit, below): one small aggregate, where a column per flag made the largest hash table of the
+    -- model (at 3.6M people it outgrew the memory limit and spilled, docs/scaling.md)
     select
         period, person_id,
-        {%- for name, clusters in var('last_year_activity').items() %}
-        max(case when cluster_id in ('{{ clusters | join("', '") }}') then 1 else 0 end) as {{ name }},
-        {%- endfor %}
-        {#- a check is done when every item of its evidence is coded (an item: a cluster or a list
-            of alternative clusters) #}
-        {%- for component, items in var('smi_health_check_components').items() %}
-        {%- set evidence = [] %}
-        {%- for item in items %}
-        {%- set clusters = [item] if item is string else item %}
-        {%- do evidence.append("max(case when cluster_id in ('" ~ (clusters | join("', '"))
-                               ~ "') then 1 else 0 end)") %}
-        {%- endfor %}
-        {{ evidence[0] if evidence | length == 1 else 'least(' ~ (evidence | join(', ')) ~ ')' }}
-            as smi_check_{{ component }},
-        {%- endfor %}
-        max(case when cluster_id in ('{{ var("flu_vaccination_clusters") | join("', '") }}')
-                 and event_date >= {{ dbt.dateadd('month', 5, 'period_start') }}
-                 and event_date < {{ dbt.dateadd('month', 11, 'period_start') }}
-            then 1 else 0 end) as flu_vaccinated_in_season
+        bit_or(
+            case cluster_id
+                {%- for cluster, bit in evidence_bit.items() %}
+                when '{{ cluster }}' then {{ bit }}
+                {%- endfor %}
+                else 0
+            end
+            + case when cluster_id in ('{{ var("flu_vaccination_clusters") | join("', '") }}')
+                        and event_date >= {{ dbt.dateadd('month', 5, 'period_start') }}
+                        and event_date < {{ dbt.dateadd('month', 11, 'period_start') }}
+                   then {{ flu_in_season_bit }} else 0 end
+        ) as evidence
     from ({{ recent }}) as recent
+    where cluster_id in ('{{ (evidence_bit.keys() | list + var("flu_vaccination_clusters")) | join("', '") }}')
     group by period, person_id
 ),
 
@@ -138,15 +155,26 @@ select
     bmi.value_numeric as latest_bmi,
     blood_pressure.systolic as latest_systolic_bp,
     blood_pressure.diastolic as latest_diastolic_bp,
-    {%- for name in var('last_year_activity') %}
-    coalesce(last_year.{{ name }}, 0) as {{ name }},
+    {#- a flag is 1 when the year's evidence has any of its clusters' bits; an SMI check is done
+        when it has every item of its evidence (an item: a cluster or a list of alternatives) #}
+    {%- for name, clusters in var('last_year_activity').items() %}
+    {%- set bits = [] %}
+    {%- for cluster in clusters %}{% do bits.append(evidence_bit[cluster]) %}{% endfor %}
+    case when (coalesce(last_year.evidence, 0) & {{ bits | unique | sum }}) <> 0 then 1 else 0 end
+        as {{ name }},
     {%- endfor %}
-    coalesce(
-        {%- for component in var('smi_health_check_components') %}
-        coalesce(last_year.smi_check_{{ component }}, 0){{ ' +' if not loop.last }}
+    {%- for component, items in var('smi_health_check_components').items() %}
+    case when
+        {%- for item in items %}
+        {%- set bits = [] %}
+        {%- for cluster in ([item] if item is string else item) %}{% do bits.append(evidence_bit[cluster]) %}{% endfor %}
+        (coalesce(last_year.evidence, 0) & {{ bits | unique | sum }}) <> 0{{ ' and' if not loop.last }}
         {%- endfor %}
-    , 0) as smi_health_check_components_done,
-    coalesce(last_year.flu_vaccinated_in_season, 0) as flu_vaccinated_in_season,
+    then 1 else 0 end{{ ' +' if not loop.last }}
+    {%- endfor %}
+        as smi_health_check_components_done,
+    case when (coalesce(last_year.evidence, 0) & {{ flu_in_season_bit }}) <> 0 then 1 else 0 end
+        as flu_vaccinated_in_season,
     {%- for cluster in var('long_term_condition_registers') %}
     {%- set column = 'on_' ~ (cluster | lower | replace('_cod', '')) ~ '_register' %}
     coalesce(on_registers.{{ column }}, 0) as {{ column }},

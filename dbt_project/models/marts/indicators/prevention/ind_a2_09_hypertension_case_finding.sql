@@ -19,6 +19,21 @@
         where condition = 'hypertension'
     ),
 
+    baseline as (
+        -- The age-sex baseline by single year of age (the ages there are), keyed by sex; for a
+        -- person of unknown sex, both sexes' rows. People then meet it by an equi-join on age and
+        -- sex, not a range join (at 3.6M people the range join sorted 17M rows).
+        select ages.age, bands.sex as sex_key, bands.expected_prevalence
+        from (select distinct age from {{ ref('int_registered_population') }}) as ages
+        inner join {{ ref('ref_expected_prevalence') }} as bands
+            on bands.condition = 'hypertension' and ages.age between bands.age_lower and bands.age_upper
+        union all
+        select ages.age, 'Unknown', bands.expected_prevalence
+        from (select distinct age from {{ ref('int_registered_population') }}) as ages
+        inner join {{ ref('ref_expected_prevalence') }} as bands
+            on bands.condition = 'hypertension' and ages.age between bands.age_lower and bands.age_upper
+    ),
+
     expected as (
         -- The odds of the age-sex baseline times the odds ratios of the person's quintile and ethnic
         -- group (unknown quintile and ethnicity not stated take 1, the reference). The baseline's
@@ -29,11 +44,10 @@
             baseline.expected_prevalence / nullif(1 - baseline.expected_prevalence, 0)
                 * coalesce(deprivation.odds_ratio, 1) * coalesce(ethnicity.odds_ratio, 1) as odds
         from registered
-        inner join {{ ref('ref_expected_prevalence') }} as baseline
-            on baseline.condition = 'hypertension'
-            and registered.age between baseline.age_lower and baseline.age_upper
-            and (baseline.sex = registered.sex
-                 or coalesce(registered.sex, 'Unknown') not in ('Male', 'Female'))
+        inner join baseline
+            on baseline.age = registered.age
+            and baseline.sex_key = case when registered.sex in ('Male', 'Female') then registered.sex
+                                        else 'Unknown' end
         left join odds_ratios as deprivation
             on deprivation.factor = 'imd_quintile'
             and deprivation.level = cast(registered.imd_quintile as {{ dbt.type_string() }})
