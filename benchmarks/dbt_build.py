@@ -28,6 +28,8 @@ from pipelines.ops.data_quality import refresh_data_quality
 from pipelines.warehouse.connection import connect
 from pipelines.warehouse.dbt import WITHOUT_UNIT_TESTS, run_dbt
 
+# issue 20: the build's time and peak memory on 2 cores; issue 5: dbt's overhead over the same SQL
+TARGETS = {"seconds": 90, "peak_memory_gb": 4, "overhead_ratio": 1.3}
 
 def land_and_summarise(settings: Settings) -> int:
     """The raw layer and the data-quality summary, as the ingest flow leaves them (DuckDB held to
@@ -155,6 +157,7 @@ def run(persons: int = 1_200_000) -> dict:
         "baseline_statements": statements,
         "baseline_seconds": round(direct_s, 1),
         "overhead_ratio": round(dbt_s / direct_s, 2),
-        "targets": {"seconds": 90, "peak_memory_gb": 4, "overhead_ratio": 1.3},
-        "meets_targets": dbt_s <= 90 and dbt_gb <= 4 and dbt_s / direct_s <= 1.3,
+        "targets": TARGETS,
+        "meets_targets": (dbt_s <= TARGETS["seconds"] and dbt_gb <= TARGETS["peak_memory_gb"]
+                          and dbt_s / direct_s <= TARGETS["overhead_ratio"]),
     }

@@ -21,6 +21,8 @@ import duckdb
 from benchmarks.ingest import generate_extracts
 
 POPHEALTH = Path(sys.executable).with_name("pophealth")
+# issue 20: a month's dbt build at most this share of a full rebuild's
+DBT_RATIO_TARGET = 0.25
 
 
 def _refresh(env: dict, *args: str) -> float:
@@ -87,10 +89,10 @@ def run(persons: int = 1_200_000) -> dict:
         "rebuild_baseline": "refresh --full-refresh of the final state (no new files), same run",
         "rebuild_seconds": round(rebuild_s, 1),
         "ratio_to_full_rebuild": round(month_s / rebuild_s, 2),
-        # the dbt build alone (issue 20's target: a month's at most 25% of a full rebuild's)
+        # the dbt build alone, against DBT_RATIO_TARGET
         "dbt_seconds": round(month_dbt_s, 1),
         "rebuild_dbt_seconds": round(rebuild_dbt_s, 1),
         "dbt_ratio_to_full_rebuild": round(month_dbt_s / rebuild_dbt_s, 2),
-        "targets": {"dbt_ratio_to_full_rebuild": 0.25},
-        "meets_targets": month_dbt_s / rebuild_dbt_s <= 0.25,
+        "targets": {"dbt_ratio_to_full_rebuild": DBT_RATIO_TARGET},
+        "meets_targets": month_dbt_s / rebuild_dbt_s <= DBT_RATIO_TARGET,
     }
