@@ -19,19 +19,21 @@
         where condition = 'hypertension'
     ),
 
+    baseline_by_age as (
+        -- The age-sex baseline by single year of age (the ages there are), so that people meet it
+        -- by an equi-join on age and sex, not a range join (at 3.6M people the range join sorted
+        -- 17M rows)
+        select ages.age, bands.sex, bands.expected_prevalence
+        from (select distinct age from {{ ref('int_registered_population') }}) as ages
+        inner join {{ ref('ref_expected_prevalence') }} as bands
+            on bands.condition = 'hypertension' and ages.age between bands.age_lower and bands.age_upper
+    ),
+
     baseline as (
-        -- The age-sex baseline by single year of age (the ages there are), keyed by sex; for a
-        -- person of unknown sex, both sexes' rows. People then meet it by an equi-join on age and
-        -- sex, not a range join (at 3.6M people the range join sorted 17M rows).
-        select ages.age, bands.sex as sex_key, bands.expected_prevalence
-        from (select distinct age from {{ ref('int_registered_population') }}) as ages
-        inner join {{ ref('ref_expected_prevalence') }} as bands
-            on bands.condition = 'hypertension' and ages.age between bands.age_lower and bands.age_upper
+        -- keyed by sex; for a person of unknown sex, both sexes' rows
+        select age, sex as sex_key, expected_prevalence from baseline_by_age
         union all
-        select ages.age, 'Unknown', bands.expected_prevalence
-        from (select distinct age from {{ ref('int_registered_population') }}) as ages
-        inner join {{ ref('ref_expected_prevalence') }} as bands
-            on bands.condition = 'hypertension' and ages.age between bands.age_lower and bands.age_upper
+        select age, 'Unknown', expected_prevalence from baseline_by_age
     ),
 
     expected as (
