@@ -65,24 +65,25 @@
 {%- endmacro %}
 
 {#- Cohort rows of a year-end snapshot indicator on the registered population: one row per person
-    registered at the end of the period who meets `cohort` (SQL on `population` and `status`, the
-    person's int_gp_status_at_year_end row), counting 1 in the numerator when `numerator` holds. -#}
+    registered at the end of the period who meets `cohort`, counting 1 in the numerator when
+    `numerator` holds. Both are SQL on `person` (the person's int_gp_status_at_year_end row: who
+    they are that day and what primary care had recorded), `care_home` (their care-home
+    residence, when they lived in one that day) and `palliative` (their palliative-register spell
+    open that day). -#}
 {% macro registered_snapshot_rows(numerator, cohort='true') -%}
     select
-        population.period, population.period_start, population.period_end,
-        population.lad19cd, population.lad19nm, population.place_code, population.place_name,
-        population.imd_quintile, population.sex, population.age_band, population.ethnicity_group,
+        person.period, person.period_start, person.period_end,
+        person.lad19cd, person.lad19nm, person.place_code, person.place_name,
+        person.imd_quintile, person.sex, person.age_band, person.ethnicity_group,
         case when {{ numerator }} then 1 else 0 end as numerator,
         1 as denominator
-    from {{ ref('int_registered_population') }} as population
-    inner join {{ ref('int_gp_status_at_year_end') }} as status
-        on population.period = status.period and population.person_id = status.person_id
+    from {{ ref('int_gp_status_at_year_end') }} as person
     left join {{ ref('int_care_home_residents') }} as care_home
-        on population.person_id = care_home.person_id
-        and care_home.resident_from <= population.on_date
+        on person.person_id = care_home.person_id
+        and care_home.resident_from <= person.on_date
     left join {{ ref('int_palliative_register') }} as palliative
-        on population.person_id = palliative.person_id
-        and palliative.entered_on <= population.on_date
-        and (palliative.left_on is null or palliative.left_on > population.on_date)
-    where population.snapshot = 'year_end' and ({{ cohort }})
+        on person.person_id = palliative.person_id
+        and palliative.entered_on <= person.on_date
+        and (palliative.left_on is null or palliative.left_on > person.on_date)
+    where {{ cohort }}
 {%- endmacro %}

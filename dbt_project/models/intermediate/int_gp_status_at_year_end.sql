@@ -1,11 +1,13 @@
 {{ config(materialized='incremental', incremental_strategy=period_incremental_strategy(),
           unique_key='period', partition_by=['period'],
           on_schema_change='fail') }}
--- What primary care had recorded about each registered person at the end of each reporting year
--- (the snapshot date of the prevalence and coverage indicators, docs/methods.md#time-periods): latest smoking status in
--- five years, latest BMI and blood pressure in twelve months, registers that day (int_register_spells:
--- resolved entries are off), care and prevention activity in the last twelve months, and flu
--- vaccination in the season (1 Sep - end Feb). Cluster names are the Primary Care Domain clusters of
+-- Each person registered at the end of each reporting year (the snapshot date of the prevalence
+-- and coverage indicators, docs/methods.md#time-periods), who they are that day
+-- (int_registered_population: residence, area, deprivation, sex, age, ethnic group), and what
+-- primary care had recorded about them by then: latest smoking status in five years, latest BMI
+-- and blood pressure in twelve months, registers that day (int_register_spells: resolved entries
+-- are off), care and prevention activity in the last twelve months, and flu vaccination in the
+-- season (1 Sep - end Feb). Cluster names are the Primary Care Domain clusters of
 -- ref_clinical_codes. Incremental by period, like int_registered_population.
 {#- The events of the twelve months to each year end (everything but smoking status looks back
     this far), by person and year. The twelve months to 31 March are the financial year, so an
@@ -42,12 +44,18 @@
 {%- endfor %}
 {%- endfor %}
 {%- set flu_in_season_bit = 2 ** (evidence_bit | length) %}
+
+{#- A column per long-term condition register: on_<register>_register #}
+{%- set register_column = {} %}
+{%- for cluster in var('long_term_condition_registers') %}
+{%- do register_column.update({cluster: 'on_' ~ (cluster | lower | replace('_cod', '')) ~ '_register'}) %}
+{%- endfor %}
 {%- if evidence_bit | length > 61 %}
 {{ exceptions.raise_compiler_error("int_gp_status_at_year_end: more evidence clusters than a bigint's bits") }}
 {%- endif %}
 
 with population as (
-    select period, person_id, on_date
+    select period, person_id
     from {{ ref('int_registered_population') }}
     where snapshot = 'year_end' and {{ in_periods_to_build('period') }}
 ),
@@ -82,7 +90,7 @@ bmi as (
     -- latest plausible BMI (10-90) in twelve months; on a day with two, the higher
     select
         period, person_id,
-        {{ value_at_greatest('value_numeric', ['event_date', 'value_numeric']) }} as value_numeric
+        {{ value_at_greatest('value_numeric', ['event_date', 'value_numeric']) }} as latest_bmi
     from ({{ recent }}) as recent
     where cluster_id = 'BMIVAL_COD' and value_numeric between 10 and 90
     group by period, person_id
@@ -96,8 +104,8 @@ blood_pressure as (
     -- one of the two has NULL for the other, which the latest day then keeps (value_at_greatest)
     select
         period, person_id,
-        {{ value_at_greatest('systolic', ['event_date']) }} as systolic,
-        {{ value_at_greatest('diastolic', ['event_date']) }} as diastolic
+        {{ value_at_greatest('systolic', ['event_date']) }} as latest_systolic_bp,
+        {{ value_at_greatest('diastolic', ['event_date']) }} as latest_diastolic_bp
     from (
         select
             period, person_id, event_date,
@@ -135,35 +143,78 @@ last_year as (
 ),
 
 on_registers as (
+    -- the spells open at the year end (the snapshot date), by person and year; like the events,
+    -- they meet the population only in `status`
     select
-        population.period, population.person_id,
-        {%- for cluster in var('long_term_condition_registers') %}
-        max(case when spells.register = '{{ cluster }}' then 1 else 0 end)
-            as on_{{ cluster | lower | replace('_cod', '') }}_register,
+        year_ends.period, spells.person_id,
+        {%- for cluster, column in register_column.items() %}
+        max(case when spells.register = '{{ cluster }}' then 1 else 0 end) as {{ column }},
         {%- endfor %}
         count(spells.register) as long_term_conditions
+    from {{ ref('int_register_spells') }} as spells
+    inner join year_ends
+        on spells.entered_on <= year_ends.period_end
+        and (spells.left_on is null or spells.left_on > year_ends.period_end)
+    where spells.register in ('{{ var("long_term_condition_registers") | join("', '") }}')
+    group by year_ends.period, spells.person_id
+),
+
+status as (
+    -- the parts above side by side, for the people registered at the year end. Keys only: with
+    -- who the people are (below) carried through these five joins, they spilled at 3.6M people
+    -- (docs/scaling.md)
+    select
+        population.period, population.person_id,
+        smoking.smoking_status,
+        bmi.latest_bmi,
+        blood_pressure.latest_systolic_bp,
+        blood_pressure.latest_diastolic_bp,
+        last_year.evidence,
+        {%- for column in register_column.values() %}
+        on_registers.{{ column }},
+        {%- endfor %}
+        on_registers.long_term_conditions
     from population
-    inner join {{ ref('int_register_spells') }} as spells
-        on population.person_id = spells.person_id
-        and spells.register in ('{{ var("long_term_condition_registers") | join("', '") }}')
-        and spells.entered_on <= population.on_date
-        and (spells.left_on is null or spells.left_on > population.on_date)
-    group by population.period, population.person_id
+    left join smoking
+        on population.period = smoking.period and population.person_id = smoking.person_id
+    left join bmi
+        on population.period = bmi.period and population.person_id = bmi.person_id
+    left join blood_pressure
+        on population.period = blood_pressure.period and population.person_id = blood_pressure.person_id
+    left join last_year
+        on population.period = last_year.period and population.person_id = last_year.person_id
+    left join on_registers
+        on population.period = on_registers.period and population.person_id = on_registers.person_id
 )
 
 select
-    population.period,
-    population.person_id,
-    smoking.smoking_status,
-    bmi.value_numeric as latest_bmi,
-    blood_pressure.systolic as latest_systolic_bp,
-    blood_pressure.diastolic as latest_diastolic_bp,
+    {#- who the person is that day, so that the year-end indicators read this one table: each
+        joining int_registered_population to it again met two 22M-row tables at 3.6M people,
+        which spilled (docs/scaling.md) #}
+    people.period,
+    people.period_start,
+    people.period_end,
+    people.on_date,
+    people.person_id,
+    people.lad19cd,
+    people.lad19nm,
+    people.place_code,
+    people.place_name,
+    people.imd_quintile,
+    people.sex,
+    people.age,
+    people.age_band,
+    people.ethnicity_group,
+    status.smoking_status,
+    status.latest_bmi,
+    status.latest_systolic_bp,
+    status.latest_diastolic_bp,
     {#- a flag is 1 when the year's evidence has any of its clusters' bits; an SMI check is done
         when it has every item of its evidence (an item: a cluster or a list of alternatives) #}
     {%- for name, clusters in var('last_year_activity').items() %}
     {%- set bits = [] %}
     {%- for cluster in clusters %}{% do bits.append(evidence_bit[cluster]) %}{% endfor %}
-    case when (coalesce(last_year.evidence, 0) & {{ bits | unique | sum }}) <> 0 then 1 else 0 end
+    case when (coalesce(status.evidence, 0) & {{ bits | unique | sum }}) <> 0 then 1 else 0 end
         as {{ name }},
     {%- endfor %}
     {%- for component, items in var('smi_health_check_components').items() %}
@@ -171,26 +222,18 @@ select
         {%- for item in items %}
         {%- set bits = [] %}
         {%- for cluster in ([item] if item is string else item) %}{% do bits.append(evidence_bit[cluster]) %}{% endfor %}
-        (coalesce(last_year.evidence, 0) & {{ bits | unique | sum }}) <> 0{{ ' and' if not loop.last }}
+        (coalesce(status.evidence, 0) & {{ bits | unique | sum }}) <> 0{{ ' and' if not loop.last }}
         {%- endfor %}
     then 1 else 0 end{{ ' +' if not loop.last }}
     {%- endfor %}
         as smi_health_check_components_done,
-    case when (coalesce(last_year.evidence, 0) & {{ flu_in_season_bit }}) <> 0 then 1 else 0 end
+    case when (coalesce(status.evidence, 0) & {{ flu_in_season_bit }}) <> 0 then 1 else 0 end
         as flu_vaccinated_in_season,
-    {%- for cluster in var('long_term_condition_registers') %}
-    {%- set column = 'on_' ~ (cluster | lower | replace('_cod', '')) ~ '_register' %}
-    coalesce(on_registers.{{ column }}, 0) as {{ column }},
+    {%- for column in register_column.values() %}
+    coalesce(status.{{ column }}, 0) as {{ column }},
     {%- endfor %}
-    coalesce(on_registers.long_term_conditions, 0) as long_term_conditions
-from population
-left join smoking
-    on population.period = smoking.period and population.person_id = smoking.person_id
-left join bmi
-    on population.period = bmi.period and population.person_id = bmi.person_id
-left join blood_pressure
-    on population.period = blood_pressure.period and population.person_id = blood_pressure.person_id
-left join last_year
-    on population.period = last_year.period and population.person_id = last_year.person_id
-left join on_registers
-    on population.period = on_registers.period and population.person_id = on_registers.person_id
+    coalesce(status.long_term_conditions, 0) as long_term_conditions
+from {{ ref('int_registered_population') }} as people
+inner join status
+    on people.period = status.period and people.person_id = status.person_id
+where people.snapshot = 'year_end' and {{ in_periods_to_build('people.period') }}

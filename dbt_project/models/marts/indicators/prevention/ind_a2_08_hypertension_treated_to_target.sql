@@ -4,6 +4,6 @@
 -- 150/90 mmHg (80+); no exceptions removed.
 {% call indicator_rows() %}
     {{ registered_snapshot_rows(
-        numerator="status.latest_systolic_bp <= case when population.age >= 80 then 150 else 140 end and status.latest_diastolic_bp <= 90",
-        cohort="population.age >= 18 and status.on_hyp_register = 1") }}
+        numerator="person.latest_systolic_bp <= case when person.age >= 80 then 150 else 140 end and person.latest_diastolic_bp <= 90",
+        cohort="person.age >= 18 and person.on_hyp_register = 1") }}
 {% endcall %}

@@ -6,11 +6,11 @@
 -- an age-only expectation reads that extra prevalence as better case-finding.
 {% call indicator_rows() %}
     with registered as (
-        select population.*, status.on_hyp_register
-        from {{ ref('int_registered_population') }} as population
-        inner join {{ ref('int_gp_status_at_year_end') }} as status
-            on population.period = status.period and population.person_id = status.person_id
-        where population.snapshot = 'year_end'
+        select
+            period, period_start, period_end, person_id,
+            lad19cd, lad19nm, place_code, place_name,
+            imd_quintile, sex, age, age_band, ethnicity_group, on_hyp_register
+        from {{ ref('int_gp_status_at_year_end') }}
     ),
 
     odds_ratios as (
@@ -24,7 +24,7 @@
         -- by an equi-join on age and sex, not a range join (at 3.6M people the range join sorted
         -- 17M rows)
         select ages.age, bands.sex, bands.expected_prevalence
-        from (select distinct age from {{ ref('int_registered_population') }}) as ages
+        from (select distinct age from registered) as ages
         inner join {{ ref('ref_expected_prevalence') }} as bands
             on bands.condition = 'hypertension' and ages.age between bands.age_lower and bands.age_upper
     ),

@@ -3,7 +3,7 @@
 -- check needs: var smi_health_check_components).
 {% call indicator_rows() %}
     {{ registered_snapshot_rows(
-        numerator="status.smi_health_check_components_done = "
+        numerator="person.smi_health_check_components_done = "
                   ~ (var('smi_health_check_components') | length),
-        cohort="population.age >= 18 and status.on_mh_register = 1") }}
+        cohort="person.age >= 18 and person.on_mh_register = 1") }}
 {% endcall %}
