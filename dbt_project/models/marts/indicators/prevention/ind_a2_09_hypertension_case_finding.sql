@@ -22,9 +22,10 @@
     baseline_by_age as (
         -- The age-sex baseline by single year of age (the ages there are), so that people meet it
         -- by an equi-join on age and sex, not a range join (at 3.6M people the range join sorted
-        -- 17M rows)
+        -- 17M rows). The ages are read from the table, not from `registered`: a CTE read twice is
+        -- materialised (22M rows at 3.6M people)
         select ages.age, bands.sex, bands.expected_prevalence
-        from (select distinct age from registered) as ages
+        from (select distinct age from {{ ref('int_gp_status_at_year_end') }}) as ages
         inner join {{ ref('ref_expected_prevalence') }} as bands
             on bands.condition = 'hypertension' and ages.age between bands.age_lower and bands.age_upper
     ),
