@@ -44,15 +44,15 @@
 {%- endfor %}
 {%- endfor %}
 {%- set flu_in_season_bit = 2 ** (evidence_bit | length) %}
+{%- if evidence_bit | length > 61 %}
+{{ exceptions.raise_compiler_error("int_gp_status_at_year_end: more evidence clusters than a bigint's bits") }}
+{%- endif %}
 
 {#- A column per long-term condition register: on_<register>_register #}
 {%- set register_column = {} %}
 {%- for cluster in var('long_term_condition_registers') %}
 {%- do register_column.update({cluster: 'on_' ~ (cluster | lower | replace('_cod', '')) ~ '_register'}) %}
 {%- endfor %}
-{%- if evidence_bit | length > 61 %}
-{{ exceptions.raise_compiler_error("int_gp_status_at_year_end: more evidence clusters than a bigint's bits") }}
-{%- endif %}
 
 with population as (
     select period, person_id
