@@ -47,15 +47,16 @@ folder = project / "models" / "marts" / "indicators" / "older_people"
 #
 # `indicator_rows` does the counting by area and breakdown and the statistics; the model only says
 # who is in the cohort (denominator) and who counts (numerator). `registered_snapshot_rows` gives
-# the registered population at the year end joined to what primary care recorded.
+# each person registered at the year end, who they are and what primary care recorded (`person.*`:
+# their `int_gp_status_at_year_end` row).
 
 # %%
 (folder / "ind_x_01_medication_review_65plus.sql").write_text("""\
 -- X-01: people aged 65+ with a structured medication review in the year (example indicator).
 {% call indicator_rows() %}
     {{ registered_snapshot_rows(
-        numerator="status.structured_medication_review = 1",
-        cohort="population.age >= 65") }}
+        numerator="person.structured_medication_review = 1",
+        cohort="person.age >= 65") }}
 {% endcall %}
 """)
 
@@ -95,9 +96,6 @@ unit_tests:
   - name: x_01_medication_reviews_among_people_65_and_over
     model: ind_x_01_medication_review_65plus
     given:
-      - input: ref('int_registered_population')
-        format: csv
-        fixture: year_end_people__int_registered_population
       - input: ref('int_gp_status_at_year_end')
         format: csv
         fixture: year_end_people__int_gp_status_at_year_end
