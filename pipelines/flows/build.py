@@ -29,4 +29,6 @@ def build(select: list[str] | None = None, full_refresh: bool = False,
         raise UsageError(f"--select {' '.join(select)} matched no model, seed or test: check the "
                          "names (`dbt ls` in dbt_project/ lists them); nothing was built")
     print("dbt build: " + ", ".join(f"{n} {s}" for s, n in sorted(run.status_counts.items())))
+    if run.full_rebuild_reason:
+        print(f"note: {run.full_rebuild_reason}")
     return run

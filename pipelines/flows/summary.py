@@ -68,6 +68,8 @@ class RunSummary:
                 by_type = Counter((n.resource_type, n.status) for n in self.dbt.nodes)
                 lines += ["| node type | status | count |", "|---|---|---|"]
                 lines += [f"| {t} | {s} | {c} |" for (t, s), c in sorted(by_type.items())]
+                if self.dbt.full_rebuild_reason:
+                    lines += ["", f"Note: {self.dbt.full_rebuild_reason}."]
             lines += [f"- failed: {name}" for name in self.dbt_nodes_failed]
             lines.append("")
         if self.reports:

@@ -13,7 +13,7 @@ import shutil
 import uuid
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import yaml
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.errors import UsageError, WarehouseBusy
+from pipelines.warehouse.fingerprint import project_fingerprint, store_fingerprint, stored_fingerprint
 from pipelines.warehouse.indicators import indicator_vars
 from pipelines.warehouse.lock import build_area, checkpoint, wal_path, writing
 from pipelines.warehouse.storage import storage_errors
@@ -31,6 +32,11 @@ from pipelines.warehouse.storage import storage_errors
 # `pophealth build --unit-tests` adds them to a build, e.g. after adding an indicator. What they
 # cost a build: docs/scaling.md.
 WITHOUT_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
+# options that build part of the project: such a build does not record the project's fingerprint
+NODE_SELECTION = {"--select", "-s", "--models", "-m", "--exclude", "--selector"}
+PROJECT_CHANGED = ("the dbt project (models, macros, seeds or variables) changed since the "
+                   "warehouse was last built, so every model was rebuilt (--full-refresh), not "
+                   "only new deliveries and open periods")
 
 
 class DbtFailed(RuntimeError):
@@ -52,6 +58,8 @@ class NodeResult:
 class DbtRun:
     command: list[str]
     nodes: list[NodeResult] = field(default_factory=list)
+    # why a build that was not asked to rebuild everything did (pipelines/warehouse/fingerprint.py)
+    full_rebuild_reason: str | None = None
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -138,6 +146,12 @@ def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None
     return run
 
 
+def _variables(settings: Settings, args: list[str], project_dir: Path) -> dict:
+    """The variables dbt is given for these arguments (dbt_command's --vars)."""
+    command = dbt_command(settings, args, project_dir)
+    return json.loads(command[command.index("--vars") + 1])
+
+
 def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
                     project_dir: Path = DBT_PROJECT_DIR, unit_tests: bool = False) -> DbtRun:
     """dbt build on a private copy of the warehouse, swapped in atomically when every node passed.
@@ -177,8 +191,16 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
                 if live.exists():
                     shutil.copy2(live, candidate)
                 options = [] if unit_tests else WITHOUT_UNIT_TESTS
-                run = run_dbt(settings, ["build", *options, *(extra_args or [])],
+                args = ["build", *options, *(extra_args or [])]
+                fingerprint = project_fingerprint(project_dir, _variables(settings, args, project_dir))
+                rebuild = ("--full-refresh" not in args and candidate.exists()
+                           and stored_fingerprint(candidate) != fingerprint)
+                run = run_dbt(settings, args + (["--full-refresh"] if rebuild else []),
                               duckdb_path=candidate, project_dir=project_dir)
+                if rebuild:
+                    run = replace(run, full_rebuild_reason=PROJECT_CHANGED)
+                if not NODE_SELECTION & {arg.split("=")[0] for arg in args}:
+                    store_fingerprint(candidate, fingerprint)
                 checkpoint(candidate, unchanged)
                 if wal_path(live).exists():  # no run of ours, so another program: refuse the swap
                     raise WarehouseBusy(f"the warehouse {live} was written by another program "

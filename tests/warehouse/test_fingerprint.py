@@ -1,0 +1,41 @@
+"""A build records which version of the dbt project built the warehouse, and a build by another
+version rebuilds every model (pipelines/warehouse/fingerprint.py)."""
+
+import shutil
+
+from pipelines.config import DBT_PROJECT_DIR
+from pipelines.warehouse.dbt import build_warehouse
+from pipelines.warehouse.fingerprint import project_fingerprint, stored_fingerprint
+from tests.conftest import settings_for
+
+
+def test_the_fingerprint_changes_with_any_file_or_variable_of_the_project(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(DBT_PROJECT_DIR / "macros", project / "macros")
+    (project / "dbt_project.yml").write_text("name: x\n")
+    first = project_fingerprint(project, {"open_periods": 1})
+    assert project_fingerprint(project, {"open_periods": 1}) == first
+    assert project_fingerprint(project, {"open_periods": 2}) != first
+    (project / "seeds").mkdir()
+    (project / "seeds" / "codes.csv").write_text("code\n1\n")
+    assert project_fingerprint(project, {"open_periods": 1}) != first
+
+
+def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(built_warehouse,
+                                                                            tmp_path):
+    """Incremental models are extended only by the code that built them: a build with other
+    variables (here a different revision policy) rebuilds everything, and says so."""
+    settings, _ = built_warehouse
+    copy = settings_for(tmp_path)
+    copy.duckdb_path.parent.mkdir(parents=True)
+    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+    recorded = stored_fingerprint(copy.duckdb_path)
+    assert recorded is not None
+
+    same = build_warehouse(copy, ["--select", "stg_gp__events"])
+    assert same.full_rebuild_reason is None and "--full-refresh" not in same.command
+
+    changed = build_warehouse(copy, ["--select", "stg_gp__events", "--vars", "{open_periods: 2}"])
+    assert "--full-refresh" in changed.command
+    assert "changed since the warehouse was last built" in changed.full_rebuild_reason
+    assert stored_fingerprint(copy.duckdb_path) == recorded  # a part of the project: not recorded
