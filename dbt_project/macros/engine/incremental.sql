@@ -14,3 +14,18 @@
 {% macro spark__period_incremental_strategy() -%}
     {{ return('insert_overwrite') }}
 {%- endmacro %}
+
+{#- The materialization of the large staging tables (macro latest_versions): on DuckDB incremental
+    by delivery (delete+insert on the table's key, only the keys of new deliveries re-ranked); on
+    Spark a table rebuilt each time, as it has no delete+insert and its partitions are not keys. -#}
+{% macro staging_materialization() -%}
+    {{ return(adapter.dispatch('staging_materialization')()) }}
+{%- endmacro %}
+
+{% macro default__staging_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__staging_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

@@ -24,7 +24,31 @@
     )
 {%- endset -%}
 (
-    with repeated_keys as (
+    with
+    {%- if is_incremental() %}
+    {#- A staging table incremental by delivery (macro delivery_incremental_config): only the keys
+        delivered since the table was last built are ranked again, over every delivered version of
+        them, and replace their rows (delete+insert on the table's key); a key no new delivery
+        holds keeps the row it had, which is the row a full rebuild would choose. #}
+    redelivered_keys as (
+        select distinct {% for key in key_columns %}{{ key }} as _key_{{ loop.index0 }}{{ ', ' if not loop.last }}{% endfor %}
+        from {{ relation }}
+        -- a row without a delivery number (not written by landing) is always looked at again
+        where _delivery_seq > {{ last_built_delivery(relation) }} or _delivery_seq is null
+    ),
+
+    delivered as (
+        select *
+        from {{ relation }}
+        where exists (
+            select 1 from redelivered_keys
+            where {% for key in key_columns %}redelivered_keys._key_{{ loop.index0 }} = ({{ key }}){{ ' and ' if not loop.last }}{% endfor %}
+        )
+    ),
+    {%- set relation = 'delivered' %}
+    {%- endif %}
+
+    repeated_keys as (
         select {% for key in key_columns %}{{ key }} as _key_{{ loop.index0 }}{{ ', ' if not loop.last }}{% endfor %}
         from {{ relation }}
         group by {{ key_columns | join(', ') }}
@@ -51,3 +75,20 @@
     where _version_rank = 1
 )
 {% endmacro %}
+
+
+{% macro last_built_delivery(relation) -%}
+{#- The newest delivery (raw column _delivery_seq) that the staging table being built holds a row
+    of: every delivery up to it was landed before the table was last built, since deliveries are
+    numbered in the order they land. Read when the model runs and written into its SQL as a number,
+    so that DuckDB skips the raw table's older row groups by their min/max. A later delivery none
+    of whose rows won is simply ranked again. -#}
+{%- if execute -%}
+    {%- set newest = run_query("select coalesce(max(_delivery_seq), -1) from " ~ relation
+                               ~ " where _batch_id in (select distinct batch_id from " ~ this ~ ")") -%}
+    {{- newest.columns[0].values()[0] -}}
+{%- else -%}
+    -1
+{%- endif -%}
+{%- endmacro %}
+

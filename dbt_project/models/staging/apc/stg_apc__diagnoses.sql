@@ -1,27 +1,30 @@
-{{ config(materialized='table') }}
+{{ config(materialized=staging_materialization(), incremental_strategy='delete+insert',
+          unique_key='episode_id', on_schema_change='fail') }}
 -- One row per episode and coded diagnosis position, numbered as HES numbers them: position 1 is
 -- the primary diagnosis (Primary_Diagnosis_Code), positions 2 to 20 the secondary ones
 -- (Secondary_Diagnosis_01 to _19, every position of the contract data_contracts/apc_episodes.yml).
 -- Indicators that look for a code in any position (alcohol-specific, falls' external cause, the
 -- COPD secondary of the J20 rule) read this model through macro apc_diagnosis_in_group. Empty
 -- positions are left out; codes go through macro icd10_code like the primary in stg_apc__episodes.
--- A table: the indicators look episodes up in it many times.
+-- A table: the indicators look episodes up in it many times. Incremental by delivery on DuckDB,
+-- like stg_apc__episodes: batch_id (the winning version's delivery) tells which deliveries it holds.
 with episodes as (
     select * from {{ latest_versions(source('apc', 'apc_episodes'), ['APCE_Ident']) }}
 ),
 
 positions as (
-    select APCE_Ident as episode_id, 1 as diagnosis_position, Primary_Diagnosis_Code as code
+    select APCE_Ident as episode_id, 1 as diagnosis_position, Primary_Diagnosis_Code as code, _batch_id as batch_id
     from episodes
     {%- for n in range(1, 20) %}
     union all
-    select APCE_Ident, {{ n + 1 }}, Secondary_Diagnosis_{{ '%02d' % n }} from episodes
+    select APCE_Ident, {{ n + 1 }}, Secondary_Diagnosis_{{ '%02d' % n }}, _batch_id from episodes
     {%- endfor %}
 )
 
 select
     episode_id,
     diagnosis_position,
-    {{ icd10_code('code') }} as icd10_code
+    {{ icd10_code('code') }} as icd10_code,
+    batch_id
 from positions
 where nullif(trim(code), '') is not null
