@@ -156,6 +156,43 @@ def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(pipeline):
     assert not (settings.reports_dir / "board-pack.pdf").exists()  # PH_BOARD_PACK_PDF=0 is obeyed
 
 
+PER_PERIOD_MODELS = {"int_registered_population", "int_population_at_risk",
+                     "int_gp_status_at_year_end"}
+
+
+def test_the_months_refresh_leaves_what_a_full_rebuild_gives(pipeline, tmp_path):
+    """The month's refresh built staging and the clustered GP events from the new deliveries only
+    (incremental by delivery): every staging and intermediate table equals a full rebuild of the
+    same raw layer. The per-period models equal it in the periods the refresh rebuilt; older
+    periods keep what they were built with, the revision policy (var open_periods)."""
+    from pipelines.warehouse.dbt import build_warehouse
+    from tests.conftest import settings_for
+
+    settings, _, _ = pipeline
+    rebuilt = settings_for(tmp_path)
+    rebuilt.duckdb_path.parent.mkdir(parents=True)
+    shutil.copy(settings.duckdb_path, rebuilt.duckdb_path)
+    run = build_warehouse(rebuilt, ["--full-refresh"])
+    assert any(n.name == "stg_gp__events" for n in run.nodes)
+
+    def layers(path) -> dict[str, tuple]:
+        with duckdb.connect(str(path), read_only=True) as con:
+            names = con.execute("select table_schema, table_name from information_schema.tables "
+                                "where table_schema in ('staging', 'intermediate')").fetchall()
+            contents = {}
+            for schema, name in names:
+                latest = ("where period in (select period from intermediate.int_periods "
+                          "qualify row_number() over (partition by period_type "
+                          "order by period_start desc) = 1)" if name in PER_PERIOD_MODELS else "")
+                contents[f"{schema}.{name}"] = con.execute(
+                    f"select count(*), sum(hash(t)) from {schema}.{name} t {latest}").fetchone()
+            return contents
+
+    refreshed = layers(settings.duckdb_path)
+    assert {"staging.stg_gp__events", "intermediate.int_gp_events_clustered"} <= set(refreshed)
+    assert refreshed == layers(rebuilt.duckdb_path)
+
+
 def test_the_page_renders_in_chromium_offline_without_errors(pipeline, tmp_path):
     settings, _, _ = pipeline
     page = visit(settings.reports_dir / "end-of-life.html", tmp_path)

@@ -26,10 +26,12 @@
 (
     with
     {%- if is_incremental() %}
-    {#- A staging table incremental by delivery (macro delivery_incremental_config): only the keys
+    {#- A staging table incremental by delivery (macro staging_materialization): only the keys
         delivered since the table was last built are ranked again, over every delivered version of
         them, and replace their rows (delete+insert on the table's key); a key no new delivery
-        holds keeps the row it had, which is the row a full rebuild would choose. #}
+        holds keeps the row it had, which is the row a full rebuild would choose. The keys of the
+        incremental staging tables are never NULL (their contracts reject such rows): a NULL key
+        matches nothing here, and delete+insert would not replace it. #}
     redelivered_keys as (
         select distinct {% for key in key_columns %}{{ key }} as _key_{{ loop.index0 }}{{ ', ' if not loop.last }}{% endfor %}
         from {{ relation }}
