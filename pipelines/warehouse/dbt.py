@@ -21,7 +21,8 @@ import yaml
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.errors import UsageError, WarehouseBusy
-from pipelines.warehouse.fingerprint import project_fingerprint, store_fingerprint, stored_fingerprint
+from pipelines.ops.build_fingerprint import store_fingerprint, stored_fingerprint
+from pipelines.warehouse.fingerprint import project_fingerprint
 from pipelines.warehouse.indicators import indicator_vars
 from pipelines.warehouse.lock import build_area, checkpoint, wal_path, writing
 from pipelines.warehouse.storage import storage_errors

@@ -5,8 +5,9 @@ The incremental models (staging by delivery, the per-period models, the clustere
 the rows they built and add to them. Rows built by an earlier version of a model's SQL, a code list
 (seed) or a variable would stay as they were beside rows built by the new one: figures that look
 right and are not. So a build records the project's fingerprint (a hash of its models, macros,
-seeds, project file and the variables it was given) in ``ops.build_fingerprint``, and the next
-build whose fingerprint differs rebuilds everything (``--full-refresh``) instead.
+seeds, project file and the variables it was given) in ``ops.build_fingerprint``
+(``pipelines/ops/build_fingerprint.py``), and the next build whose fingerprint differs rebuilds
+everything (``--full-refresh``) instead (``pipelines/warehouse/dbt.py``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,8 @@ import hashlib
 import json
 from pathlib import Path
 
-import duckdb
-
-from pipelines.warehouse.connection import table_exists
-
 # what decides the rows a build writes (not target/, logs/ or the docs)
 _PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds")
-TABLE = "ops.build_fingerprint"
 
 
 def project_fingerprint(project_dir: Path, variables: dict) -> str:
@@ -41,21 +37,3 @@ def project_fingerprint(project_dir: Path, variables: dict) -> str:
 def _generated(path: Path) -> bool:
     """Files no one wrote into the project (bytecode, editors' and systems' hidden files)."""
     return "__pycache__" in path.parts or path.name.startswith(".")
-
-
-def stored_fingerprint(warehouse: Path) -> str | None:
-    """The fingerprint of the project that last built the whole warehouse (None: never recorded)."""
-    if not warehouse.exists():
-        return None
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        if not table_exists(con, "ops", "build_fingerprint"):
-            return None
-        row = con.execute(f"select fingerprint from {TABLE}").fetchone()
-    return row[0] if row else None
-
-
-def store_fingerprint(warehouse: Path, fingerprint: str) -> None:
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("create schema if not exists ops")
-        con.execute(f"create or replace table {TABLE} as select ? as fingerprint, "
-                    "current_timestamp as recorded_at", [fingerprint])

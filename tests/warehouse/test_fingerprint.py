@@ -4,8 +4,9 @@ version rebuilds every model (pipelines/warehouse/fingerprint.py)."""
 import shutil
 
 from pipelines.config import DBT_PROJECT_DIR
+from pipelines.ops.build_fingerprint import stored_fingerprint
 from pipelines.warehouse.dbt import build_warehouse
-from pipelines.warehouse.fingerprint import project_fingerprint, stored_fingerprint
+from pipelines.warehouse.fingerprint import project_fingerprint
 from tests.conftest import settings_for
 
 
