@@ -94,3 +94,18 @@
 {%- endif -%}
 {%- endmacro %}
 
+
+{% macro delete_redelivered_episodes_diagnoses() -%}
+{#- stg_apc__diagnoses' pre-hook on an incremental run: every diagnosis row of the episodes about
+    to be ranked again. delete+insert alone deletes only the episodes it inserts rows for, so an
+    episode re-delivered with no code in any position (the primary is checked by a flag rule
+    only, so it can arrive empty) would keep its old codes. -#}
+{%- if is_incremental() -%}
+{%- set episodes = source('apc', 'apc_episodes') -%}
+delete from {{ this }}
+where episode_id in (
+    select APCE_Ident from {{ episodes }}
+    where _delivery_seq > {{ last_built_delivery(episodes) }} or _delivery_seq is null
+)
+{%- endif -%}
+{%- endmacro %}

@@ -1,5 +1,6 @@
 {{ config(materialized=staging_materialization(), incremental_strategy='delete+insert',
-          unique_key='episode_id', on_schema_change='fail') }}
+          unique_key='episode_id', on_schema_change='fail',
+          pre_hook='{{ delete_redelivered_episodes_diagnoses() }}') }}
 -- One row per episode and coded diagnosis position, numbered as HES numbers them: position 1 is
 -- the primary diagnosis (Primary_Diagnosis_Code), positions 2 to 20 the secondary ones
 -- (Secondary_Diagnosis_01 to _19, every position of the contract data_contracts/apc_episodes.yml).
@@ -7,7 +8,9 @@
 -- COPD secondary of the J20 rule) read this model through macro apc_diagnosis_in_group. Empty
 -- positions are left out; codes go through macro icd10_code like the primary in stg_apc__episodes.
 -- A table: the indicators look episodes up in it many times. Incremental by delivery on DuckDB,
--- like stg_apc__episodes: batch_id (the winning version's delivery) tells which deliveries it holds.
+-- like stg_apc__episodes: batch_id (the winning version's delivery) tells which deliveries it holds;
+-- its pre-hook (macro delete_redelivered_episodes_diagnoses) first deletes the re-delivered episodes'
+-- rows, as an episode's new version may have no code left.
 with episodes as (
     select * from {{ latest_versions(source('apc', 'apc_episodes'), ['APCE_Ident']) }}
 ),
