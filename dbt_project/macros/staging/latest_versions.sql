@@ -35,8 +35,7 @@
     redelivered_keys as (
         select distinct {% for key in key_columns %}{{ key }} as _key_{{ loop.index0 }}{{ ', ' if not loop.last }}{% endfor %}
         from {{ relation }}
-        -- a row without a delivery number (not written by landing) is always looked at again
-        where _delivery_seq > {{ last_built_delivery(relation) }} or _delivery_seq is null
+        where {{ delivered_since_last_build(relation) }}
     ),
 
     delivered as (
@@ -79,6 +78,13 @@
 {% endmacro %}
 
 
+{% macro delivered_since_last_build(relation) -%}
+{#- The raw rows of `relation` delivered after the staging table being built was last built; a row
+    without a delivery number (not written by landing) is always looked at again. -#}
+(_delivery_seq > {{ last_built_delivery(relation) }} or _delivery_seq is null)
+{%- endmacro %}
+
+
 {% macro last_built_delivery(relation) -%}
 {#- The newest delivery (raw column _delivery_seq) that the staging table being built holds a row
     of: every delivery up to it was landed before the table was last built, since deliveries are
@@ -97,15 +103,15 @@
 
 {% macro delete_redelivered_episodes_diagnoses() -%}
 {#- stg_apc__diagnoses' pre-hook on an incremental run: every diagnosis row of the episodes about
-    to be ranked again. delete+insert alone deletes only the episodes it inserts rows for, so an
-    episode re-delivered with no code in any position (the primary is checked by a flag rule
-    only, so it can arrive empty) would keep its old codes. -#}
+    to be ranked again, whose new rows the model then appends. delete+insert would delete only the
+    episodes it inserts rows for, so an episode re-delivered with no code in any position (the
+    primary is checked by a flag rule only, so it can arrive empty) would keep its old codes. -#}
 {%- if is_incremental() -%}
 {%- set episodes = source('apc', 'apc_episodes') -%}
 delete from {{ this }}
 where episode_id in (
     select APCE_Ident from {{ episodes }}
-    where _delivery_seq > {{ last_built_delivery(episodes) }} or _delivery_seq is null
+    where {{ delivered_since_last_build(episodes) }}
 )
 {%- endif -%}
 {%- endmacro %}

@@ -1,5 +1,5 @@
-{{ config(materialized=staging_materialization(), incremental_strategy='delete+insert',
-          unique_key='episode_id', on_schema_change='fail',
+{{ config(materialized=staging_materialization(), incremental_strategy='append',
+          on_schema_change='fail',
           pre_hook='{{ delete_redelivered_episodes_diagnoses() }}') }}
 -- One row per episode and coded diagnosis position, numbered as HES numbers them: position 1 is
 -- the primary diagnosis (Primary_Diagnosis_Code), positions 2 to 20 the secondary ones
@@ -9,8 +9,9 @@
 -- positions are left out; codes go through macro icd10_code like the primary in stg_apc__episodes.
 -- A table: the indicators look episodes up in it many times. Incremental by delivery on DuckDB,
 -- like stg_apc__episodes: batch_id (the winning version's delivery) tells which deliveries it holds;
--- its pre-hook (macro delete_redelivered_episodes_diagnoses) first deletes the re-delivered episodes'
--- rows, as an episode's new version may have no code left.
+-- its pre-hook (macro delete_redelivered_episodes_diagnoses) first deletes every row of the
+-- re-delivered episodes (an episode's new version may have no code left), and their new rows are
+-- appended.
 with episodes as (
     select * from {{ latest_versions(source('apc', 'apc_episodes'), ['APCE_Ident']) }}
 ),
