@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+-- A table, not a view: three indicators read it (each recomputed it, 2 s a read at 1.2M people).
 -- Adult social care clients (service users) per reporting year: long-term support received in the
 -- year and the latest recorded status (ASCOF-style client measures: PC-04, A4-01, A4-02).
 -- Residence and breakdowns come from the linked GP record; age from the CLD birth year and month.

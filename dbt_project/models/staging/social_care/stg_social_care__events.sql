@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not a view: five models and its tests read it, and a view ranks the whole extract again
+-- for each (0.7 s a read at 1.2M people, docs/scaling.md).
 -- One row per social-care event. CLD stacks every submission, and an "open" copy of a service
 -- persists after a later copy closes it, so events are keyed as NHS England's CLD code does
 -- (data_contracts/README.md#asc_cld_events) and the copy with the latest ImportDate wins.
