@@ -29,7 +29,7 @@ from tests.faults.conftest import checksums, ph_environ, start
 SEED = 20250115
 LANDED_SCHEMAS = ("raw", "ops")
 # ...except what a build writes there: the fingerprint of the project that built the warehouse
-WRITTEN_BY_BUILDS = {'"ops"."build_fingerprint"'}
+WRITTEN_BY_BUILDS = {"ops.build_fingerprint"}
 # the ingest's last step (the data-quality summary: same rows again) committed, then kill -9
 KILLED_AFTER_COMMIT = """
 import os, signal
