@@ -22,6 +22,7 @@ from pipelines.ops import ledger, runs
 from pipelines.ops.data_quality import source_months
 from pipelines.ops.ledger import BatchStatus
 from pipelines.ops.runs import BatchRole, RunStatus
+from pipelines.warehouse.digests import table_digests
 from tests.browser import visit
 from tests.conftest import SMALL
 
@@ -91,14 +92,8 @@ def external_references(page: str) -> list[str]:
 
 def warehouse_tables(settings) -> dict[str, tuple]:
     """Row count and content hash of every table and view the pipeline and dbt write."""
-    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
-        names = con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where not (table_schema = 'ops' and table_name in "
-            "('ingest_batches', 'runs', 'run_batches')) order by 1"
-        ).fetchall()
-        return {n: con.execute(f"select count(*), sum(hash(t)) from {n} t").fetchone()
-                for (n,) in names}
+    return table_digests(settings.duckdb_path,
+                         leave_out_tables=("ops.ingest_batches", "ops.runs", "ops.run_batches"))
 
 
 def expected_a3_03_from_files(landing) -> pd.DataFrame:
@@ -158,9 +153,11 @@ def test_the_next_month_adds_only_its_rows_and_refreshes_the_pack(pipeline):
 
 def test_the_months_refresh_leaves_what_a_full_rebuild_gives(pipeline, tmp_path):
     """The month's refresh built staging and the clustered GP events from the new deliveries only
-    (incremental by delivery): every staging and intermediate table equals a full rebuild of the
-    same raw layer. The per-period models equal it in the periods the refresh rebuilt; older
-    periods keep what they were built with, the revision policy (var open_periods)."""
+    (incremental by delivery) and the per-period models in the open periods only: every staging,
+    intermediate, marts and published table equals a full rebuild of the same raw layer in the
+    periods the refresh built again (intermediate.int_open_periods, among them the calendar years
+    of the open pooled period) and in rows that are no reporting period's; older periods keep
+    what they were built with, the revision policy."""
     from pipelines.warehouse.dbt import build_warehouse
     from tests.conftest import settings_for
 
@@ -173,7 +170,8 @@ def test_the_months_refresh_leaves_what_a_full_rebuild_gives(pipeline, tmp_path)
 
     refreshed = layer_digests(settings.duckdb_path)
     assert {"staging.stg_gp__events", "intermediate.int_gp_events_clustered",
-            "intermediate.int_gp_status_at_year_end"} <= set(refreshed)
+            "intermediate.int_gp_status_at_year_end", "marts.fct_indicator_values",
+            "published.indicator_values", "published.inequality_summary"} <= set(refreshed)
     assert refreshed == layer_digests(rebuilt.duckdb_path)
 
 
