@@ -10,6 +10,7 @@ a different one. The older periods it keeps are compared too, and reported, not 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -57,35 +58,46 @@ def file_rows(path: Path) -> int:
 
 
 # Rows of the periods a refresh builds again (intermediate.int_open_periods, the revision policy)
-# and of periods that are no reporting period (months); the rows of older reporting periods are
-# kept as they were built, and a full rebuild may revise them.
-OPEN_ROWS = ("period in (select period from intermediate.int_open_periods) "
+# and of periods that are no reporting period (months); the rows of older reporting periods the
+# per-period models keep as they were built, and a full rebuild may revise them.
+OPEN_ROWS = ("period is null or period in (select period from intermediate.int_open_periods) "
              "or period not in (select period from intermediate.int_periods)")
 COMPARED_SCHEMAS = ("staging", "intermediate", "marts", "published")
 
 
-def _tables_with_periods(warehouse: Path) -> list[str]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return [name for (name,) in con.execute(
-            "select distinct table_schema || '.' || table_name from information_schema.columns "
-            "where column_name = 'period' and table_schema in ('intermediate', 'marts', 'published')"
-        ).fetchall()]
+def built_from_kept_periods(manifest: Path) -> set[str]:
+    """The tables ("schema.table") of the per-period models (incremental, unique_key period) and
+    of every model built from them: the only tables whose closed periods a refresh may leave
+    unlike a full rebuild. From dbt's manifest, so a new per-period model needs no list here."""
+    graph = json.loads(manifest.read_text())
+    models = {uid: node for uid, node in graph["nodes"].items() if node["resource_type"] == "model"}
+    found = [uid for uid, node in models.items() if node["config"].get("materialized") ==
+             "incremental" and node["config"].get("unique_key") == "period"]
+    seen: set[str] = set()
+    while found:
+        uid = found.pop()
+        if uid not in seen:
+            seen.add(uid)
+            found += [child for child in graph["child_map"].get(uid, []) if child in models]
+    return {f"{models[uid]['schema']}.{models[uid]['alias']}" for uid in seen}
 
 
-def layer_digests(warehouse: Path) -> dict[str, tuple]:
-    """Row count and content hash of every staging, intermediate, marts and published table, a
-    table with reporting periods in its open rows (OPEN_ROWS): what a month's refresh must leave
-    as a full rebuild of the same raw layer does. Columns that say when are left out."""
+def layer_digests(warehouse: Path, manifest: Path) -> dict[str, tuple]:
+    """Row count and content hash of every staging, intermediate, marts and published table, the
+    tables built from the per-period models in their open rows (OPEN_ROWS): what a month's
+    refresh must leave as a full rebuild of the same raw layer does. Columns that say when are
+    left out."""
     return table_digests(warehouse, COMPARED_SCHEMAS, leave_out_columns=WHEN_COLUMNS,
-                         where={name: OPEN_ROWS for name in _tables_with_periods(warehouse)})
+                         where={name: OPEN_ROWS for name in built_from_kept_periods(manifest)})
 
 
-def kept_digests(warehouse: Path) -> dict[str, tuple]:
-    """The same for the rows of the kept periods (those OPEN_ROWS leaves out): tables whose kept
-    rows differ from a full rebuild's hold revisions the policy keeps back until a full refresh."""
-    periodic = _tables_with_periods(warehouse)
-    return table_digests(warehouse, tables=periodic, leave_out_columns=WHEN_COLUMNS,
-                         where={name: f"not ({OPEN_ROWS})" for name in periodic})
+def kept_digests(warehouse: Path, manifest: Path) -> dict[str, tuple]:
+    """The same for the rows of kept periods (those OPEN_ROWS leaves out) of the tables built from
+    the per-period models: those whose kept rows differ from a full rebuild's hold revisions the
+    policy keeps back until a full refresh."""
+    kept = built_from_kept_periods(manifest)
+    return table_digests(warehouse, tables=kept, leave_out_columns=WHEN_COLUMNS,
+                         where={name: f"not ({OPEN_ROWS})" for name in kept})
 
 
 def _unlike(these: dict, those: dict) -> list[str]:
@@ -113,12 +125,13 @@ def run(persons: int = 1_200_000) -> dict:
         month_dbt_s = dbt_seconds(data)
         rows_added = raw_rows(data / "warehouse.duckdb") - rows_before
         new_rows = sum(file_rows(p) for p in held_back)
-        refreshed = layer_digests(data / "warehouse.duckdb")
-        refreshed_kept = kept_digests(data / "warehouse.duckdb")
+        manifest = data / "dbt" / "target" / "manifest.json"
+        refreshed = layer_digests(data / "warehouse.duckdb", manifest)
+        refreshed_kept = kept_digests(data / "warehouse.duckdb", manifest)
         rebuild_s = _refresh(env, "--full-refresh")
         rebuild_dbt_s = dbt_seconds(data)
-        rebuilt = layer_digests(data / "warehouse.duckdb")
-        rebuilt_kept = kept_digests(data / "warehouse.duckdb")
+        rebuilt = layer_digests(data / "warehouse.duckdb", manifest)
+        rebuilt_kept = kept_digests(data / "warehouse.duckdb", manifest)
     return {
         "benchmark": "monthly refresh adding one month after a full refresh (ingest, dbt build, pack)",
         "persons": persons,

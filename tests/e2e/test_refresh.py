@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from benchmarks.refresh_month import file_rows, layer_digests, raw_rows
+from benchmarks.refresh_month import built_from_kept_periods, file_rows, layer_digests, raw_rows
 from pipelines.ops import ledger, runs
 from pipelines.ops.data_quality import source_months
 from pipelines.ops.ledger import BatchStatus
@@ -156,8 +156,9 @@ def test_the_months_refresh_leaves_what_a_full_rebuild_gives(pipeline, tmp_path)
     (incremental by delivery) and the per-period models in the open periods only: every staging,
     intermediate, marts and published table equals a full rebuild of the same raw layer in the
     periods the refresh built again (intermediate.int_open_periods, among them the calendar years
-    of the open pooled period) and in rows that are no reporting period's; older periods keep
-    what they were built with, the revision policy."""
+    of the open pooled period) and in rows that are no reporting period's; the tables built from
+    the per-period models keep their older periods as they were built (the revision policy), every
+    other table equals the full rebuild in every period."""
     from pipelines.warehouse.dbt import build_warehouse
     from tests.conftest import settings_for
 
@@ -168,11 +169,17 @@ def test_the_months_refresh_leaves_what_a_full_rebuild_gives(pipeline, tmp_path)
     run = build_warehouse(rebuilt, ["--full-refresh"])
     assert any(n.name == "stg_gp__events" for n in run.nodes)
 
-    refreshed = layer_digests(settings.duckdb_path)
+    manifest = settings.dbt_artifacts_dir / "target" / "manifest.json"
+    kept = built_from_kept_periods(manifest)
+    assert {"intermediate.int_population_at_risk", "marts.fct_indicator_values",
+            "published.indicator_values"} <= kept
+    assert not {"staging.stg_gp__events", "intermediate.int_social_care_clients_by_year",
+                "marts.fct_monthly_activity"} & kept  # compared in every period
+    refreshed = layer_digests(settings.duckdb_path, manifest)
     assert {"staging.stg_gp__events", "intermediate.int_gp_events_clustered",
             "intermediate.int_gp_status_at_year_end", "marts.fct_indicator_values",
             "published.indicator_values", "published.inequality_summary"} <= set(refreshed)
-    assert refreshed == layer_digests(rebuilt.duckdb_path)
+    assert refreshed == layer_digests(rebuilt.duckdb_path, manifest)
 
 
 def test_the_page_renders_in_chromium_offline_without_errors(pipeline, tmp_path):

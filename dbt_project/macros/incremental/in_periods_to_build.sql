@@ -3,23 +3,24 @@
     the latest var('open_periods') periods of each period type, and the calendar years that an
     open pooled period adds up (a pooled rate sums their mid-year populations, so it is open only
     if they are: a kept calendar year would leave the latest pooled rate unlike a full rebuild's).
-    `periods`: a relation with int_periods' columns. One row per period: period. -#}
-with ranked as (
+    `periods`: a relation with int_periods' columns. One row per period: period. (Its CTE names
+    are prefixed: it is nested in the per-period models' own CTEs.) -#}
+with open_periods__ranked as (
     select
         period, period_type, period_start, period_end,
         row_number() over (partition by period_type order by period_start desc) as recency
     from {{ periods }}
 ),
 
-latest as (
-    select * from ranked where recency <= {{ var('open_periods') }}
+open_periods__latest as (
+    select * from open_periods__ranked where recency <= {{ var('open_periods') }}
 )
 
-select period from latest
+select period from open_periods__latest
 union
 select years.period
-from ranked as years
-inner join latest as pooled
+from open_periods__ranked as years
+inner join open_periods__latest as pooled
     on pooled.period_type like 'calendar_years_pooled_%'
     and years.period_start >= pooled.period_start
     and years.period_end <= pooled.period_end

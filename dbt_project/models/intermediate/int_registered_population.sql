@@ -6,5 +6,5 @@
 -- residence, deprivation, area, sex, age and ethnic group (macro registered_people). The mid-year
 -- populations at risk of rates are counted, not kept person by person: int_population_at_risk.
 -- Incremental by period: a monthly refresh rebuilds only the open periods (macro
--- in_periods_to_build, var open_periods).
+-- in_periods_to_build; int_open_periods lists them).
 {{ registered_people(['year_end']) }}
