@@ -82,20 +82,19 @@ def built_from_kept_periods(manifest: Path) -> set[str]:
     return {f"{models[uid]['schema']}.{models[uid]['alias']}" for uid in seen}
 
 
-def layer_digests(warehouse: Path, manifest: Path) -> dict[str, tuple]:
+def layer_digests(warehouse: Path, kept: set[str]) -> dict[str, tuple]:
     """Row count and content hash of every staging, intermediate, marts and published table, the
-    tables built from the per-period models in their open rows (OPEN_ROWS): what a month's
-    refresh must leave as a full rebuild of the same raw layer does. Columns that say when are
-    left out."""
+    tables built from the per-period models (`kept`, built_from_kept_periods) in their open rows
+    (OPEN_ROWS): what a month's refresh must leave as a full rebuild of the same raw layer does.
+    Columns that say when are left out."""
     return table_digests(warehouse, COMPARED_SCHEMAS, leave_out_columns=WHEN_COLUMNS,
-                         where={name: OPEN_ROWS for name in built_from_kept_periods(manifest)})
+                         where={name: OPEN_ROWS for name in kept})
 
 
-def kept_digests(warehouse: Path, manifest: Path) -> dict[str, tuple]:
-    """The same for the rows of kept periods (those OPEN_ROWS leaves out) of the tables built from
-    the per-period models: those whose kept rows differ from a full rebuild's hold revisions the
-    policy keeps back until a full refresh."""
-    kept = built_from_kept_periods(manifest)
+def kept_digests(warehouse: Path, kept: set[str]) -> dict[str, tuple]:
+    """The same for the rows of kept periods (those OPEN_ROWS leaves out) of the tables `kept`:
+    those whose kept rows differ from a full rebuild's hold revisions the policy keeps back until
+    a full refresh."""
     return table_digests(warehouse, tables=kept, leave_out_columns=WHEN_COLUMNS,
                          where={name: f"not ({OPEN_ROWS})" for name in kept})
 
@@ -125,13 +124,13 @@ def run(persons: int = 1_200_000) -> dict:
         month_dbt_s = dbt_seconds(data)
         rows_added = raw_rows(data / "warehouse.duckdb") - rows_before
         new_rows = sum(file_rows(p) for p in held_back)
-        manifest = data / "dbt" / "target" / "manifest.json"
-        refreshed = layer_digests(data / "warehouse.duckdb", manifest)
-        refreshed_kept = kept_digests(data / "warehouse.duckdb", manifest)
+        kept = built_from_kept_periods(data / "dbt" / "target" / "manifest.json")
+        refreshed = layer_digests(data / "warehouse.duckdb", kept)
+        refreshed_kept = kept_digests(data / "warehouse.duckdb", kept)
         rebuild_s = _refresh(env, "--full-refresh")
         rebuild_dbt_s = dbt_seconds(data)
-        rebuilt = layer_digests(data / "warehouse.duckdb", manifest)
-        rebuilt_kept = kept_digests(data / "warehouse.duckdb", manifest)
+        rebuilt = layer_digests(data / "warehouse.duckdb", kept)
+        rebuilt_kept = kept_digests(data / "warehouse.duckdb", kept)
     return {
         "benchmark": "monthly refresh adding one month after a full refresh (ingest, dbt build, pack)",
         "persons": persons,

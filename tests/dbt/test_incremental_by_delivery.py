@@ -12,7 +12,7 @@ from tests.conftest import settings_for
 
 MODELS = ["staging.stg_gp__events", "intermediate.int_gp_events_clustered",
           "staging.stg_apc__diagnoses"]
-SELECTED = ["stg_gp__events", "int_gp_events_clustered", "stg_apc__diagnoses"]
+SELECTED = [table.split(".")[1] for table in MODELS]  # the models' names
 NOT_CLUSTERED = 999999999  # a SNOMED code in no cluster of ref_clinical_codes
 
 
