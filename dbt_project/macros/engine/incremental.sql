@@ -29,3 +29,19 @@
 {% macro spark__staging_materialization() -%}
     {{ return('table') }}
 {%- endmacro %}
+
+{#- The materialization of the indicator models (macro indicator_rows): on DuckDB incremental by
+    period; on Spark a table rebuilt each time. A period-partitioned Spark table with no rows (an
+    indicator whose events the data do not hold yet) has no data file, so nothing that reads its
+    files, such as the engines' comparison, could tell its columns. -#}
+{% macro indicator_materialization() -%}
+    {{ return(adapter.dispatch('indicator_materialization')()) }}
+{%- endmacro %}
+
+{% macro default__indicator_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__indicator_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

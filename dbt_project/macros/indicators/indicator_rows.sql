@@ -70,8 +70,41 @@
 {%- endmacro %}
 
 
-{% macro indicator_rows() -%}
+{% macro indicator_periods_to_build(period_column) -%}
+{#- The filter of the periods an incremental run of this indicator model builds (macro
+    in_periods_to_build, with the deaths rule when the indicator is on the deaths extract). -#}
 {%- set indicator = indicator_metadata() -%}
+{{ in_periods_to_build(period_column,
+                       provisional_deaths='civil_registration_deaths' in indicator.get('sources', []),
+                       deaths_by=indicator.get('deaths_by'), inline=true) }}
+{%- endmacro %}
+
+
+{% macro delete_indicator_periods_to_build() -%}
+{#- An indicator model's pre-hook on an incremental run: the periods about to be built, deleted
+    first. delete+insert would delete only the periods it inserts rows for, so a period left with
+    no rows (its only event re-delivered into another period) would keep its old ones. -#}
+{%- if incremental_run() -%}
+delete from {{ this }} where {{ indicator_periods_to_build('period') }}
+{%- endif -%}
+{%- endmacro %}
+
+
+{% macro indicator_rows() -%}
+{#- Incremental by period on DuckDB (macro indicator_materialization), as the per-period models
+    are: a monthly refresh builds again the open periods (the revision policy, macro open_periods),
+    any new one and, for an indicator on the deaths extract, those still provisional (macro
+    in_periods_to_build); a full refresh, all. -#}
+{{ config(materialized=indicator_materialization(), incremental_strategy='delete+insert',
+          unique_key='period', on_schema_change='fail',
+          pre_hook='{{ delete_indicator_periods_to_build() }}') }}
+{%- set indicator = indicator_metadata() -%}
+{#- At parse time the YAML's meta (sources) is not attached yet, so every indicator model records
+    a dependency on the deaths extract, whose date in_periods_to_build reads for those on deaths
+    (dbt records dependencies only at parse time). -#}
+{%- if not execute -%}
+    {%- do deaths_extract_covered_to() -%}
+{%- endif -%}
 {%- set is_dsr = indicator.value_type == 'dsr' -%}
 {%- set nonindependent = indicator.get('independent_events', true) == false -%}
 {%- if nonindependent and indicator.value_type not in ('crude_rate', 'ratio') -%}
@@ -84,7 +117,11 @@
 {%- set output = ['period', 'period_start', 'period_end', 'area_type', 'area_code', 'area_name',
                   'breakdown', 'breakdown_value'] + (['esp_age_band'] if is_dsr else []) -%}
 with cohort as (
+    select *
+    from (
 {{ caller() }}
+    ) as cohort_rows
+    where {{ indicator_periods_to_build('cohort_rows.period') }}
 ),
 
 cells as (

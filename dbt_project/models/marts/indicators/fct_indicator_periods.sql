@@ -1,11 +1,8 @@
 -- One row per indicator and period of fct_indicator_values: its period type (from the periods
 -- seed, so that it says what the figures are, not what the YAML claims; a test compares the two)
--- and whether it is provisional (docs/methods.md#provisional-periods). A period of an indicator
--- whose sources include the deaths extract is provisional while that extract covers:
--- - for deaths counted by date of death, less than var death_registration_allowance_days after
---   the period's end: deaths that happened in it may still be registered;
--- - for deaths counted by registration date (meta deaths_by: registration_date), less than the
---   the period itself: its registrations are all in once an extract is taken after its last day.
+-- and whether it is provisional: a period of an indicator whose sources include the deaths extract
+-- is, while that extract may still lack some of its deaths (macro deaths_still_provisional,
+-- docs/methods.md#provisional-periods).
 -- And whether its look-back is incomplete: an indicator whose meta.indicator.lookback looks back
 -- from each death over an activity source (the ED attendances of the last 90 days of life) counts
 -- less than happened where the window of the period's first day starts before that source's
@@ -25,7 +22,7 @@ with periods as (
 ),
 
 deaths_extract as (
-    select max(extract_date) as covered_to from {{ ref('stg_civil_registration__deaths') }}
+    select covered_to from {{ deaths_extract_covered_to() }} as deaths_extract
 )
 
 select
@@ -42,13 +39,12 @@ select
     case
         {%- if by_death_date %}
         when periods.indicator_id in ('{{ by_death_date | join("', '") }}')
-            then coalesce(deaths_extract.covered_to
-                          < {{ dbt.dateadd('day', var('death_registration_allowance_days'), 'periods.period_end') }},
-                          true)
+            then {{ deaths_still_provisional('periods.period_end', 'deaths_extract.covered_to') }}
         {%- endif %}
         {%- if by_registration %}
         when periods.indicator_id in ('{{ by_registration | join("', '") }}')
-            then coalesce(deaths_extract.covered_to <= periods.period_end, true)
+            then {{ deaths_still_provisional('periods.period_end', 'deaths_extract.covered_to',
+                                             'registration_date') }}
         {%- endif %}
         else false
     end as is_provisional,
