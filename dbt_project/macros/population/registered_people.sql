@@ -10,8 +10,12 @@
     Two models read it, each for its own dates: int_registered_population keeps the person rows of
     the year ends, int_population_at_risk counts the mid-year ones. Neither writes person rows it
     does not need: at 1.2M people the mid-year rows were 13M of the 20M person rows the build wrote
-    (docs/scaling.md). -#}
-{% macro registered_people(snapshots) -%}
+    (docs/scaling.md).
+    `with_areas=false`: the rows without the address's deprivation and areas or the age bands
+    (the LSOA and single year of age are there), for a model that counts the rows first and
+    looks the areas up in the counts: at 1.2M people joining the areas to every person-date was a
+    third of int_population_at_risk's time. -#}
+{% macro registered_people(snapshots, with_areas=true) -%}
 {%- set kinds = {'mid_year': 'financial_year', 'calendar_mid_year': 'calendar_year',
                  'year_end': 'financial_year'} -%}
 {%- for snapshot in snapshots if snapshot not in kinds -%}
@@ -93,6 +97,7 @@ select
     persons.sex,
     persons.ethnicity_group,
     {{ age_in_years('persons.birth_month', 'dates.on_date') }} as age,
+    {%- if with_areas %}
     {{ age_band(age_in_years('persons.birth_month', 'dates.on_date')) }} as age_band,
     {{ esp_age_band(age_in_years('persons.birth_month', 'dates.on_date')) }}
         as esp_age_band,
@@ -102,12 +107,17 @@ select
     areas.lad19nm,
     areas.place_code,
     areas.place_name
+    {%- else %}
+    open_registrations.lsoa11cd
+    {%- endif %}
 from open_registrations
 inner join numbered_dates as dates
     on open_registrations.date_key = dates.date_key
 inner join {{ ref('int_persons') }} as persons
     on open_registrations.person_id = persons.person_id
+{%- if with_areas %}
 left join {{ ref('int_lsoas_with_areas') }} as areas
     on open_registrations.lsoa11cd = areas.lsoa11cd
+{%- endif %}
 where persons.date_of_death is null or persons.date_of_death > dates.on_date
 {%- endmacro %}
