@@ -14,7 +14,8 @@ with registered as (
 
 counted as (
     -- counted by LSOA before the areas are looked up: a few hundred thousand counts to join
-    -- instead of every person-date (half this model's time at 1.2M people, docs/scaling.md)
+    -- instead of every person-date (a third to a half of this model's time at 1.2M people,
+    -- docs/scaling.md change 19)
     select
         period, period_start, period_end, snapshot, on_date, lsoa11cd, sex, age, ethnicity_group,
         count(*) as people
