@@ -15,33 +15,22 @@
     {{ return('insert_overwrite') }}
 {%- endmacro %}
 
-{#- The materialization of the large staging tables (macro latest_versions): on DuckDB incremental
-    by delivery (delete+insert on the table's key, only the keys of new deliveries re-ranked); on
-    Spark a table rebuilt each time, as it has no delete+insert and its partitions are not keys. -#}
-{% macro staging_materialization() -%}
-    {{ return(adapter.dispatch('staging_materialization')()) }}
+{#- The materialization of the models that are incremental where the engine allows it: the large
+    staging tables (macro latest_versions, incremental by delivery: only the keys of new
+    deliveries re-ranked), int_gp_events_clustered (appended by delivery) and the indicator models
+    (macro indicator_rows, incremental by period). DuckDB: incremental. Spark: a table rebuilt each
+    time, for two reasons. It has no delete+insert and its partitions are not the staging keys.
+    And a period-partitioned Spark table with no rows (an indicator whose events the data do not
+    hold yet) has no data file, so nothing that reads its files, such as the engines' comparison,
+    could tell its columns. -#}
+{% macro incremental_where_engine_allows() -%}
+    {{ return(adapter.dispatch('incremental_where_engine_allows')()) }}
 {%- endmacro %}
 
-{% macro default__staging_materialization() -%}
+{% macro default__incremental_where_engine_allows() -%}
     {{ return('incremental') }}
 {%- endmacro %}
 
-{% macro spark__staging_materialization() -%}
-    {{ return('table') }}
-{%- endmacro %}
-
-{#- The materialization of the indicator models (macro indicator_rows): on DuckDB incremental by
-    period; on Spark a table rebuilt each time. A period-partitioned Spark table with no rows (an
-    indicator whose events the data do not hold yet) has no data file, so nothing that reads its
-    files, such as the engines' comparison, could tell its columns. -#}
-{% macro indicator_materialization() -%}
-    {{ return(adapter.dispatch('indicator_materialization')()) }}
-{%- endmacro %}
-
-{% macro default__indicator_materialization() -%}
-    {{ return('incremental') }}
-{%- endmacro %}
-
-{% macro spark__indicator_materialization() -%}
+{% macro spark__incremental_where_engine_allows() -%}
     {{ return('table') }}
 {%- endmacro %}

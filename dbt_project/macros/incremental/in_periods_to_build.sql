@@ -30,10 +30,13 @@ where years.period_type = 'calendar_year'
 
 {% macro in_periods_to_build(period_column, provisional_deaths=false, deaths_by=none,
                              inline=false) -%}
-{#- A filter for an incremental per-period model (unique_key and partition 'period', strategy
-    period_incremental_strategy: delete+insert on DuckDB, insert_overwrite on Spark): on an
-    incremental run, only the open periods (macro open_periods, listed in int_open_periods) and
-    any period the model does not hold yet; on a first or full-refresh build, every period.
+{#- A filter for an incremental per-period model: on an incremental run, only the open periods
+    (macro open_periods, listed in int_open_periods) and any period the model does not hold yet;
+    on a first or full-refresh build, every period.
+    Its callers: the intermediate per-period models (unique_key and partition 'period', strategy
+    period_incremental_strategy: delete+insert on DuckDB, insert_overwrite on Spark) and the
+    indicator models (macro indicator_rows: delete+insert on DuckDB after a pre-hook that deletes
+    the same periods, so a period left with no rows loses its old ones; tables on Spark).
     `provisional_deaths`: the model counts deaths (an indicator on the deaths extract), so its
     periods still provisional are built again too (macro deaths_still_provisional, with
     `deaths_by`): a period is never kept while its deaths are not all registered.

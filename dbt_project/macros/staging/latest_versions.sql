@@ -26,7 +26,7 @@
 (
     with
     {%- if is_incremental() %}
-    {#- A staging table incremental by delivery (macro staging_materialization): only the keys
+    {#- A staging table incremental by delivery (macro incremental_where_engine_allows): only the keys
         delivered since the table was last built are ranked again, over every delivered version of
         them, and replace their rows (delete+insert on the table's key); a key no new delivery
         holds keeps the row it had, which is the row a full rebuild would choose. The keys of the

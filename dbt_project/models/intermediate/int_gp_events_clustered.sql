@@ -1,4 +1,4 @@
-{{ config(materialized=staging_materialization(), incremental_strategy='append',
+{{ config(materialized=incremental_where_engine_allows(), incremental_strategy='append',
           on_schema_change='fail',
           pre_hook='{{ delete_gp_events_not_yet_clustered() }}') }}
 -- GP coded events with the Primary Care Domain cluster of their SNOMED code (ref_clinical_codes);

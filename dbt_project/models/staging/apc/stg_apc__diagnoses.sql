@@ -1,4 +1,4 @@
-{{ config(materialized=staging_materialization(), incremental_strategy='append',
+{{ config(materialized=incremental_where_engine_allows(), incremental_strategy='append',
           on_schema_change='fail',
           pre_hook='{{ delete_redelivered_episodes_diagnoses() }}') }}
 -- One row per episode and coded diagnosis position, numbered as HES numbers them: position 1 is

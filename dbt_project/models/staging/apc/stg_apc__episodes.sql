@@ -1,8 +1,8 @@
-{{ config(materialized=staging_materialization(), incremental_strategy='delete+insert',
+{{ config(materialized=incremental_where_engine_allows(), incremental_strategy='delete+insert',
           unique_key='episode_id', on_schema_change='fail') }}
 -- A table, not a view: several models and data tests read it, and a view is computed again by
 -- each reader (at 1.2M people that made most of the build's time; docs/scaling.md).
--- Incremental by delivery on DuckDB (macro staging_materialization): a refresh ranks again only
+-- Incremental by delivery on DuckDB (macro incremental_where_engine_allows): a refresh ranks again only
 -- the keys delivered since the table was built (macro latest_versions).
 -- One row per consultant episode; a re-submission (same APCE_Ident) replaces the earlier version.
 -- ICD-10 codes arrive as 'I219', 'I21-' or 'I219X': macro icd10_code drops the trailing filler
