@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.ingest import generate_extracts
-from pipelines.warehouse.digests import WHEN_COLUMNS, table_digests
+from pipelines.warehouse.digests import INPUT_DIGEST_COLUMNS, WHEN_COLUMNS, table_digests
 
 POPHEALTH = Path(sys.executable).with_name("pophealth")
 # issue 20: a month's dbt build at most this share of a full rebuild's
@@ -86,8 +86,8 @@ def layer_digests(warehouse: Path, kept: set[str]) -> dict[str, tuple]:
     """Row count and content hash of every staging, intermediate, marts and published table, the
     tables built from the per-period models (`kept`, built_from_kept_periods) in their open rows
     (OPEN_ROWS): what a month's refresh must leave as a full rebuild of the same raw layer does.
-    Columns that say when are left out."""
-    return table_digests(warehouse, COMPARED_SCHEMAS, leave_out_columns=WHEN_COLUMNS,
+    Columns that say when, and input digests, are left out."""
+    return table_digests(warehouse, COMPARED_SCHEMAS, leave_out_columns=WHEN_COLUMNS | INPUT_DIGEST_COLUMNS,
                          where={name: OPEN_ROWS for name in kept})
 
 
@@ -95,7 +95,7 @@ def kept_digests(warehouse: Path, kept: set[str]) -> dict[str, tuple]:
     """The same for the rows of kept periods (those OPEN_ROWS leaves out) of the tables `kept`:
     those whose kept rows differ from a full rebuild's hold revisions the policy keeps back until
     a full refresh."""
-    return table_digests(warehouse, tables=kept, leave_out_columns=WHEN_COLUMNS,
+    return table_digests(warehouse, tables=kept, leave_out_columns=WHEN_COLUMNS | INPUT_DIGEST_COLUMNS,
                          where={name: f"not ({OPEN_ROWS})" for name in kept})
 
 

@@ -26,8 +26,10 @@ higher in more deprived areas; whether that is worse depends on the indicator's 
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -164,13 +166,15 @@ def stable_seed(*key: object) -> int:
     return zlib.crc32("|".join(map(str, key)).encode())
 
 
-SUMMARY_COLUMNS = ["indicator_id", "period", "area_type", "area_code", "sii", "sii_lower_ci95",
-                   "sii_upper_ci95", "rii", "rii_lower_ci95", "rii_upper_ci95", "q1_value",
-                   "q5_value", "gap_q1_q5", "ratio_q1_q5", "core20_share",
-                   "core20_population_share", "sii_withheld", "value_type"]
+MEASURE_COLUMNS = ["sii", "sii_lower_ci95", "sii_upper_ci95", "rii", "rii_lower_ci95",
+                   "rii_upper_ci95", "q1_value", "q5_value", "gap_q1_q5", "ratio_q1_q5",
+                   "core20_share", "core20_population_share"]
+SUMMARY_COLUMNS = (["indicator_id", "period", "area_type", "area_code"] + MEASURE_COLUMNS
+                   + ["sii_withheld", "value_type", "input_digest"])
 
 
-def inequality_summary(values, repetitions: int = 10_000, min_quintile_share: float = 0.0):
+def inequality_summary(values, repetitions: int = 10_000, min_quintile_share: float = 0.0,
+                       previous=None):
     """Per indicator, period and area with a quintile breakdown: SII and RII with simulated 95%
     limits (most deprived compared with least, see the module docstring), the Q1 and Q5 values,
     their gap (Q1 - Q5) and ratio (Q1 / Q5), and the Core20 share: Q1's share of the numerator
@@ -184,6 +188,10 @@ def inequality_summary(values, repetitions: int = 10_000, min_quintile_share: fl
     95% limits is defined (the limits give its standard error).
 
     `values` is marts.fct_indicator_values as a pandas frame; returns a frame of SUMMARY_COLUMNS.
+    `previous`: a summary this function returned before (or None). Its row of a group whose cells
+    and method are unchanged (the same input_digest, below) is taken as it is instead of being
+    simulated again: the result is the same, as each group's draws come from its own seed, and a
+    monthly refresh changes the cells of a few periods only.
     """
     import pandas as pd
 
@@ -192,15 +200,22 @@ def inequality_summary(values, repetitions: int = 10_000, min_quintile_share: fl
     groups: dict[tuple, dict[str, dict]] = {}
     for cell in wanted.to_dict("records"):  # plain dicts: far quicker than pandas per group
         groups.setdefault(tuple(cell[k] for k in key), {})[cell["breakdown_value"]] = cell
+    method = _method_digest(repetitions, min_quintile_share)
+    earlier = {} if previous is None or "input_digest" not in previous.columns else {
+        tuple(row[k] for k in key): row for row in previous.to_dict("records")}
     rows = []
     for group in sorted(groups):
         cells = groups[group]
         quintiles = [cells.get(q) for q in "12345"]
-        q1, q5, total = quintiles[0], quintiles[4], cells.get("All")
-        row = dict(zip(key, group, strict=True),
-                   value_type=next(c["value_type"] for c in cells.values()))
         if all(c is None for c in quintiles):
             continue  # no quintile breakdown for this indicator, period and area
+        digest = _input_digest(method, cells)
+        if group in earlier and earlier[group]["input_digest"] == digest:
+            rows.append(earlier[group])
+            continue
+        q1, q5, total = quintiles[0], quintiles[4], cells.get("All")
+        row = dict(zip(key, group, strict=True),
+                   value_type=next(c["value_type"] for c in cells.values()), input_digest=digest)
         row["q1_value"] = _number(q1, "value")
         row["q5_value"] = _number(q5, "value")
         row["sii_withheld"] = _withheld(quintiles, row["value_type"], min_quintile_share)
@@ -223,10 +238,43 @@ def inequality_summary(values, repetitions: int = 10_000, min_quintile_share: fl
                                               if total["denominator"] else None)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    for column in SUMMARY_COLUMNS[4:-2]:
+    for column in MEASURE_COLUMNS:
         frame[column] = frame[column].astype("float64")
-    frame["sii_withheld"] = frame["sii_withheld"].astype("string")
+    for column in ("sii_withheld", "input_digest"):
+        frame[column] = frame[column].astype("string")
     return frame
+
+
+def _method_digest(repetitions: int, min_quintile_share: float) -> str:
+    """What decides a group's summary besides its cells: this module's code (every function and
+    constant it uses is here), NumPy's (its generator's stream may change between versions) and
+    pandas', and the two parameters."""
+    import pandas as pd
+
+    source = Path(__file__).read_bytes()
+    return hashlib.sha256(source + repr((np.__version__, pd.__version__, repetitions,
+                                         float(min_quintile_share))).encode()).hexdigest()
+
+
+def _input_digest(method: str, cells: dict[str, dict]) -> str:
+    """A group's cells (every column of its 'All' and quintile rows) and the method, as one hash:
+    equal only when the summary would be computed from the same inputs in the same way."""
+    digest = hashlib.sha256(method.encode())
+    for breakdown_value in sorted(cells):
+        for column, value in sorted(cells[breakdown_value].items()):
+            digest.update(f"\0{column}={_canonical(value)}".encode())
+    return digest.hexdigest()
+
+
+def _canonical(value) -> str:
+    """One spelling per value: floats exactly (hex), every kind of missing value alike."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "null"
+    if isinstance(value, float | np.floating):
+        return float(value).hex()
+    return f"{type(value).__name__}:{value}"
 
 
 def _withheld(quintiles: list[dict | None], value_type: str, min_share: float) -> str | None:

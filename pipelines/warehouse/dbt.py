@@ -35,6 +35,10 @@ from pipelines.warehouse.storage import storage_errors
 WITHOUT_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 # options that build part of the project: such a build does not record the project's fingerprint
 NODE_SELECTION = {"--select", "-s", "--models", "-m", "--exclude", "--selector"}
+# A build of the project that built the warehouse last (same fingerprint, so the same seed files)
+# leaves the seeds' tables as they are: reloading them would write the same rows again (the 33,000
+# LSOAs and the code lists: about 4 s of a month's build at 1.2M people, docs/scaling.md).
+SEEDS_AS_THEY_ARE = ["--exclude-resource-type", "seed"]
 PROJECT_CHANGED = ("the dbt project (models, macros, seeds or variables) changed since the "
                    "warehouse was last built, so every model was rebuilt (--full-refresh), not "
                    "only new deliveries and open periods")
@@ -194,13 +198,16 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
                 options = [] if unit_tests else WITHOUT_UNIT_TESTS
                 args = ["build", *options, *(extra_args or [])]
                 fingerprint = project_fingerprint(project_dir, _variables(settings, args, project_dir))
-                rebuild = ("--full-refresh" not in args and candidate.exists()
-                           and stored_fingerprint(candidate) != fingerprint)
-                run = run_dbt(settings, args + (["--full-refresh"] if rebuild else []),
+                whole_project = not NODE_SELECTION & {arg.split("=")[0] for arg in args}
+                same_project = candidate.exists() and stored_fingerprint(candidate) == fingerprint
+                rebuild = "--full-refresh" not in args and candidate.exists() and not same_project
+                keep_seeds = "--full-refresh" not in args and same_project and whole_project
+                run = run_dbt(settings, args + (["--full-refresh"] if rebuild else [])
+                              + (SEEDS_AS_THEY_ARE if keep_seeds else []),
                               duckdb_path=candidate, project_dir=project_dir)
                 if rebuild:
                     run = replace(run, full_rebuild_reason=PROJECT_CHANGED)
-                if not NODE_SELECTION & {arg.split("=")[0] for arg in args}:
+                if whole_project:
                     store_fingerprint(candidate, fingerprint)
                 checkpoint(candidate, unchanged)
                 if wal_path(live).exists():  # no run of ours, so another program: refuse the swap

@@ -13,6 +13,9 @@ import duckdb
 # between any two runs
 WHEN_COLUMNS = frozenset({"received_at", "first_received_at", "last_received_at", "started_at",
                           "ended_at", "finished_at", "built_at_utc", "dbt_invocation_id"})
+# columns that say what a row was computed from, hashed to the last bit (fct_inequality_summary's
+# input_digest): two builds whose figures agree to 9 decimals (below) can differ in them
+INPUT_DIGEST_COLUMNS = frozenset({"input_digest"})
 
 
 def table_digests(warehouse: Path, schemas: Iterable[str] | None = None, *,

@@ -41,3 +41,24 @@ def from_pandas(session, frame: pd.DataFrame):
     if hasattr(session, "createDataFrame"):  # Spark
         return session.createDataFrame(pa.Table.from_pandas(frame, preserve_index=False))
     return frame
+
+
+def previous_build(dbt, session) -> pd.DataFrame | None:
+    """The model's own table as the last build left it, for a model that takes over rows whose
+    inputs have not changed (fct_inequality_summary): read before the engine replaces it. None on
+    a first build, and when dbt was asked to rebuild everything (--full-refresh): a full rebuild
+    computes every row again."""
+    from dbt.flags import get_flags
+
+    if getattr(get_flags(), "FULL_REFRESH", False):
+        return None
+    this = dbt.this
+    if hasattr(session, "catalog"):  # Spark
+        name = f"{this.schema}.{this.identifier}"
+        return to_pandas(session.table(name)) if session.catalog.tableExists(name) else None
+    # fetchall, not fetchone: DuckDB refuses the next query while a result is left unread
+    found = session.execute(
+        "select count(*) from information_schema.tables "
+        "where table_catalog = ? and table_schema = ? and table_name = ?",
+        [this.database, this.schema, this.identifier]).fetchall()[0][0]
+    return to_pandas(session.sql(f"select * from {this!r}")) if found else None

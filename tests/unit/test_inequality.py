@@ -167,3 +167,28 @@ def test_a_repeat_event_quintile_with_events_and_a_floored_lower_limit_is_not_sa
     cells.loc[floored, ["numerator", "value", "lower_ci95"]] = [0, 0.0, 0.0]
     none = inequality_summary(cells, repetitions=500).iloc[0]
     assert none["sii_withheld"] == TRANSFORM_UNDEFINED
+
+
+def test_a_group_whose_cells_and_method_are_unchanged_keeps_its_earlier_row():
+    """The summary of a refresh takes over the earlier row of a group with the same input digest
+    (shown here by a planted value it keeps), and computes again any group whose cells, or the
+    method's parameters, changed; with a genuine earlier summary the result is the fresh one."""
+    values = pd.concat([_cells([40, 30, 25, 20, 10], area="E1"),
+                        _cells([35, 30, 25, 20, 15], area="E2")], ignore_index=True)
+    fresh = inequality_summary(values, repetitions=500)
+    assert fresh["input_digest"].notna().all() and fresh["input_digest"].nunique() == 2
+    pd.testing.assert_frame_equal(inequality_summary(values, repetitions=500, previous=fresh), fresh)
+
+    planted = fresh.copy()
+    planted["sii"] = [111.0, 222.0]
+    changed = values.copy()
+    e2_q3 = (changed["area_code"] == "E2") & (changed["breakdown_value"] == "3")
+    changed.loc[e2_q3, "upper_ci95"] += 1e-9  # one limit of one cell of E2, by a hair
+    again = inequality_summary(changed, repetitions=500, previous=planted).set_index("area_code")
+    assert again.loc["E1", "sii"] == 111.0  # taken over as it was
+    assert again.loc["E2", "sii"] == fresh.set_index("area_code").loc["E2", "sii"]  # computed
+    assert again.loc["E2", "input_digest"] != fresh.set_index("area_code").loc["E2", "input_digest"]
+
+    for method in ({"repetitions": 501}, {"repetitions": 500, "min_quintile_share": 0.01}):
+        other = inequality_summary(values, previous=planted, **method)
+        assert not other["sii"].isin([111.0, 222.0]).any(), method

@@ -3,9 +3,11 @@ version rebuilds every model (pipelines/warehouse/fingerprint.py)."""
 
 import shutil
 
+import duckdb
+
 from pipelines.config import DBT_PROJECT_DIR
 from pipelines.ops.build_fingerprint import stored_fingerprint
-from pipelines.warehouse.dbt import build_warehouse
+from pipelines.warehouse.dbt import SEEDS_AS_THEY_ARE, build_warehouse
 from pipelines.warehouse.fingerprint import project_fingerprint
 from tests.conftest import settings_for
 
@@ -40,3 +42,24 @@ def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(buil
     assert "--full-refresh" in changed.command
     assert "changed since the warehouse was last built" in changed.full_rebuild_reason
     assert stored_fingerprint(copy.duckdb_path) == recorded  # a part of the project: not recorded
+
+
+def test_a_build_of_the_same_project_leaves_the_seeds_as_they_are(built_warehouse, tmp_path):
+    """The seeds are part of the fingerprint: when it has not changed, their tables hold what the
+    seed files say, and a whole build does not load them again (a changed project is rebuilt
+    with --full-refresh, which loads them: the test above)."""
+    settings, _ = built_warehouse
+    copy = settings_for(tmp_path)
+    copy.duckdb_path.parent.mkdir(parents=True)
+    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+    lsoas = "select * from reference.ref_imd2019_lsoa11 order by all"
+    with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
+        before = con.sql(lsoas).fetchall()
+
+    same = build_warehouse(copy)
+    assert " ".join(SEEDS_AS_THEY_ARE) in " ".join(same.command)
+    assert not [n for n in same.nodes if n.resource_type == "seed"]
+    assert {n.status for n in same.nodes} <= {"success", "pass"}
+    assert sum(n.resource_type == "model" for n in same.nodes) > 90
+    with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
+        assert len(before) > 30_000 and con.sql(lsoas).fetchall() == before
