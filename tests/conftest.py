@@ -69,6 +69,16 @@ def settings_for(root: Path):
                     reports_dir=root / "reports", dbt_target="test")
 
 
+def copy_of_warehouse(settings, root: Path):
+    """Scratch settings under `root` whose warehouse is a copy of `settings`'s: a test that changes
+    or rebuilds a warehouse (such as the session's built_warehouse, which is read-only) works on
+    its own copy."""
+    copy = settings_for(root)
+    copy.duckdb_path.parent.mkdir(parents=True)
+    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+    return copy
+
+
 def land_and_summarise(settings) -> list:
     """Every source's delivered files landed through the real contracts (``land_all``), then the
     data-quality summary, as the ingest flow does (without Prefect)."""

@@ -2,14 +2,13 @@
 
 import dataclasses
 import json
-import shutil
 
 import duckdb
 import pytest
 
 from pipelines.errors import UsageError
 from pipelines.warehouse.dbt import DbtFailed, build_warehouse
-from tests.conftest import settings_for
+from tests.conftest import copy_of_warehouse, settings_for
 
 SCHEMAS = {"raw", "ops", "reference", "staging", "intermediate", "marts", "published"}
 REQUIRED_META = {"id", "title", "aim", "numerator", "denominator", "value_type", "multiplier",
@@ -177,9 +176,7 @@ def test_registry_metadata_lives_in_the_manifest(built_warehouse):
 
 def test_a_failed_build_keeps_the_last_good_warehouse(built_warehouse, tmp_path):
     settings, _ = built_warehouse
-    copy = settings_for(tmp_path)
-    copy.duckdb_path.parent.mkdir(parents=True)
-    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+    copy = copy_of_warehouse(settings, tmp_path)
     before = query(copy, "select * from marts.fct_indicator_values order by all")
     # A row the contract would have rejected, slipped into raw behind the pipeline's back:
     with duckdb.connect(str(copy.duckdb_path)) as con:
@@ -198,9 +195,7 @@ PER_PERIOD_MODELS = ["int_registered_population", "int_gp_status_at_year_end"]
 def test_a_monthly_build_rebuilds_only_the_open_periods_and_full_refresh_all(built_warehouse,
                                                                                tmp_path):
     settings, _ = built_warehouse
-    copy = settings_for(tmp_path)
-    copy.duckdb_path.parent.mkdir(parents=True)
-    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+    copy = copy_of_warehouse(settings, tmp_path)
 
     def by_period() -> dict:
         return {(model, period): (rows, digest) for model in PER_PERIOD_MODELS

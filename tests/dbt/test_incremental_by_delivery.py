@@ -3,12 +3,10 @@ takes in a new delivery leaves exactly the rows a full rebuild of the same raw l
 (macros latest_versions, gp_events_not_yet_clustered). The deliveries here are written straight
 into the raw layer, to reach cases the demo extracts rarely hold."""
 
-import shutil
-
 import duckdb
 
 from pipelines.warehouse.dbt import build_warehouse
-from tests.conftest import settings_for
+from tests.conftest import copy_of_warehouse
 
 MODELS = ["staging.stg_gp__events", "intermediate.int_gp_events_clustered",
           "staging.stg_apc__diagnoses"]
@@ -59,17 +57,13 @@ def deliver_corrections(settings) -> dict[str, str]:
 
 def test_a_new_delivery_leaves_what_a_full_rebuild_gives(built_warehouse, tmp_path):
     settings, _ = built_warehouse
-    copy = settings_for(tmp_path / "incremental")
-    copy.duckdb_path.parent.mkdir(parents=True)
-    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+    copy = copy_of_warehouse(settings, tmp_path / "incremental")
     before = contents(copy)
     changes = deliver_corrections(copy)
 
     build_warehouse(copy, ["--select", *SELECTED])
     incremental = contents(copy)
-    rebuilt = settings_for(tmp_path / "rebuilt")
-    rebuilt.duckdb_path.parent.mkdir(parents=True)
-    shutil.copy(copy.duckdb_path, rebuilt.duckdb_path)
+    rebuilt = copy_of_warehouse(copy, tmp_path / "rebuilt")
     build_warehouse(rebuilt, ["--select", *SELECTED, "--full-refresh"])
     assert incremental == contents(rebuilt)
 

@@ -2,12 +2,10 @@
 unchanged (its input_digest), in a real dbt build, and computes every row again on
 --full-refresh (pipelines/warehouse/python_models.py previous_build)."""
 
-import shutil
-
 import duckdb
 
 from pipelines.warehouse.dbt import build_warehouse
-from tests.conftest import settings_for
+from tests.conftest import copy_of_warehouse
 
 SUMMARY = "marts.fct_inequality_summary"
 
@@ -36,9 +34,7 @@ def sii_of(settings, group) -> float:
 def test_an_unchanged_group_keeps_its_row_and_a_full_refresh_computes_it_again(built_warehouse,
                                                                                tmp_path):
     settings, _ = built_warehouse
-    copy = settings_for(tmp_path)
-    copy.duckdb_path.parent.mkdir(parents=True)
-    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+    copy = copy_of_warehouse(settings, tmp_path)
     group = a_group_with_an_sii(copy)
     computed = sii_of(copy, group)
     planted = plant(copy, group)

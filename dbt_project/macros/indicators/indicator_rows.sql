@@ -91,10 +91,10 @@ delete from {{ this }} where {{ indicator_periods_to_build('period') }}
 
 
 {% macro indicator_rows() -%}
-{#- Incremental by period on DuckDB (macro incremental_where_engine_allows), as the per-period models
-    are: a monthly refresh builds again the open periods (the revision policy, macro open_periods),
-    any new one and, for an indicator on the deaths extract, those still provisional (macro
-    in_periods_to_build); a full refresh, all. -#}
+{#- Incremental by period on DuckDB (macro incremental_where_engine_allows), as the per-period
+    models are: a monthly refresh builds again the open periods (the revision policy, macro
+    open_periods), any new one and, for an indicator on the deaths extract, those still
+    provisional (macro in_periods_to_build); a full refresh, all. -#}
 {{ config(materialized=incremental_where_engine_allows(), incremental_strategy='delete+insert',
           unique_key='period', on_schema_change='fail',
           pre_hook='{{ delete_indicator_periods_to_build() }}') }}

@@ -6,14 +6,11 @@ IMD-quintile cell or the total of that indicator, period and area has a withheld
 import pandas as pd
 
 KEY = ["indicator_id", "period", "area_type", "area_code"]
-MEASURES = ["sii", "sii_lower_ci95", "sii_upper_ci95", "rii", "rii_lower_ci95", "rii_upper_ci95",
-            "q1_value", "q5_value", "gap_q1_q5", "ratio_q1_q5", "core20_share",
-            "core20_population_share"]
 
 
 def model(dbt, session):
     dbt.config(materialized="table", alias="inequality_summary")
-    from pipelines.statistics.inequality import inequality_summary
+    from pipelines.statistics.inequality import MEASURE_COLUMNS, inequality_summary
     from pipelines.warehouse.python_models import from_pandas, to_pandas
 
     values = to_pandas(dbt.ref("published_indicator_values"))
@@ -27,10 +24,10 @@ def model(dbt, session):
     quintiles = cells[cells["breakdown"].eq("imd_quintile")][KEY + ["value_type"]].drop_duplicates(KEY)
     hidden = quintiles.merge(withheld, on=KEY).assign(suppression="quintile_suppressed")
     out = pd.concat([summary.assign(suppression=None), hidden], ignore_index=True)
-    for column in MEASURES:
+    for column in MEASURE_COLUMNS:
         out[column] = out[column].astype("float64")
     out["suppression"] = out["suppression"].astype("string")
     out["sii_withheld"] = out["sii_withheld"].astype("string")
-    out = out[KEY + MEASURES + ["sii_withheld", "value_type", "suppression"]].sort_values(
+    out = out[KEY + MEASURE_COLUMNS + ["sii_withheld", "value_type", "suppression"]].sort_values(
         KEY, ignore_index=True)
     return from_pandas(session, out)
