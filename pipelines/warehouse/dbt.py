@@ -39,6 +39,10 @@ NODE_SELECTION = {"--select", "-s", "--models", "-m", "--exclude", "--selector"}
 # leaves the seeds' tables as they are: reloading them would write the same rows again (the 33,000
 # LSOAs and the code lists: about 4 s of a month's build at 1.2M people, docs/scaling.md).
 SEEDS_AS_THEY_ARE = ["--exclude-resource-type", "seed"]
+# Such a build, whole and not a full refresh, writes only the open periods of the per-period
+# models, so their tests marked for it read only those (macro get_where_subquery): the other
+# periods' rows are as the last build wrote and tested them.
+REFRESH_OF_BUILT_PROJECT = ["--vars", json.dumps({"refresh_of_built_project": True})]
 PROJECT_CHANGED = ("the dbt project (models, macros, seeds or variables) changed since the "
                    "warehouse was last built, so every model was rebuilt (--full-refresh), not "
                    "only new deliveries and open periods")
@@ -200,10 +204,11 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
                 fingerprint = project_fingerprint(project_dir, _variables(settings, args, project_dir))
                 whole_project = not NODE_SELECTION & {arg.split("=")[0] for arg in args}
                 same_project = candidate.exists() and stored_fingerprint(candidate) == fingerprint
-                rebuild = "--full-refresh" not in args and candidate.exists() and not same_project
-                keep_seeds = "--full-refresh" not in args and same_project and whole_project
+                asked_full_refresh = "--full-refresh" in args
+                rebuild = not asked_full_refresh and candidate.exists() and not same_project
+                refresh = not asked_full_refresh and same_project and whole_project
                 run = run_dbt(settings, args + (["--full-refresh"] if rebuild else [])
-                              + (SEEDS_AS_THEY_ARE if keep_seeds else []),
+                              + (SEEDS_AS_THEY_ARE + REFRESH_OF_BUILT_PROJECT if refresh else []),
                               duckdb_path=candidate, project_dir=project_dir)
                 if rebuild:
                     run = replace(run, full_rebuild_reason=PROJECT_CHANGED)

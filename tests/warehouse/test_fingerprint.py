@@ -1,6 +1,7 @@
 """A build records which version of the dbt project built the warehouse, and a build by another
 version rebuilds every model (pipelines/warehouse/fingerprint.py)."""
 
+import json
 import shutil
 
 import duckdb
@@ -9,7 +10,12 @@ from pipelines.config import DBT_PROJECT_DIR
 from pipelines.ops.build_fingerprint import stored_fingerprint
 from pipelines.warehouse.dbt import SEEDS_AS_THEY_ARE, build_warehouse
 from pipelines.warehouse.fingerprint import project_fingerprint
-from tests.conftest import settings_for
+from tests.conftest import copy_of_warehouse
+
+
+def variables(run) -> dict:
+    """The variables a build gave dbt."""
+    return json.loads(run.command[run.command.index("--vars") + 1])
 
 
 def test_the_fingerprint_changes_with_any_file_or_variable_of_the_project(tmp_path):
@@ -29,9 +35,7 @@ def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(buil
     """Incremental models are extended only by the code that built them: a build with other
     variables (here a different revision policy) rebuilds everything, and says so."""
     settings, _ = built_warehouse
-    copy = settings_for(tmp_path)
-    copy.duckdb_path.parent.mkdir(parents=True)
-    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+    copy = copy_of_warehouse(settings, tmp_path)
     recorded = stored_fingerprint(copy.duckdb_path)
     assert recorded is not None
 
@@ -40,6 +44,7 @@ def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(buil
 
     changed = build_warehouse(copy, ["--select", "stg_gp__events", "--vars", "{open_periods: 2}"])
     assert "--full-refresh" in changed.command
+    assert "refresh_of_built_project" not in variables(same) | variables(changed)  # not whole
     assert "changed since the warehouse was last built" in changed.full_rebuild_reason
     assert stored_fingerprint(copy.duckdb_path) == recorded  # a part of the project: not recorded
 
@@ -47,17 +52,17 @@ def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(buil
 def test_a_build_of_the_same_project_leaves_the_seeds_as_they_are(built_warehouse, tmp_path):
     """The seeds are part of the fingerprint: when it has not changed, their tables hold what the
     seed files say, and a whole build does not load them again (a changed project is rebuilt
-    with --full-refresh, which loads them: the test above)."""
+    with --full-refresh, which loads them: the test above). Such a build writes only the
+    per-period models' open periods, and tells their tests so."""
     settings, _ = built_warehouse
-    copy = settings_for(tmp_path)
-    copy.duckdb_path.parent.mkdir(parents=True)
-    shutil.copy(settings.duckdb_path, copy.duckdb_path)
+    copy = copy_of_warehouse(settings, tmp_path)
     lsoas = "select * from reference.ref_imd2019_lsoa11 order by all"
     with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
         before = con.sql(lsoas).fetchall()
 
     same = build_warehouse(copy)
     assert " ".join(SEEDS_AS_THEY_ARE) in " ".join(same.command)
+    assert variables(same)["refresh_of_built_project"] is True  # tests/dbt/test_tested_rows.py
     assert not [n for n in same.nodes if n.resource_type == "seed"]
     assert {n.status for n in same.nodes} <= {"success", "pass"}
     assert sum(n.resource_type == "model" for n in same.nodes) > 90
