@@ -5,7 +5,7 @@ period was tested, and a build without the var reads every period."""
 import duckdb
 import pytest
 
-from pipelines.warehouse.dbt import DbtFailed, run_dbt
+from pipelines.warehouse.dbt import REFRESH_OF_BUILT_PROJECT, DbtFailed, run_dbt
 from tests.conftest import copy_of_warehouse
 
 MODEL = "intermediate.int_gp_status_at_year_end"
@@ -36,8 +36,7 @@ def test_a_refresh_tests_the_open_periods_and_any_other_build_every_period(built
 
     # the refresh rebuilds the open periods and keeps the oldest as it was, duplicate included:
     # its unique test reads only what the refresh wrote
-    refresh = run_dbt(copy, [*BUILD, "--vars", "{refresh_of_built_project: true}"],
-                      duckdb_path=copy.duckdb_path)
+    refresh = run_dbt(copy, [*BUILD, *REFRESH_OF_BUILT_PROJECT], duckdb_path=copy.duckdb_path)
     assert {n.status for n in refresh.nodes} == {"success", "pass"}
     assert duplicates(copy) == 1
 
