@@ -137,10 +137,15 @@ def settle_unrecorded_synthetic(con: duckdb.DuckDBPyConnection, synthetic: bool)
     con.execute("update ops.ingest_batches set synthetic = ? where synthetic is null", [synthetic])
 
 
+def newest_delivery_seq(con: duckdb.DuckDBPyConnection) -> int:
+    """The number of the newest delivery the ledger holds (0: none yet)."""
+    return con.execute("select coalesce(max(delivery_seq), 0) from ops.ingest_batches"
+                       ).fetchone()[0]
+
+
 def next_delivery_seq(con: duckdb.DuckDBPyConnection) -> int:
     """The number the next new delivery takes (one writer at a time holds the warehouse)."""
-    return con.execute("select coalesce(max(delivery_seq), 0) + 1 from ops.ingest_batches"
-                       ).fetchone()[0]
+    return newest_delivery_seq(con) + 1
 
 
 def record_batch(con: duckdb.DuckDBPyConnection, *, batch_id: str, source: str, file_name: str,

@@ -155,10 +155,14 @@ def run_dbt(settings: Settings, args: list[str], duckdb_path: Path | None = None
     return run
 
 
-def _variables(settings: Settings, args: list[str], project_dir: Path) -> dict:
-    """The variables dbt is given for these arguments (dbt_command's --vars)."""
-    command = dbt_command(settings, args, project_dir)
+def command_variables(command: list[str]) -> dict:
+    """The variables of a command line dbt_command made (its one --vars)."""
     return json.loads(command[command.index("--vars") + 1])
+
+
+def _variables(settings: Settings, args: list[str], project_dir: Path) -> dict:
+    """The variables dbt is given for these arguments."""
+    return command_variables(dbt_command(settings, args, project_dir))
 
 
 def build_warehouse(settings: Settings, extra_args: list[str] | None = None,

@@ -1,21 +1,15 @@
 """A build records which version of the dbt project built the warehouse, and a build by another
 version rebuilds every model (pipelines/warehouse/fingerprint.py)."""
 
-import json
 import shutil
 
 import duckdb
 
 from pipelines.config import DBT_PROJECT_DIR
 from pipelines.ops.build_fingerprint import stored_fingerprint
-from pipelines.warehouse.dbt import SEEDS_AS_THEY_ARE, build_warehouse
+from pipelines.warehouse.dbt import SEEDS_AS_THEY_ARE, build_warehouse, command_variables
 from pipelines.warehouse.fingerprint import project_fingerprint
 from tests.conftest import copy_of_warehouse
-
-
-def variables(run) -> dict:
-    """The variables a build gave dbt."""
-    return json.loads(run.command[run.command.index("--vars") + 1])
 
 
 def test_the_fingerprint_changes_with_any_file_or_variable_of_the_project(tmp_path):
@@ -44,7 +38,8 @@ def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(buil
 
     changed = build_warehouse(copy, ["--select", "stg_gp__events", "--vars", "{open_periods: 2}"])
     assert "--full-refresh" in changed.command
-    assert "refresh_of_built_project" not in variables(same) | variables(changed)  # not whole
+    given = command_variables(same.command) | command_variables(changed.command)
+    assert "refresh_of_built_project" not in given  # not whole builds
     assert "changed since the warehouse was last built" in changed.full_rebuild_reason
     assert stored_fingerprint(copy.duckdb_path) == recorded  # a part of the project: not recorded
 
@@ -62,7 +57,8 @@ def test_a_build_of_the_same_project_leaves_the_seeds_as_they_are(built_warehous
 
     same = build_warehouse(copy)
     assert " ".join(SEEDS_AS_THEY_ARE) in " ".join(same.command)
-    assert variables(same)["refresh_of_built_project"] is True  # tests/dbt/test_tested_rows.py
+    # the tests marked for it read what the build wrote: tests/dbt/test_tested_rows.py
+    assert command_variables(same.command)["refresh_of_built_project"] is True
     assert not [n for n in same.nodes if n.resource_type == "seed"]
     assert {n.status for n in same.nodes} <= {"success", "pass"}
     assert sum(n.resource_type == "model" for n in same.nodes) > 90
