@@ -69,6 +69,19 @@ def settings_for(root: Path):
                     reports_dir=root / "reports", dbt_target="test")
 
 
+def ops_source_tables() -> dict[str, dict]:
+    """The tables of the dbt source `ops` as declared (models/published/_ops__sources.yml), by name:
+    the tests that tie the pipeline's own records to what dbt is told of them read it here."""
+    import yaml
+
+    from pipelines.config import DBT_PROJECT_DIR
+
+    declared = yaml.safe_load((DBT_PROJECT_DIR / "models" / "published" / "_ops__sources.yml")
+                              .read_text())
+    (ops,) = [source for source in declared["sources"] if source["name"] == "ops"]
+    return {table["name"]: table for table in ops["tables"]}
+
+
 def copy_of_warehouse(settings, root: Path):
     """Scratch settings under `root` whose warehouse is a copy of `settings`'s: a test that changes
     or rebuilds a warehouse (such as the session's built_warehouse, which is read-only) works on

@@ -6,11 +6,11 @@ from datetime import datetime
 
 import duckdb
 import pytest
-import yaml
 
 from pipelines.config import DBT_PROJECT_DIR
 from pipelines.ops import ledger
 from pipelines.ops.ledger import BatchStatus
+from tests.conftest import ops_source_tables
 
 
 def _check_values(con, table: str, column: str) -> set[str]:
@@ -72,9 +72,7 @@ def test_dbt_filters_name_only_statuses_the_ledger_stores():
 def test_the_dbt_source_accepts_exactly_the_stored_statuses():
     """published_source_batches counts files by the stored status strings: the dbt test on the
     ledger's status column must list the enum's stored values, no more and no fewer."""
-    sources = yaml.safe_load((DBT_PROJECT_DIR / "models" / "published" / "_ops__sources.yml")
-                             .read_text())["sources"]
-    table = next(t for s in sources for t in s["tables"] if t["name"] == "ingest_batches")
+    table = ops_source_tables()["ingest_batches"]
     status = next(c for c in table["columns"] if c["name"] == "status")
     accepted = next(t["accepted_values"] for t in status["data_tests"] if "accepted_values" in t)
     assert set(accepted["arguments"]["values"]) == {s.value for s in ledger.STORED}

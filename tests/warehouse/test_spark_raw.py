@@ -7,10 +7,9 @@ from __future__ import annotations
 import dataclasses
 
 import duckdb
-import yaml
 
-from pipelines.config import DBT_PROJECT_DIR
 from pipelines.warehouse.spark_raw import OPS_TABLES, export_raw, raw_export_dir
+from tests.conftest import ops_source_tables
 
 
 def _warehouse(settings, batches: dict[str, int]) -> None:
@@ -64,9 +63,6 @@ def test_each_batch_is_a_partition_written_once_and_the_ledger_beside_it(ph_env)
 def test_every_ops_source_spark_declares_is_exported():
     """Spark declares each source over its export (macro register_raw_sources) and refuses a build
     whose folder is missing; an ops table it is not given says so (meta on_spark: false)."""
-    declared = yaml.safe_load((DBT_PROJECT_DIR / "models" / "published" / "_ops__sources.yml")
-                              .read_text())
-    (ops,) = [source for source in declared["sources"] if source["name"] == "ops"]
-    on_spark = {table["name"] for table in ops["tables"]
+    on_spark = {name for name, table in ops_source_tables().items()
                 if table.get("config", {}).get("meta", {}).get("on_spark", True)}
     assert on_spark == set(OPS_TABLES)
