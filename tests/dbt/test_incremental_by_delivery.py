@@ -81,3 +81,118 @@ def test_a_new_delivery_leaves_what_a_full_rebuild_gives(built_warehouse, tmp_pa
     assert any(row[0] == episode for row in before["staging.stg_apc__diagnoses"])
     assert not any(row[0] == episode for row in incremental["staging.stg_apc__diagnoses"])
 
+
+
+# The models a refresh takes people, admissions and social-care events into again: int_persons
+# (people of new registrations and every registered death), int_apc_admissions (episodes of new
+# deliveries and those placed by a GP address) and stg_social_care__events (a key that may hold
+# NULLs), with the staging tables under them.
+PEOPLE_MODELS = ["staging.stg_gp__registrations", "staging.stg_civil_registration__deaths",
+                 "intermediate.int_persons", "intermediate.int_gp_addresses",
+                 "staging.stg_apc__episodes", "intermediate.int_apc_admissions",
+                 "staging.stg_social_care__events"]
+
+
+def _deliver(con, table: str, replace: str, where: str, params: list) -> None:
+    """A new delivery in raw.`table` re-sending the latest version of the rows `where` picks, with
+    the columns `replace` changes (DuckDB's SELECT * REPLACE)."""
+    con.execute(
+        f"insert into raw.{table} by name select * replace ({replace}, 'people-batch' as _batch_id, "
+        f"(select max(_delivery_seq) + 1 from raw.{table}) as _delivery_seq) from raw.{table} "
+        f"where {where} qualify row_number() over (order by _delivery_seq desc) = 1", params)
+
+
+def deliver_people_corrections(settings) -> dict:
+    """New deliveries that change people, admissions and social-care events:
+    - a registration of a person with an admission placed by their GP address, re-sent with another
+      LSOA and ethnic category (int_persons, int_gp_addresses and that admission must follow it);
+    - a death registered for a living person (int_persons must take it in);
+    - a first episode re-sent as the second of its spell (it must leave int_apc_admissions), and
+      another re-sent with no LSOA (it must be placed by the GP address);
+    - a social-care event with no service type, re-sent with a later import date and another
+      outcome (it must replace the row, not sit beside it), and another re-sent with an older
+      import date (it must lose)."""
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        # a person whose latest registration (int_persons' choice: latest start, then the higher
+        # practice) gave the address of an admission with no LSOA of its own
+        moved_person, start, practice, episode = con.execute(
+            "with latest as (select person_id, registration_start_date, practice_code, "
+            "  row_number() over (partition by person_id order by registration_start_date desc, "
+            "    extract_date desc, practice_code desc) as recency "
+            "  from staging.stg_gp__registrations where lsoa11cd is not null) "
+            "select latest.person_id, latest.registration_start_date, latest.practice_code, "
+            "  admissions.episode_id "
+            "from latest join intermediate.int_apc_admissions as admissions using (person_id) "
+            "where latest.recency = 1 and admissions.residence_source = 'gp_registration' "
+            "and admissions.admission_date >= latest.registration_start_date "
+            "order by 1, 4 limit 1").fetchone()
+        lsoa = con.execute(  # another LSOA than the one the admission was placed in
+            "select min(lsoa11cd) from staging.stg_gp__registrations where lsoa11cd <> "
+            "(select residence_lsoa11cd from intermediate.int_apc_admissions where episode_id = ?)",
+            [episode]).fetchone()[0]
+        _deliver(con, "gp_registrations", "? as lsoa11, 'R' as ethnic_category, "
+                 "extract_date + 1 as extract_date",
+                 "person_id = ? and registration_start_date = ? and practice_code = ?",
+                 [lsoa, moved_person, start, practice])
+        living, dead = con.execute(
+            "select (select person_id from intermediate.int_persons where date_of_death is null "
+            "        order by person_id limit 1), "
+            "       (select person_id from raw.civil_registration_deaths "
+            "        where person_id is not null order by person_id limit 1)").fetchone()
+        _deliver(con, "civil_registration_deaths", "? as person_id", "person_id = ?", [living, dead])
+        no_longer_first, no_lsoa = [row[0] for row in con.execute(
+            "select episode_id from intermediate.int_apc_admissions "
+            "where residence_source = 'hospital_record' order by episode_id limit 2").fetchall()]
+        _deliver(con, "apc_episodes", "2 as Episode_Number", "APCE_Ident = ?", [no_longer_first])
+        _deliver(con, "apc_episodes", "null as Der_Postcode_LSOA_Code", "APCE_Ident = ?", [no_lsoa])
+        newer, older = [row[0] for row in con.execute(
+            "select record_id from staging.stg_social_care__events where service_type is null "
+            "group by record_id having count(*) = 1 order by record_id limit 2").fetchall()]
+        _deliver(con, "asc_cld_events", "ImportDate + 1 as ImportDate, 'people-outcome' as "
+                 "Event_Outcome", "Der_Unique_Record_ID = ?", [newer])
+        _deliver(con, "asc_cld_events", "ImportDate - 1 as ImportDate, 'older-outcome' as "
+                 "Event_Outcome", "Der_Unique_Record_ID = ?", [older])
+    return {"moved_person": moved_person, "lsoa": lsoa, "placed_episode": episode, "living": living,
+            "no_longer_first": no_longer_first, "no_lsoa": no_lsoa,
+            "newer_event": newer, "older_event": older}
+
+
+def test_new_people_admissions_and_social_care_leave_what_a_full_rebuild_gives(built_warehouse,
+                                                                                tmp_path):
+    settings, _ = built_warehouse
+    copy = copy_of_warehouse(settings, tmp_path / "incremental")
+    changed = deliver_people_corrections(copy)
+    selected = [table.split(".")[1] for table in PEOPLE_MODELS]
+
+    build_warehouse(copy, ["--select", *selected])
+    with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
+        incremental = {t: con.execute(f"select * from {t} order by all").fetchall()
+                       for t in PEOPLE_MODELS}
+        person = con.execute("select latest_lsoa11cd, ethnic_category from intermediate.int_persons "
+                             "where person_id = ?", [changed["moved_person"]]).fetchone()
+        placed = con.execute("select residence_lsoa11cd from intermediate.int_apc_admissions "
+                             "where episode_id = ?", [changed["placed_episode"]]).fetchone()[0]
+        died = con.execute("select date_of_death from intermediate.int_persons where person_id = ?",
+                           [changed["living"]]).fetchone()[0]
+        admissions = dict(con.execute(
+            "select episode_id, residence_source from intermediate.int_apc_admissions "
+            "where episode_id in (?, ?)", [changed["no_longer_first"], changed["no_lsoa"]]).fetchall())
+        outcomes = con.execute(
+            "select record_id, event_outcome from staging.stg_social_care__events "
+            "where record_id in (?, ?) order by 1", [changed["newer_event"], changed["older_event"]]
+        ).fetchall()
+    rebuilt = copy_of_warehouse(copy, tmp_path / "rebuilt")
+    build_warehouse(rebuilt, ["--select", *selected, "--full-refresh"])
+    with duckdb.connect(str(rebuilt.duckdb_path), read_only=True) as con:
+        assert incremental == {t: con.execute(f"select * from {t} order by all").fetchall()
+                               for t in PEOPLE_MODELS}
+
+    # and the corrections took effect
+    assert person == (changed["lsoa"], "R")
+    assert placed == changed["lsoa"]
+    assert died is not None
+    assert admissions == {changed["no_lsoa"]: "gp_registration"} or \
+        admissions == {changed["no_lsoa"]: "unknown"}
+    assert dict(outcomes)[changed["newer_event"]] == "people-outcome"
+    assert dict(outcomes)[changed["older_event"]] != "older-outcome"
+    assert len(outcomes) == 2  # one row each: replaced, not added

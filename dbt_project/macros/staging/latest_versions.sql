@@ -11,7 +11,7 @@
 
     Returns a subquery; plain SQL so it runs on any adapter.
 -#}
-{% macro latest_versions(relation, key_columns, newest_first='extract_date desc') %}
+{% macro latest_versions(relation, key_columns, newest_first='extract_date desc', nullable_keys=false) %}
 {#- Most keys are delivered once: those rows are kept as they are, and only the keys delivered more
     than once (or with a NULL in the key, which the window groups as one) are ranked. Ranking every
     row was the costliest step of staging at 1.2M people (docs/scaling.md); the rows kept are the
@@ -29,9 +29,11 @@
     {#- A staging table incremental by delivery (macro incremental_where_engine_allows): only the keys
         delivered since the table was last built are ranked again, over every delivered version of
         them, and replace their rows (delete+insert on the table's key); a key no new delivery
-        holds keeps the row it had, which is the row a full rebuild would choose. The keys of the
-        incremental staging tables are never NULL (their contracts reject such rows): a NULL key
-        matches nothing here, and delete+insert would not replace it. #}
+        holds keeps the row it had, which is the row a full rebuild would choose. The keys of most
+        incremental staging tables are never NULL (their contracts reject such rows), and a NULL
+        would match nothing here, nor would delete+insert replace it. A table whose key may hold
+        NULLs passes `nullable_keys=true`: its keys are matched with IS NOT DISTINCT FROM, and
+        it deletes the keys' old rows itself (macro delete_redelivered_keys) and appends. #}
     redelivered_keys as (
         select distinct {% for key in key_columns %}{{ key }} as _key_{{ loop.index0 }}{{ ', ' if not loop.last }}{% endfor %}
         from {{ relation }}
@@ -43,7 +45,7 @@
         from {{ relation }}
         where exists (
             select 1 from redelivered_keys
-            where {% for key in key_columns %}redelivered_keys._key_{{ loop.index0 }} = ({{ key }}){{ ' and ' if not loop.last }}{% endfor %}
+            where {% for key in key_columns %}redelivered_keys._key_{{ loop.index0 }} {{ 'is not distinct from' if nullable_keys else '=' }} ({{ key }}){{ ' and ' if not loop.last }}{% endfor %}
         )
     ),
     {%- set relation = 'delivered' %}
@@ -97,6 +99,25 @@
     {{- newest.columns[0].values()[0] -}}
 {%- else -%}
     -1
+{%- endif -%}
+{%- endmacro %}
+
+
+{% macro delete_redelivered_keys(relation, key_columns, staged_columns) -%}
+{#- The pre-hook of a staging table incremental by delivery whose key may hold NULLs
+    (latest_versions with nullable_keys=true, strategy append): on an incremental run, the rows of
+    every key a new delivery holds, matched with IS NOT DISTINCT FROM, which the model then ranks
+    again and appends. `key_columns`: the key in the raw relation's terms, as latest_versions is
+    given it; `staged_columns`: the same key's columns in the staging table, in the same order. -#}
+{%- if is_incremental() -%}
+delete from {{ this }} as staged
+where exists (
+    select 1 from {{ relation }} as delivered
+    where {{ delivered_since_last_build(relation) }}
+    {%- for key in key_columns %}
+        and ({{ key }}) is not distinct from staged.{{ staged_columns[loop.index0] }}
+    {%- endfor %}
+)
 {%- endif -%}
 {%- endmacro %}
 

@@ -1,15 +1,41 @@
-{{ config(materialized='table') }}
+{{ config(materialized=incremental_where_engine_allows(), incremental_strategy='delete+insert',
+          unique_key='person_id', on_schema_change='fail') }}
 -- One row per person known to primary care: sex, month of birth, ethnicity (latest recorded) and
 -- date of death (civil registration, the legal record of a death, wins over the GP record), and the address of
 -- the latest registration with its deprivation and ICS area: the residence of indicators that have
 -- no dated address of their own (social care, care homes, the end-of-life register). A table:
 -- most intermediate models and many indicators read it.
-with registrations as (
+-- Incremental on DuckDB (macro incremental_where_engine_allows): a refresh builds again only the
+-- people a new delivery can have changed (people_to_build), and replaces their rows. Nobody
+-- leaves the table: a person's registrations are replaced, never taken away (macro
+-- people_with_new_registrations). Areas and code lists change only with the project, which rebuilds
+-- everything (pipelines/warehouse/fingerprint.py).
+with
+{%- if is_incremental() %}
+people_to_build as (
+    -- whoever has a registration of a delivery this table has not taken in
+    {{ people_with_new_registrations() }}
+    union
+    -- and whoever has a registered death (a new death, or a corrected date, which is a new record
+    -- as the date is part of its key, changes the date of death: some 60,000 people at 1.2M,
+    -- against 1.2M to build again), with whoever had a date of death when the table was last
+    -- built, so that no date stays behind whatever the deaths extract holds
+    select person_id from {{ ref('stg_civil_registration__deaths') }} where person_id is not null
+    union
+    select person_id from {{ this }} where date_of_death is not null
+),
+{%- endif %}
+
+registrations as (
     select
         *,
         row_number() over (partition by person_id order by registration_start_date desc,
-                           extract_date desc, practice_code desc) as recency
+                           extract_date desc, practice_code desc) as recency,
+        max(delivery_seq) over (partition by person_id) as registrations_delivery_seq
     from {{ ref('stg_gp__registrations') }}
+    {%- if is_incremental() %}
+    where person_id in (select person_id from people_to_build)
+    {%- endif %}
 ),
 
 latest_ethnicity as (
@@ -20,6 +46,9 @@ latest_ethnicity as (
                            registration_start_date desc, practice_code desc) as recency
     from {{ ref('stg_gp__registrations') }}
     where ethnic_category is not null and ethnic_category not in ('Z', '99')
+    {%- if is_incremental() %}
+        and person_id in (select person_id from people_to_build)
+    {%- endif %}
 ),
 
 registered_deaths as (
@@ -43,7 +72,9 @@ select
     areas.lad19cd,
     areas.lad19nm,
     areas.place_code,
-    areas.place_name
+    areas.place_name,
+    -- the newest delivery of the person's registrations: the table's newest is the last one it took in
+    registrations.registrations_delivery_seq
 from registrations
 left join latest_ethnicity
     on registrations.person_id = latest_ethnicity.person_id and latest_ethnicity.recency = 1
@@ -52,3 +83,4 @@ left join registered_deaths
 left join {{ ref('int_lsoas_with_areas') }} as areas
     on registrations.lsoa11cd = areas.lsoa11cd
 where registrations.recency = 1
+

@@ -16,6 +16,8 @@ select
     registration_end_date,
     date_of_death,
     extract_date,
-    _batch_id as batch_id
+    _batch_id as batch_id,
+    -- the order the delivery landed in: int_persons takes in the people of later deliveries
+    _delivery_seq as delivery_seq
 from {{ latest_versions(source('gp', 'gp_registrations'),
                         ['person_id', 'practice_code', 'registration_start_date']) }} as registrations

@@ -1,9 +1,14 @@
-{{ config(materialized='table') }}
+{{ config(materialized=incremental_where_engine_allows(), incremental_strategy='append',
+          on_schema_change='fail', pre_hook='{{ delete_redelivered_social_care_events() }}') }}
 -- A table, not a view: five models and its tests read it, and a view ranks the whole extract again
 -- for each (0.7 s a read at 1.2M people, docs/scaling.md).
+-- Incremental by delivery on DuckDB, like the other staging tables (macro latest_versions), but
+-- its key holds NULLs (a request has no service type), so the keys are matched with IS NOT
+-- DISTINCT FROM and the pre-hook deletes the re-delivered keys' rows before they are appended
+-- (macro delete_redelivered_keys; delete+insert matches keys with =, which no NULL equals).
 -- One row per social-care event. CLD stacks every submission, and an "open" copy of a service
 -- persists after a later copy closes it, so events are keyed as NHS England's CLD code does
--- (data_contracts/README.md#asc_cld_events) and the copy with the latest ImportDate wins.
+-- (macro social_care_event_key) and the copy with the latest ImportDate wins.
 select
     LA_Code as local_authority_code,
     Der_Unique_Record_ID as record_id,
@@ -27,10 +32,5 @@ select
     ImportDate as import_date,
     extract_date,
     _batch_id as batch_id
-from {{ latest_versions(
-    source('social_care', 'asc_cld_events'),
-    ['LA_Code', "coalesce(person_id, 'LA:' || Der_LA_Person_Unique_Identifier_Pseudo)",
-     'Event_Start_Date', 'Client_Type', 'Event_Type', 'Service_Type', 'Service_Component',
-     'Delivery_Mechanism'],
-    newest_first='ImportDate desc, extract_date desc'
-) }} as events
+from {{ latest_versions(source('social_care', 'asc_cld_events'), social_care_event_key('raw'),
+                        newest_first='ImportDate desc, extract_date desc', nullable_keys=true) }} as events
