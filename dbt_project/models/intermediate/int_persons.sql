@@ -83,4 +83,3 @@ left join registered_deaths
 left join {{ ref('int_lsoas_with_areas') }} as areas
     on registrations.lsoa11cd = areas.lsoa11cd
 where registrations.recency = 1
-
