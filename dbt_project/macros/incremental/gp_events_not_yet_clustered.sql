@@ -2,20 +2,8 @@
 {#- The stg_gp__events rows (alias events) that int_gp_events_clustered has not taken in: those from
     a delivery none of its rows comes from. An event whose latest version changes takes the new
     version's delivery, always one not seen before; a delivery whose events are all in no cluster
-    is looked at again each time, and adds nothing. The deliveries are listed when the model runs,
-    before its pre-hook deletes anything, so the hook and the model's SQL name the same ones. -#}
-{%- if execute -%}
-    {%- set batches = run_query("select distinct batch_id from " ~ ref('stg_gp__events')
-                                ~ " where batch_id not in (select distinct batch_id from " ~ this
-                                ~ " where batch_id is not null) order by 1").columns[0].values() -%}
-    {%- if batches | length > 0 -%}
-events.batch_id in ('{{ batches | join("', '") }}')
-    {%- else -%}
-false
-    {%- endif -%}
-{%- else -%}
-false
-{%- endif -%}
+    is looked at again each time, and adds nothing (macro batches_not_taken_in). -#}
+{{- batches_not_taken_in(ref('stg_gp__events'), 'events') -}}
 {%- endmacro %}
 
 
