@@ -20,6 +20,19 @@ def contents(settings) -> dict[str, list]:
                 for table in MODELS}
 
 
+def _deliver(con, table: str, replace: str, where: str, params: list,
+             batch: str = "correction-batch", sequence: int | None = None) -> None:
+    """A new delivery in raw.`table` re-sending the latest version of the rows `where` picks, with
+    the columns `replace` changes (DuckDB's SELECT * REPLACE), as batch `batch`, numbered
+    `sequence` (default: after every delivery of the table)."""
+    number = int(sequence) if sequence is not None else \
+        f"(select max(_delivery_seq) + 1 from raw.{table})"
+    con.execute(
+        f"insert into raw.{table} by name select * replace ({replace}, '{batch}' as _batch_id, "
+        f"{number} as _delivery_seq) from raw.{table} "
+        f"where {where} qualify row_number() over (order by _delivery_seq desc) = 1", params)
+
+
 def deliver_corrections(settings) -> dict[str, str]:
     """A new delivery in raw.gp_events re-sending three clustered events: one with a code in no
     cluster, one with an earlier date, and one whose extract date is older than the version held
@@ -36,22 +49,15 @@ def deliver_corrections(settings) -> dict[str, str]:
             events[1]: "clinical_effective_date := clinical_effective_date - 1",
             events[2]: "extract_date := extract_date - 400",
         }
-        for event_id, change in changes.items():
+        for event_id, change in changes.items():  # one delivery of the three
             column, value = change.split(" := ")
-            con.execute(
-                f"insert into raw.gp_events by name select * replace ({value} as {column}, "
-                f"'correction-batch' as _batch_id, ? as _delivery_seq) from raw.gp_events "
-                "where event_id = ? qualify row_number() over (order by _delivery_seq desc) = 1",
-                [sequence, event_id])
+            _deliver(con, "gp_events", f"{value} as {column}", "event_id = ?", [event_id],
+                     sequence=sequence)
         episode = con.execute("select episode_id from staging.stg_apc__diagnoses group by 1 "
                               "having count(*) > 1 order by 1 limit 1").fetchone()[0]
         no_codes = ", ".join(["'' as Primary_Diagnosis_Code"] + [
             f"null as Secondary_Diagnosis_{n:02d}" for n in range(1, 20)])
-        con.execute(
-            f"insert into raw.apc_episodes by name select * replace ({no_codes}, "
-            "'correction-batch' as _batch_id, (select max(_delivery_seq) + 1 from raw.apc_episodes) "
-            "as _delivery_seq) from raw.apc_episodes where APCE_Ident = ? "
-            "qualify row_number() over (order by _delivery_seq desc) = 1", [episode])
+        _deliver(con, "apc_episodes", no_codes, "APCE_Ident = ?", [episode])
     return changes | {"episode": episode}
 
 
@@ -91,15 +97,6 @@ PEOPLE_MODELS = ["staging.stg_gp__registrations", "staging.stg_civil_registratio
                  "intermediate.int_persons", "intermediate.int_gp_addresses",
                  "staging.stg_apc__episodes", "intermediate.int_apc_admissions",
                  "staging.stg_social_care__events"]
-
-
-def _deliver(con, table: str, replace: str, where: str, params: list) -> None:
-    """A new delivery in raw.`table` re-sending the latest version of the rows `where` picks, with
-    the columns `replace` changes (DuckDB's SELECT * REPLACE)."""
-    con.execute(
-        f"insert into raw.{table} by name select * replace ({replace}, 'people-batch' as _batch_id, "
-        f"(select max(_delivery_seq) + 1 from raw.{table}) as _delivery_seq) from raw.{table} "
-        f"where {where} qualify row_number() over (order by _delivery_seq desc) = 1", params)
 
 
 def deliver_people_corrections(settings) -> dict:
