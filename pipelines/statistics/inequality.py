@@ -195,24 +195,31 @@ def inequality_summary(values, repetitions: int = 10_000, min_quintile_share: fl
     """
     import pandas as pd
 
-    key = ("indicator_id", "period", "area_type", "area_code")
+    key = ["indicator_id", "period", "area_type", "area_code"]
     wanted = values[values["breakdown"].isin(["all", "imd_quintile"])]
-    groups: dict[tuple, dict[str, dict]] = {}
-    for cell in wanted.to_dict("records"):  # plain dicts: far quicker than pandas per group
-        groups.setdefault(tuple(cell[k] for k in key), {})[cell["breakdown_value"]] = cell
-    method = _method_digest(repetitions, min_quintile_share)
+    # only the groups with a quintile breakdown have a summary
+    quintile_rows = (wanted["breakdown"] == "imd_quintile") & wanted["breakdown_value"].isin(list("12345"))
+    with_quintiles = wanted.loc[quintile_rows, key].drop_duplicates()
+    wanted = wanted.merge(with_quintiles, on=key)
+    digests = _input_digests(_method_digest(repetitions, min_quintile_share), wanted, key)
     earlier = {} if previous is None or "input_digest" not in previous.columns else {
         tuple(row[k] for k in key): row for row in previous.to_dict("records")}
+    kept = {group for group, digest in digests.items()
+            if group in earlier and earlier[group]["input_digest"] == digest}
+    # plain dicts of the groups to compute, far quicker than pandas per group
+    groups: dict[tuple, dict[str, dict]] = {}
+    computed = ~pd.Series(list(zip(*(wanted[k] for k in key), strict=True)),
+                          index=wanted.index).isin(kept)
+    for cell in wanted[computed].to_dict("records"):
+        groups.setdefault(tuple(cell[k] for k in key), {})[cell["breakdown_value"]] = cell
     rows = []
-    for group in sorted(groups):
-        cells = groups[group]
-        quintiles = [cells.get(q) for q in "12345"]
-        if all(c is None for c in quintiles):
-            continue  # no quintile breakdown for this indicator, period and area
-        digest = _input_digest(method, cells)
-        if group in earlier and earlier[group]["input_digest"] == digest:
+    for group in sorted(digests):
+        if group in kept:
             rows.append(earlier[group])
             continue
+        cells = groups[group]
+        quintiles = [cells.get(q) for q in "12345"]
+        digest = digests[group]
         q1, q5, total = quintiles[0], quintiles[4], cells.get("All")
         row = dict(zip(key, group, strict=True),
                    value_type=next(c["value_type"] for c in cells.values()), input_digest=digest)
@@ -256,25 +263,28 @@ def _method_digest(repetitions: int, min_quintile_share: float) -> str:
                                          float(min_quintile_share))).encode()).hexdigest()
 
 
-def _input_digest(method: str, cells: dict[str, dict]) -> str:
-    """A group's cells (every column of its 'All' and quintile rows) and the method, as one hash:
-    equal only when the summary would be computed from the same inputs in the same way."""
-    digest = hashlib.sha256(method.encode())
-    for breakdown_value in sorted(cells):
-        for column, value in sorted(cells[breakdown_value].items()):
-            digest.update(f"\0{column}={_canonical(value)}".encode())
-    return digest.hexdigest()
-
-
-def _canonical(value) -> str:
-    """One spelling per value: floats exactly (hex), every kind of missing value alike."""
+def _input_digests(method: str, cells, key: list[str]) -> dict[tuple, str]:
+    """Each group's cells (every column of its 'All' and quintile rows: floats by their bits, the
+    columns' names and types too) and the method, as one SHA-256 per group (`key`): equal only
+    when the summary would be computed from the same inputs in the same way. Each row is hashed by
+    pandas (hash_pandas_object, whose output is fixed for a pandas version, which is in the
+    method), the rows of a group in breakdown order: a Python loop over every value was most of a
+    monthly refresh's time in this model."""
     import pandas as pd
 
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "null"
-    if isinstance(value, float | np.floating):
-        return float(value).hex()
-    return f"{type(value).__name__}:{value}"
+    columns = sorted(cells.columns)
+    ordered = cells.sort_values([*key, "breakdown_value"], kind="stable")
+    row_hashes = pd.util.hash_pandas_object(ordered[columns], index=False).to_numpy()
+    group_keys = list(zip(*(ordered[k] for k in key), strict=True))
+    starts = [at for at in range(len(group_keys)) if at == 0 or group_keys[at] != group_keys[at - 1]]
+    schema = hashlib.sha256(method.encode())
+    schema.update(repr([(column, str(ordered[column].dtype)) for column in columns]).encode())
+    digests = {}
+    for start, end in zip(starts, [*starts[1:], len(group_keys)], strict=True):
+        digest = schema.copy()
+        digest.update(row_hashes[start:end].tobytes())
+        digests[group_keys[start]] = digest.hexdigest()
+    return digests
 
 
 def _withheld(quintiles: list[dict | None], value_type: str, min_share: float) -> str | None:

@@ -189,6 +189,13 @@ def test_a_group_whose_cells_and_method_are_unchanged_keeps_its_earlier_row():
     assert again.loc["E2", "sii"] == fresh.set_index("area_code").loc["E2", "sii"]  # computed
     assert again.loc["E2", "input_digest"] != fresh.set_index("area_code").loc["E2", "input_digest"]
 
+    # a text column, and a value that goes missing, count as much as a number
+    for row, column, changed_to in (("All", "value_type", "crude_rate"), ("3", "upper_ci95", None)):
+        changed = values.copy()
+        changed.loc[(changed["area_code"] == "E1") & (changed["breakdown_value"] == row), column] = changed_to
+        again = inequality_summary(changed, repetitions=500, previous=planted).set_index("area_code")
+        assert again.loc["E1", "sii"] != 111.0 and again.loc["E2", "sii"] == 222.0, column
+
     for method in ({"repetitions": 501}, {"repetitions": 500, "min_quintile_share": 0.01}):
         other = inequality_summary(values, previous=planted, **method)
         assert not other["sii"].isin([111.0, 222.0]).any(), method
