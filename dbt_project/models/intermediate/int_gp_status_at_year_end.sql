@@ -3,7 +3,8 @@
           on_schema_change='fail') }}
 -- Each person registered at the end of each reporting year (the snapshot date of the prevalence
 -- and coverage indicators, docs/methods.md#time-periods), who they are that day
--- (int_registered_population: residence, area, deprivation, sex, age, ethnic group), and what
+-- (int_registered_population: residence, sex, age, ethnic group; the residence's deprivation and
+-- areas from int_lsoas_with_areas), and what
 -- primary care had recorded about them by then: latest smoking status in five years, latest BMI
 -- and blood pressure in twelve months, registers that day (int_register_spells: resolved entries
 -- are off), care and prevention activity in the last twelve months, and flu vaccination in the
@@ -192,20 +193,21 @@ status as (
 select
     {#- who the person is that day, so that the year-end indicators read this one table: each
         joining int_registered_population to it again met two 22M-row tables at 3.6M people,
-        which spilled (docs/scaling.md) #}
+        which spilled (docs/scaling.md). The areas are looked up here, for the rows of the periods
+        being built, rather than written into int_registered_population too (docs/scaling.md) #}
     people.period,
     people.period_start,
     people.period_end,
     people.on_date,
     people.person_id,
-    people.lad19cd,
-    people.lad19nm,
-    people.place_code,
-    people.place_name,
-    people.imd_quintile,
+    areas.lad19cd,
+    areas.lad19nm,
+    areas.place_code,
+    areas.place_name,
+    areas.imd_quintile,
     people.sex,
     people.age,
-    people.age_band,
+    {{ age_band('people.age') }} as age_band,
     people.ethnicity_group,
     status.smoking_status,
     status.latest_bmi,
@@ -238,4 +240,6 @@ select
 from {{ ref('int_registered_population') }} as people
 inner join status
     on people.period = status.period and people.person_id = status.person_id
+left join {{ ref('int_lsoas_with_areas') }} as areas
+    on people.lsoa11cd = areas.lsoa11cd
 where people.snapshot = 'year_end' and {{ in_periods_to_build('people.period', inline=true) }}
