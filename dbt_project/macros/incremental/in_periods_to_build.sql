@@ -71,11 +71,7 @@ where years.period_type = 'calendar_year'
     {%- endset -%}
     {%- if inline and execute and model.resource_type != 'unit_test' -%}
         {%- set found = run_query('select period from (' ~ to_build ~ ') as to_build order by 1').columns[0].values() -%}
-        {%- if found | length > 0 -%}
-    {{ period_column }} in ({% for period in found %}'{{ period | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %})
-        {%- else -%}
-    false
-        {%- endif -%}
+    {{ in_period_list(period_column, found) }}
     {%- else -%}
     {{ period_column }} in ({{ to_build }})
     {%- endif -%}
@@ -93,4 +89,15 @@ where years.period_type = 'calendar_year'
     {{ return(false) }}
 {%- endif -%}
 {{ return(is_incremental()) }}
+{%- endmacro %}
+
+
+{% macro in_period_list(period_column, periods) -%}
+{#- `period_column` is one of `periods`, written into the SQL as literals (false when there are
+    none). -#}
+{%- if periods | length > 0 -%}
+    {{ period_column }} in ({% for period in periods %}'{{ period | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %})
+{%- else -%}
+    false
+{%- endif -%}
 {%- endmacro %}

@@ -57,10 +57,23 @@
 {%- do register_column.update({cluster: 'on_' ~ (cluster | lower | replace('_cod', '')) ~ '_register'}) %}
 {%- endfor %}
 
+{#- The years to build, in batches of at most var('period_batch_rows') registered people (macro
+    period_batches): each batch is a branch of a UNION ALL below, so that the joins of the
+    people's parts hold one batch's person-years at a time (at 3.6M people, all six years at once
+    spilled: docs/scaling.md R13). One branch at 1.2M people. #}
+{%- set batches = period_batches(ref('int_registered_population'), var('period_batch_rows')) %}
+{%- for batch in batches %}
+{%- if not loop.first %}
+
+union all
+
+{% endif %}
+select * from (
+
 with population as (
     select period, person_id
     from {{ ref('int_registered_population') }}
-    where snapshot = 'year_end' and {{ in_periods_to_build('period', inline=true) }}
+    where snapshot = 'year_end' and {{ in_period_batch('period', batch) }}
 ),
 
 year_ends as (
@@ -68,7 +81,7 @@ year_ends as (
         period, period_start, period_end,
         cast({{ dbt.dateadd('year', -5, 'period_end') }} as date) as five_years_before
     from {{ ref('int_periods') }}
-    where period_type = 'financial_year' and {{ in_periods_to_build('period', inline=true) }}
+    where period_type = 'financial_year' and {{ in_period_batch('period', batch) }}
 ),
 
 smoking as (
@@ -242,4 +255,7 @@ inner join status
     on people.period = status.period and people.person_id = status.person_id
 left join {{ ref('int_lsoas_with_areas') }} as areas
     on people.lsoa11cd = areas.lsoa11cd
-where people.snapshot = 'year_end' and {{ in_periods_to_build('people.period', inline=true) }}
+where people.snapshot = 'year_end' and {{ in_period_batch('people.period', batch) }}
+
+) as batch_{{ loop.index }}
+{%- endfor %}
