@@ -1,11 +1,11 @@
 {% macro period_batches(relation, rows_per_batch) -%}
 {#- The periods a per-period model builds (macro in_periods_to_build), cut into batches of
     consecutive periods holding at most `rows_per_batch` rows of `relation` between them (a period
-    holding more is a batch of its own). A model that
-    reads person rows by period builds each batch in its own branch of a UNION ALL, so that no
-    hash table holds more people than one batch: all six year ends of int_gp_status_at_year_end
-    at once took 103 s at 3.6M people, spilling past DuckDB's 3 GB; three branches of two years,
-    68 s (docs/scaling.md R13). One batch when everything fits, as at 1.2M people.
+    holding more is a batch of its own). A model that reads person rows by period builds each
+    batch in its own branch of a UNION ALL, so that its joins hold one batch's people at a time
+    (as the timings show: all six year ends of int_gp_status_at_year_end at once took 103 s at
+    3.6M people, spilling past DuckDB's 3 GB; three branches of two years 68 s, about what three
+    statements took; docs/scaling.md R13). One batch when everything fits, as at 1.2M people.
     Returns a list of batches, each a list of periods (one empty batch when there is nothing to
     build). Returns [none] when the periods are not looked up: at parse time and in a unit test,
     which has no warehouse; macro in_period_batch then filters as in_periods_to_build does. -#}
