@@ -39,6 +39,7 @@ def test_any_batch_size_builds_the_same_table(built_warehouse, tmp_path):
     assert len(people) >= 2  # years to cut
     whole = status_rows(settings)
     years = [year for year, _ in people]
+    held = dict(people)
     first_two = people[0][1] + people[1][1]
     # the rows a batch may hold -> its first batch: years are added while they fit
     for limit, first_batch in [(1, years[:1]), (first_two - 1, years[:1]),
@@ -49,7 +50,6 @@ def test_any_batch_size_builds_the_same_table(built_warehouse, tmp_path):
         batches = compiled_batches(copy)
         assert batches[0] == first_batch
         assert [year for batch in batches for year in batch] == years  # each year once, in order
-        held = dict(people)
         assert all(len(batch) == 1 or sum(held[year] for year in batch) <= limit
                    for batch in batches)
         assert status_rows(copy) == whole
