@@ -15,6 +15,7 @@ import json
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -70,14 +71,28 @@ def _in_dependency_order(nodes: dict) -> list[str]:
 class _Dbt:
     """As much of dbt's Python-model API as the project's Python models use, so that the baseline
     runs each one's own ``model(dbt, session)``: refs read the tables just built, config is the
-    node's."""
+    node's, ``this`` the node's own table (a model that takes over its last build's rows reads it:
+    pipelines/warehouse/python_models.py's previous_build; the baseline's is a first build)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, node: dict, relations: dict[str, str]):
         self._con, self._relations = con, relations
         self.config = _Config(node["config"])
+        self.this = _This(node["database"], node["schema"], node["alias"], node["relation_name"])
 
     def ref(self, name: str) -> duckdb.DuckDBPyRelation:
         return self._con.sql(f"select * from {self._relations[name]}")
+
+
+@dataclass(frozen=True)
+class _This:
+    """The parts of dbt's relation object the models read, and its quoted name as ``repr``."""
+    database: str
+    schema: str
+    identifier: str
+    quoted: str
+
+    def __repr__(self) -> str:
+        return self.quoted
 
 
 class _Config:
