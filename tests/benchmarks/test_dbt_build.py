@@ -15,4 +15,3 @@ def test_the_baseline_runs_every_node_the_build_ran():
     # every node but the project's on-run-start hook, which the baseline has no statement for
     assert result["baseline_statements"] == result["nodes"] - 1
     assert result["seconds"] > 0 and result["baseline_seconds"] > 0
-    assert result["overhead_ratio"] == round(result["seconds"] / result["baseline_seconds"], 2)
