@@ -11,11 +11,16 @@
     the year ends, int_population_at_risk counts the mid-year ones. Neither writes person rows it
     does not need: at 1.2M people the mid-year rows were 13M of the 20M person rows the build wrote
     (docs/scaling.md).
-    `with_areas=false`: the rows without the address's deprivation and areas or the age bands
-    (the LSOA and single year of age are there), for a model that counts the rows first and
-    looks the areas up in the counts: at 1.2M people joining the areas to every person-date was a
-    third of int_population_at_risk's time. -#}
-{% macro registered_people(snapshots, with_areas=true) -%}
+    The rows carry the LSOA and single year of age, not the address's deprivation and areas or the
+    age bands: the models look those up where fewer rows meet them (at 1.2M people joining the
+    areas to every person-date was a third of int_population_at_risk's time).
+    Who a person is (int_persons) is joined to their registrations before the dates multiply them,
+    and the dates are named by a small integer key until the end: joining it to every person-date,
+    and grouping the person-dates by the five columns that name a date, were 60% of
+    int_population_at_risk's time in a month's refresh at 1.2M people (docs/scaling.md change 21).
+    `counted=true`: instead of a row per person and date, the people counted by date, LSOA, sex,
+    age and ethnic group (column `people`), for a model that keeps no person rows. -#}
+{% macro registered_people(snapshots, counted=false) -%}
 {%- set kinds = {'mid_year': 'financial_year', 'calendar_mid_year': 'calendar_year',
                  'year_end': 'financial_year'} -%}
 {%- for snapshot in snapshots if snapshot not in kinds -%}
@@ -53,71 +58,76 @@ numbered_dates as (
 
 registrations as (
     select
-        person_id, practice_code, registration_start_date, registration_end_date, lsoa11cd,
-        count(*) over (partition by person_id) as registrations_of_person
-    from {{ ref('stg_gp__registrations') }}
+        registrations.person_id, registrations.practice_code, registrations.registration_start_date,
+        registrations.registration_end_date, registrations.lsoa11cd,
+        persons.sex, persons.ethnicity_group, persons.birth_month, persons.date_of_death,
+        count(*) over (partition by registrations.person_id) as registrations_of_person
+    from {{ ref('stg_gp__registrations') }} as registrations
+    inner join {{ ref('int_persons') }} as persons
+        on registrations.person_id = persons.person_id
 ),
 
 open_registrations as (
-    -- one row per person registered on the date: the address of the latest-started registration
-    -- open that day (same-day registrations at two practices happen: the higher practice code, so
-    -- reruns are identical; start date and practice are never NULL, their contract says). Most
-    -- people have one registration in the extract: theirs is the row as it is, and only the others
-    -- are grouped (at 1.2M people the group of every person-date was most of the time)
-    select dates.date_key, registrations.person_id, registrations.lsoa11cd
+    -- one row per person registered and alive on the date: the address of the latest-started
+    -- registration open that day (same-day registrations at two practices happen: the higher
+    -- practice code, so reruns are identical; start date and practice are never NULL, their
+    -- contract says). Most people have one registration in the extract: theirs is the row as it
+    -- is, and only the others are grouped (at 1.2M people the group of every person-date was most
+    -- of the time)
+    select
+        dates.date_key, registrations.person_id, registrations.lsoa11cd, registrations.sex,
+        registrations.ethnicity_group,
+        {{ age_in_years('registrations.birth_month', 'dates.on_date') }} as age
     from numbered_dates as dates
     inner join registrations
         on registrations.registration_start_date <= dates.on_date
         and (registrations.registration_end_date is null
              or registrations.registration_end_date > dates.on_date)
     where registrations.registrations_of_person = 1
+        and (registrations.date_of_death is null or registrations.date_of_death > dates.on_date)
     union all
     select
         dates.date_key,
         registrations.person_id,
         {{ value_at_greatest('registrations.lsoa11cd',
                              ['registrations.registration_start_date', 'registrations.practice_code']) }}
-            as lsoa11cd
+            as lsoa11cd,
+        registrations.sex,
+        registrations.ethnicity_group,
+        {{ age_in_years('registrations.birth_month', 'dates.on_date') }} as age
     from numbered_dates as dates
     inner join registrations
         on registrations.registration_start_date <= dates.on_date
         and (registrations.registration_end_date is null
              or registrations.registration_end_date > dates.on_date)
     where registrations.registrations_of_person > 1
-    group by dates.date_key, registrations.person_id
+        and (registrations.date_of_death is null or registrations.date_of_death > dates.on_date)
+    group by
+        dates.date_key, dates.on_date, registrations.person_id, registrations.sex,
+        registrations.ethnicity_group, registrations.birth_month
+)
+{%- if counted %},
+
+counted as (
+    select date_key, lsoa11cd, sex, age, ethnicity_group, count(*) as people
+    from open_registrations
+    group by date_key, lsoa11cd, sex, age, ethnicity_group
 )
 
 select
-    dates.period,
-    dates.period_start,
-    dates.period_end,
-    dates.snapshot,
-    dates.on_date,
-    open_registrations.person_id,
-    persons.sex,
-    persons.ethnicity_group,
-    {{ age_in_years('persons.birth_month', 'dates.on_date') }} as age,
-    {%- if with_areas %}
-    {{ age_band(age_in_years('persons.birth_month', 'dates.on_date')) }} as age_band,
-    {{ esp_age_band(age_in_years('persons.birth_month', 'dates.on_date')) }}
-        as esp_age_band,
-    open_registrations.lsoa11cd,
-    areas.imd_quintile,
-    areas.lad19cd,
-    areas.lad19nm,
-    areas.place_code,
-    areas.place_name
-    {%- else %}
-    open_registrations.lsoa11cd
-    {%- endif %}
+    dates.period, dates.period_start, dates.period_end, dates.snapshot, dates.on_date,
+    counted.lsoa11cd, counted.sex, counted.age, counted.ethnicity_group, counted.people
+from counted
+inner join numbered_dates as dates
+    on counted.date_key = dates.date_key
+{%- else %}
+
+select
+    dates.period, dates.period_start, dates.period_end, dates.snapshot, dates.on_date,
+    open_registrations.person_id, open_registrations.sex, open_registrations.ethnicity_group,
+    open_registrations.age, open_registrations.lsoa11cd
 from open_registrations
 inner join numbered_dates as dates
     on open_registrations.date_key = dates.date_key
-inner join {{ ref('int_persons') }} as persons
-    on open_registrations.person_id = persons.person_id
-{%- if with_areas %}
-left join {{ ref('int_lsoas_with_areas') }} as areas
-    on open_registrations.lsoa11cd = areas.lsoa11cd
 {%- endif %}
-where persons.date_of_death is null or persons.date_of_death > dates.on_date
 {%- endmacro %}

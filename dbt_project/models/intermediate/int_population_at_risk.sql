@@ -8,19 +8,11 @@
 -- as counting one row per person, from tens of thousands of rows instead of the 13M person-dates
 -- at 1.2M people, which are never written (docs/scaling.md). Incremental by period, like
 -- int_registered_population.
-with registered as (
-    {{ registered_people(['mid_year', 'calendar_mid_year'], with_areas=false) }}
-),
-
-counted as (
+with counted as (
     -- counted by LSOA before the areas are looked up: a few hundred thousand counts to join
     -- instead of every person-date (a third to a half of this model's time at 1.2M people,
     -- docs/scaling.md change 19)
-    select
-        period, period_start, period_end, snapshot, on_date, lsoa11cd, sex, age, ethnicity_group,
-        count(*) as people
-    from registered
-    group by period, period_start, period_end, snapshot, on_date, lsoa11cd, sex, age, ethnicity_group
+    {{ registered_people(['mid_year', 'calendar_mid_year'], counted=true) }}
 )
 
 select

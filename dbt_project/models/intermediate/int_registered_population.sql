@@ -14,4 +14,4 @@
 -- and share DuckDB's memory limit; side by side at 3.6M people they spilled (51 s against 33 s one
 -- after the other; docs/scaling.md R13). dbt orders models only by their refs, hence this one:
 -- depends_on: {{ ref('int_population_at_risk') }}
-{{ registered_people(['year_end'], with_areas=false) }}
+{{ registered_people(['year_end']) }}
