@@ -1,6 +1,6 @@
 """A refresh of the project that built the warehouse tests the rows it wrote (macro
 get_where_subquery, var refresh_of_built_project): the open periods of a per-period model, the keys
-of new deliveries in a staging table, the people a person table built again. A defect in rows it kept was there when they were tested, and
+of new deliveries in a staging table. A defect in rows it kept was there when they were tested, and
 a build without the var reads every row."""
 
 import duckdb
@@ -11,7 +11,6 @@ from tests.conftest import copy_of_warehouse
 
 PERIODS_MODEL = "intermediate.int_gp_status_at_year_end"
 EVENTS = "staging.stg_gp__events"
-PERSONS = "intermediate.int_persons"
 
 
 def build(model: str) -> list[str]:
@@ -91,37 +90,3 @@ def test_a_refresh_tests_the_keys_of_deliveries_after_the_last_build(built_wareh
     # a key of a newer delivery: the refresh tests it and finds it
     assert copies(copy, EVENTS, "event_id") == 1
     assert not passes(copy, "stg_gp__events", *REFRESH_OF_BUILT_PROJECT)
-
-
-def duplicate_a_person(con, registrations_delivery: int, of_that_delivery: bool) -> None:
-    """A second row of a person whose newest registration is of that delivery (or of another)."""
-    con.execute(f"insert into {PERSONS} select * from {PERSONS} where registrations_delivery_seq "
-                f"{'=' if of_that_delivery else '<>'} ? limit 1", [registrations_delivery])
-
-
-def test_a_refresh_tests_the_people_with_registrations_after_the_last_build(built_warehouse,
-                                                                            tmp_path):
-    settings, _ = built_warehouse
-    copy = copy_of_warehouse(settings, tmp_path)
-    with duckdb.connect(str(copy.duckdb_path)) as con:
-        # as if the last registrations delivery had come after the last build
-        last_registrations = con.execute(
-            f"select max(registrations_delivery_seq) from {PERSONS}").fetchone()[0]
-        con.execute(f"update {BUILD_RECORD} set deliveries_taken_in = ?", [last_registrations - 1])
-        duplicate_a_person(con, last_registrations, of_that_delivery=False)
-    assert copies(copy, PERSONS, "person_id") == 1
-
-    # a person whose registrations the last build took in: the refresh's test does not read them
-    # (the model rebuilds nobody: it has taken in every delivery) ...
-    assert passes(copy, "int_persons", *REFRESH_OF_BUILT_PROJECT)
-    assert copies(copy, PERSONS, "person_id") == 1
-    # ... and a build without the var reads every person
-    assert not passes(copy, "int_persons")
-
-    with duckdb.connect(str(copy.duckdb_path)) as con:
-        con.execute(f"delete from {PERSONS} where person_id in (select person_id from {PERSONS} "
-                    "group by person_id having count(*) > 1)")
-        duplicate_a_person(con, last_registrations, of_that_delivery=True)
-    # a person with a registration of a newer delivery: the refresh tests them and finds it
-    assert copies(copy, PERSONS, "person_id") == 1
-    assert not passes(copy, "int_persons", *REFRESH_OF_BUILT_PROJECT)

@@ -172,7 +172,7 @@ def test_the_months_refresh_leaves_what_a_full_rebuild_gives(pipeline, tmp_path)
     kept = built_from_kept_periods(settings.dbt_artifacts_dir / "target" / "manifest.json")
     assert {"intermediate.int_population_at_risk", "marts.fct_indicator_values",
             "published.indicator_values"} <= kept
-    assert not {"staging.stg_gp__events", "intermediate.int_register_spells",
+    assert not {"staging.stg_gp__events", "intermediate.int_social_care_clients_by_year",
                 "marts.fct_monthly_activity"} & kept  # compared in every period
     refreshed = layer_digests(settings.duckdb_path, kept)
     assert {"staging.stg_gp__events", "intermediate.int_gp_events_clustered",

@@ -20,13 +20,6 @@
       read: its row is the one the last build tested, written again. At 1.2M people the unique
       test of stg_gp__events grouped every event (5 s) for a month's, and every intermediate model
       on the events waited for it (docs/scaling.md R10).
-    - `where: __people_this_build_rebuilt__`, on a model incremental by person from the GP
-      registrations (macro people_with_new_registrations; column registrations_delivery_seq): every
-      row of the people whose registrations a delivery after the last build holds (or no delivery),
-      the people such a build writes again, old rows of theirs included. The key is the test's
-      column or first column, as above. At 1.2M people the unique tests of int_persons and
-      int_gp_addresses read every person (0.4 s each) for a month's few thousand, and the models
-      on the people waited for them (docs/scaling.md R14).
 
     Any other build (a first build, a full refresh, a changed project, a build of some models, a
     Spark build) reads every row, as without `where`.
@@ -34,9 +27,7 @@
     it runs would read a node it was not parsed as depending on (dbt refuses a ref then). -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
-    {%- set markers = ('__periods_this_build_wrote__', '__keys_this_build_delivered__',
-                       '__people_this_build_rebuilt__') -%}
-    {%- if where in markers -%}
+    {%- if where in ('__periods_this_build_wrote__', '__keys_this_build_delivered__') -%}
         {%- if not var('refresh_of_built_project', false) -%}
             {{ return(relation) }}
         {%- elif where == '__periods_this_build_wrote__' -%}
@@ -49,22 +40,17 @@
             {%- set key = arguments.get('column_name') or (arguments.get('columns') or [none])[0] -%}
             {%- if not key -%}
                 {{ exceptions.raise_compiler_error(
-                    "where: " ~ where ~ " needs a test of a column or of columns ("
+                    "where: __keys_this_build_delivered__ needs a test of a column or of columns ("
                     ~ model.name ~ ")") }}
             {%- endif -%}
             {%- set batches = graph_relation(graph.sources, 'ingest_batches') -%}
             {%- set last_build = graph_relation(graph.sources, 'build_fingerprint') -%}
-            {%- set taken_in = '(select deliveries_taken_in from ' ~ last_build ~ ')' -%}
             {%- set rows -%}
-            {%- if where == '__keys_this_build_delivered__' %}
             {{ key }} in (
                 select {{ key }} from {{ relation }}
-                where batch_id in (select batch_id from {{ batches }} where delivery_seq > {{ taken_in }}))
-            {%- else %}
-            {{ key }} in (
-                select {{ key }} from {{ relation }}
-                where registrations_delivery_seq > {{ taken_in }} or registrations_delivery_seq is null)
-            {%- endif %}
+                where batch_id in (
+                    select batch_id from {{ batches }}
+                    where delivery_seq > (select deliveries_taken_in from {{ last_build }})))
             {%- endset -%}
         {%- endif -%}
         {{ return('(select * from ' ~ relation ~ ' where ' ~ rows ~ ') dbt_subquery') }}

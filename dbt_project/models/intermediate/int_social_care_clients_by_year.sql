@@ -1,20 +1,9 @@
-{{ config(materialized='incremental', incremental_strategy=period_incremental_strategy(),
-          unique_key='period', partition_by=['period'],
-          on_schema_change='fail') }}
+{{ config(materialized='table') }}
 -- A table, not a view: three indicators read it (each recomputed it, 2 s a read at 1.2M people).
--- Incremental by period, like int_registered_population: a monthly refresh builds only the open
--- years (macro in_periods_to_build), the only ones its three indicators, incremental by period
--- too, read then (1.5 s of a month's build at 1.2M people when it was rebuilt whole).
 -- Adult social care clients (service users) per reporting year: long-term support received in the
 -- year and the latest recorded status (ASCOF-style client measures: PC-04, A4-01, A4-02).
 -- Residence and breakdowns come from the linked GP record; age from the CLD birth year and month.
-with periods as (
-    select period, period_start, period_end
-    from {{ ref('int_reporting_periods') }}
-    where {{ in_periods_to_build('period') }}
-),
-
-events as (
+with events as (
     select * from {{ ref('stg_social_care__events') }}
     where client_type = 'Service User'
 ),
@@ -28,7 +17,7 @@ in_year as (
             order by events.event_start_date desc, events.import_date desc, events.record_id desc
         ) as recency
     from events
-    inner join periods
+    inner join {{ ref('int_reporting_periods') }} as periods
         on events.event_start_date <= periods.period_end
         and (events.event_end_date is null or events.event_end_date >= periods.period_start)
 ),
