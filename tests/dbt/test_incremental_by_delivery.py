@@ -90,11 +90,12 @@ def test_a_new_delivery_leaves_what_a_full_rebuild_gives(built_warehouse, tmp_pa
 
 
 # The models a refresh takes people, admissions and social-care events into again: int_persons
-# (people of new registrations and every registered death), int_apc_admissions (episodes of new
-# deliveries and those placed by a GP address) and stg_social_care__events (a key that may hold
-# NULLs), with the staging tables under them.
+# and int_person_registrations (people of new registrations and every registered death),
+# int_apc_admissions (episodes of new deliveries and those placed by a GP address) and
+# stg_social_care__events (a key that may hold NULLs), with the staging tables under them.
 PEOPLE_MODELS = ["staging.stg_gp__registrations", "staging.stg_civil_registration__deaths",
-                 "intermediate.int_persons", "intermediate.int_gp_addresses",
+                 "intermediate.int_persons", "intermediate.int_person_registrations",
+                 "intermediate.int_gp_addresses",
                  "staging.stg_apc__episodes", "intermediate.int_apc_admissions",
                  "staging.stg_social_care__events"]
 
@@ -171,6 +172,14 @@ def test_new_people_admissions_and_social_care_leave_what_a_full_rebuild_gives(b
                              "where episode_id = ?", [changed["placed_episode"]]).fetchone()[0]
         died = con.execute("select date_of_death from intermediate.int_persons where person_id = ?",
                            [changed["living"]]).fetchone()[0]
+        # who the person is, on each of their registrations
+        registrations_died = con.execute(
+            "select count(*), count(date_of_death) from intermediate.int_person_registrations "
+            "where person_id = ?", [changed["living"]]).fetchone()
+        moved_registrations = con.execute(
+            "select count(*) filter (where lsoa11cd = ?), max(registrations_of_person) "
+            "from intermediate.int_person_registrations where person_id = ?",
+            [changed["lsoa"], changed["moved_person"]]).fetchone()
         admissions = dict(con.execute(
             "select episode_id, residence_source from intermediate.int_apc_admissions "
             "where episode_id in (?, ?)", [changed["no_longer_first"], changed["no_lsoa"]]).fetchall())
@@ -188,6 +197,8 @@ def test_new_people_admissions_and_social_care_leave_what_a_full_rebuild_gives(b
     assert person == (changed["lsoa"], "R")
     assert placed == changed["lsoa"]
     assert died is not None
+    assert registrations_died[0] >= 1 and registrations_died[1] == registrations_died[0]
+    assert moved_registrations[0] >= 1 and moved_registrations[1] >= 1
     assert admissions == {changed["no_lsoa"]: "gp_registration"} or \
         admissions == {changed["no_lsoa"]: "unknown"}
     assert dict(outcomes)[changed["newer_event"]] == "people-outcome"

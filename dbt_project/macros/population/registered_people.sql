@@ -14,9 +14,10 @@
     The rows carry the LSOA and single year of age, not the address's deprivation and areas or the
     age bands: the models look those up where fewer rows meet them (at 1.2M people joining the
     areas to every person-date was a third of int_population_at_risk's time).
-    Who a person is (int_persons) is joined to their registrations before the dates multiply them,
-    and the dates are named by a small integer key until the end: joining it to every person-date,
-    and grouping the person-dates by the five columns that name a date, were 60% of
+    Who a person is comes with their registrations (int_person_registrations, joined and counted
+    once for both models: docs/scaling.md change 22), before the dates multiply them, and the
+    dates are named by a small integer key until the end: joining it to every person-date, and
+    grouping the person-dates by the five columns that name a date, were 60% of
     int_population_at_risk's time in a month's refresh at 1.2M people (docs/scaling.md change 21).
     `counted=true`: instead of a row per person and date, the people counted by date, LSOA, sex,
     age and ethnic group (column `people`), for a model that keeps no person rows. -#}
@@ -56,19 +57,10 @@ numbered_dates as (
     from reference_dates
 ),
 
-registrations as (
-    select
-        registrations.person_id, registrations.practice_code, registrations.registration_start_date,
-        registrations.registration_end_date, registrations.lsoa11cd,
-        persons.sex, persons.ethnicity_group, persons.birth_month, persons.date_of_death,
-        count(*) over (partition by registrations.person_id) as registrations_of_person
-    from {{ ref('stg_gp__registrations') }} as registrations
-    inner join {{ ref('int_persons') }} as persons
-        on registrations.person_id = persons.person_id
-),
-
 open_registrations as (
-    -- one row per person registered and alive on the date: the address of the latest-started
+    -- one row per person registered and alive on the date (int_person_registrations: each
+    -- registration with who the person is and how many registrations they have, so that a table
+    -- scan, not a CTE DuckDB would materialise, feeds each branch): the address of the latest-started
     -- registration open that day (same-day registrations at two practices happen: the higher
     -- practice code, so reruns are identical; start date and practice are never NULL, their
     -- contract says). Most people have one registration in the extract: theirs is the row as it
@@ -79,7 +71,7 @@ open_registrations as (
         registrations.ethnicity_group,
         {{ age_in_years('registrations.birth_month', 'dates.on_date') }} as age
     from numbered_dates as dates
-    inner join registrations
+    inner join {{ ref('int_person_registrations') }} as registrations
         on registrations.registration_start_date <= dates.on_date
         and (registrations.registration_end_date is null
              or registrations.registration_end_date > dates.on_date)
@@ -96,7 +88,7 @@ open_registrations as (
         registrations.ethnicity_group,
         {{ age_in_years('registrations.birth_month', 'dates.on_date') }} as age
     from numbered_dates as dates
-    inner join registrations
+    inner join {{ ref('int_person_registrations') }} as registrations
         on registrations.registration_start_date <= dates.on_date
         and (registrations.registration_end_date is null
              or registrations.registration_end_date > dates.on_date)

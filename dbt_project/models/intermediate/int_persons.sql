@@ -6,23 +6,14 @@
 -- no dated address of their own (social care, care homes, the end-of-life register). A table:
 -- most intermediate models and many indicators read it.
 -- Incremental on DuckDB (macro incremental_where_engine_allows): a refresh builds again only the
--- people a new delivery can have changed (people_to_build), and replaces their rows. Nobody
--- leaves the table: a person's registrations are replaced, never taken away (macro
+-- people a new delivery can have changed (macro people_to_build_again), and replaces their rows.
+-- Nobody leaves the table: a person's registrations are replaced, never taken away (macro
 -- people_with_new_registrations). Areas and code lists change only with the project, which rebuilds
 -- everything (pipelines/warehouse/fingerprint.py).
 with
 {%- if is_incremental() %}
 people_to_build as (
-    -- whoever has a registration of a delivery this table has not taken in
-    {{ people_with_new_registrations() }}
-    union
-    -- and whoever has a registered death (a new death, or a corrected date, which is a new record
-    -- as the date is part of its key, changes the date of death: some 60,000 people at 1.2M,
-    -- against 1.2M to build again), with whoever had a date of death when the table was last
-    -- built, so that no date stays behind whatever the deaths extract holds
-    select person_id from {{ ref('stg_civil_registration__deaths') }} where person_id is not null
-    union
-    select person_id from {{ this }} where date_of_death is not null
+    {{ people_to_build_again() }}
 ),
 {%- endif %}
 

@@ -8,6 +8,13 @@
 -- as counting one row per person, from tens of thousands of rows instead of the 13M person-dates
 -- at 1.2M people, which are never written (docs/scaling.md). Incremental by period, like
 -- int_registered_population.
+-- Built after int_registered_population, never beside it: the two expand every registration over
+-- their dates and share DuckDB's memory limit (side by side at 3.6M people they spilled: 51 s
+-- against 33 s one after the other; docs/scaling.md R13). That one first, as the longest chain of
+-- a build runs through it (int_gp_status_at_year_end and the 21 indicators on it): in a month's
+-- refresh at 1.2M people the other order kept int_gp_status_at_year_end waiting about 3 s
+-- (docs/scaling.md change 22). dbt orders models only by their refs, hence this one:
+-- depends_on: {{ ref('int_registered_population') }}
 with counted as (
     -- counted by LSOA before the areas are looked up: a few hundred thousand counts to join
     -- instead of every person-date (a third to a half of this model's time at 1.2M people,

@@ -10,8 +10,5 @@
 -- person by person: int_population_at_risk.
 -- Incremental by period: a monthly refresh rebuilds only the open periods (macro
 -- in_periods_to_build; int_open_periods lists them).
--- Built after int_population_at_risk, never beside it: the two read every registration and person
--- and share DuckDB's memory limit; side by side at 3.6M people they spilled (51 s against 33 s one
--- after the other; docs/scaling.md R13). dbt orders models only by their refs, hence this one:
--- depends_on: {{ ref('int_population_at_risk') }}
+-- Built before int_population_at_risk, never beside it (that model's note says why).
 {{ registered_people(['year_end']) }}

@@ -1,0 +1,45 @@
+{{ config(materialized=incremental_where_engine_allows(), incremental_strategy='delete+insert',
+          unique_key='person_id', on_schema_change='fail') }}
+-- Each GP registration of a person known to primary care, with who the person is (int_persons:
+-- sex, ethnic group, month of birth, date of death) and how many registrations they have: what the
+-- registered populations are found from (macro registered_people: int_registered_population and
+-- int_population_at_risk). Joined and counted once here: each of those models did both over every
+-- registration, which in a monthly refresh was most of their time (docs/scaling.md change 22).
+-- Incremental on DuckDB, like int_persons and for the same people (macro people_to_build_again):
+-- a person's registrations and who they are change only with a new delivery of theirs or a death.
+-- (The deaths are read only on an incremental run, so dbt is told of them here:)
+-- depends_on: {{ ref('stg_civil_registration__deaths') }}
+with
+{%- if is_incremental() %}
+people_to_build as (
+    {{ people_to_build_again() }}
+),
+{%- endif %}
+
+registrations as (
+    select
+        person_id, practice_code, registration_start_date, registration_end_date, lsoa11cd,
+        delivery_seq
+    from {{ ref('stg_gp__registrations') }}
+    {%- if is_incremental() %}
+    where person_id in (select person_id from people_to_build)
+    {%- endif %}
+)
+
+select
+    registrations.person_id,
+    registrations.practice_code,
+    registrations.registration_start_date,
+    registrations.registration_end_date,
+    registrations.lsoa11cd,
+    persons.sex,
+    persons.ethnicity_group,
+    persons.birth_month,
+    persons.date_of_death,
+    count(*) over (partition by registrations.person_id) as registrations_of_person,
+    -- the newest delivery of the person's registrations: the table's newest is the last one it took in
+    max(registrations.delivery_seq) over (partition by registrations.person_id)
+        as registrations_delivery_seq
+from registrations
+inner join {{ ref('int_persons') }} as persons
+    on registrations.person_id = persons.person_id
