@@ -1,6 +1,6 @@
 {% macro people_with_new_registrations() -%}
 {#- The people an incremental model built person by person from the GP registrations (int_persons,
-    int_gp_addresses) builds again: whoever has a registration of a delivery newer than the newest
+    int_person_registrations, int_gp_addresses) builds again: whoever has a registration of a delivery newer than the newest
     the model has taken in (its column registrations_delivery_seq; or of no delivery: a raw row not
     landed by the pipeline). A query of person_id. The newest delivery is read when the model
     runs, before any pre-hook of it deletes anything, so the hook and the model's SQL name the
@@ -25,7 +25,8 @@ delete from {{ this }} where person_id in ({{ people_with_new_registrations() }}
     registrations and the deaths (int_persons, int_person_registrations), and so whose rows can
     change: a query of person_id. Each model reads its own table (`this`: its columns
     registrations_delivery_seq and date_of_death), so each finds the same people, or more where it
-    was left behind by a partial build. -#}
+    was left behind by a partial build; int_person_registrations takes both columns from
+    int_persons, so it is never ahead of it. -#}
 -- whoever has a registration of a delivery this table has not taken in
 {{ people_with_new_registrations() }}
 union

@@ -17,9 +17,7 @@ people_to_build as (
 {%- endif %}
 
 registrations as (
-    select
-        person_id, practice_code, registration_start_date, registration_end_date, lsoa11cd,
-        delivery_seq
+    select person_id, practice_code, registration_start_date, registration_end_date, lsoa11cd
     from {{ ref('stg_gp__registrations') }}
     {%- if is_incremental() %}
     where person_id in (select person_id from people_to_build)
@@ -37,9 +35,10 @@ select
     persons.birth_month,
     persons.date_of_death,
     count(*) over (partition by registrations.person_id) as registrations_of_person,
-    -- the newest delivery of the person's registrations: the table's newest is the last one it took in
-    max(registrations.delivery_seq) over (partition by registrations.person_id)
-        as registrations_delivery_seq
+    -- the newest delivery of the person's registrations as int_persons took them in, not as staging
+    -- holds them: after a partial build that left int_persons behind staging, the people of the
+    -- deliveries it has not taken in are built here again with it, never marked done before it
+    persons.registrations_delivery_seq
 from registrations
 inner join {{ ref('int_persons') }} as persons
     on registrations.person_id = persons.person_id

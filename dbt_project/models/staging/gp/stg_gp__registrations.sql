@@ -17,8 +17,8 @@ select
     date_of_death,
     extract_date,
     _batch_id as batch_id,
-    -- the order the delivery landed in: int_persons and int_gp_addresses build again the people
-    -- of later deliveries (macro people_with_new_registrations)
+    -- the order the delivery landed in: int_persons, int_person_registrations and int_gp_addresses
+    -- build again the people of later deliveries (macro people_with_new_registrations)
     _delivery_seq as delivery_seq
 from {{ latest_versions(source('gp', 'gp_registrations'),
                         ['person_id', 'practice_code', 'registration_start_date']) }} as registrations
