@@ -1,11 +1,11 @@
 {% macro people_with_new_registrations() -%}
 {#- The people an incremental model built person by person from the GP registrations (int_persons,
-    int_person_registrations, int_gp_addresses) builds again: whoever has a registration of a delivery newer than the newest
-    the model has taken in (its column registrations_delivery_seq; or of no delivery: a raw row not
-    landed by the pipeline). A query of person_id. The newest delivery is read when the model
-    runs, before any pre-hook of it deletes anything, so the hook and the model's SQL name the
-    same people. A registration's key holds its person, so a person's registrations are replaced,
-    never taken away or moved to someone else. -#}
+    int_person_registrations, int_gp_addresses) builds again: whoever has a registration of a
+    delivery newer than the newest the model has taken in (its column registrations_delivery_seq; or
+    of no delivery: a raw row not landed by the pipeline). A query of person_id. The newest delivery
+    is read when the model runs, before any pre-hook of it deletes anything, so the hook and the
+    model's SQL name the same people. A registration's key holds its person, so a person's
+    registrations are replaced, never taken away or moved to someone else. -#}
 select person_id from {{ ref('stg_gp__registrations') }}
 where delivery_seq > {{ newest_taken_in('registrations_delivery_seq') }} or delivery_seq is null
 {%- endmacro %}

@@ -58,14 +58,13 @@ numbered_dates as (
 ),
 
 open_registrations as (
-    -- one row per person registered and alive on the date (int_person_registrations: each
-    -- registration with who the person is and how many registrations they have, so that a table
-    -- scan, not a CTE DuckDB would materialise, feeds each branch): the address of the latest-started
-    -- registration open that day (same-day registrations at two practices happen: the higher
-    -- practice code, so reruns are identical; start date and practice are never NULL, their
-    -- contract says). Most people have one registration in the extract: theirs is the row as it
-    -- is, and only the others are grouped (at 1.2M people the group of every person-date was most
-    -- of the time)
+    -- one row per person registered and alive on the date (each branch scans
+    -- int_person_registrations itself: a CTE read twice DuckDB may materialise): the address of
+    -- the latest-started registration open that day (same-day registrations at two practices
+    -- happen: the higher practice code, so reruns are identical; start date and practice are never
+    -- NULL, their contract says). Most people have one registration in the extract: theirs is the
+    -- row as it is, and only the others are grouped (at 1.2M people the group of every person-date
+    -- was most of the time)
     select
         dates.date_key, registrations.person_id, registrations.lsoa11cd, registrations.sex,
         registrations.ethnicity_group,

@@ -4,7 +4,8 @@
 -- sex, ethnic group, month of birth, date of death) and how many registrations they have: what the
 -- registered populations are found from (macro registered_people: int_registered_population and
 -- int_population_at_risk). Joined and counted once here: each of those models did both over every
--- registration, which in a monthly refresh was most of their time (docs/scaling.md change 22).
+-- registration, in a monthly refresh at 1.2M people most of int_registered_population's time and
+-- a third of int_population_at_risk's (docs/scaling.md change 22).
 -- Incremental on DuckDB, like int_persons and for the same people (macro people_to_build_again):
 -- a person's registrations and who they are change only with a new delivery of theirs or a death.
 -- (The deaths are read only on an incremental run, so dbt is told of them here:)
