@@ -8,7 +8,9 @@ the published layer; PDFs off, Chromium's printing is not what grows with the pe
 
 Baseline, in the same invocation: the 1.2M run. Targets: each step's time at N people at most
 N/1.2M × 1.1 its baseline time (3.3 at 3×, 11 at 10×), and every step's peak memory at most 8 GB
-at any size. Writes results/scale.json and results/scale.svg (time and memory against people).
+at any size. Writes results/scale.json and results/scale.svg (time and memory against people),
+and, not as targets, the slowest dbt nodes at each larger size with their growth against the
+baseline (the models that grow faster than the people).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ PEAK_LIMIT_GB = 8.0  # every step at any size
 TIME_SLACK = 1.1  # time may grow 10% faster than the people
 STEPS = ("generate", "land", "dbt_build", "board_pack")
 ALL_STEPS = "all steps"  # the sum of the steps' times, checked as a step is
+SLOWEST_NODES = 15  # dbt nodes listed for each size after the baseline, with their growth
 
 
 def sizes(baseline: int = BASELINE_PERSONS, persons: int | None = None) -> list[int]:
@@ -77,7 +80,14 @@ def land_step(settings: Settings) -> dict:
 
 def dbt_build_step(settings: Settings) -> dict:
     settings.export()  # dbt's profile reads the paths and DuckDB's resources from the environment
-    return _measured(lambda: {"nodes": len(build_warehouse(settings).nodes)})
+
+    def build() -> dict:
+        nodes = build_warehouse(settings).nodes
+        # every node's time, for the results' slowest nodes (slowest_nodes): the run's folder,
+        # dbt's run_results.json with it, is removed, and a 12M build is too long to run again to
+        # see which models grew
+        return {"nodes": len(nodes), "node_seconds": {n.name: n.seconds for n in nodes}}
+    return _measured(build)
 
 
 def board_pack_step(settings: Settings) -> dict:
@@ -134,6 +144,25 @@ def checks(measured: dict[int, dict[str, dict]], baseline: int) -> list[dict]:
     return found
 
 
+def slowest_nodes(measured: dict[int, dict[str, dict]], baseline: int,
+                  top: int = SLOWEST_NODES) -> list[dict]:
+    """At each size after the baseline, the dbt nodes that took longest (dbt's timings), each with
+    its time at the baseline and the ratio: which models grow faster than the people. Not a
+    target; none for a size whose build did not record its nodes' times."""
+    base = measured[baseline].get("dbt_build", {}).get("node_seconds", {})
+    found = []
+    for persons, steps in measured.items():
+        nodes = steps.get("dbt_build", {}).get("node_seconds", {})
+        if persons == baseline or not nodes:
+            continue
+        for name, seconds in sorted(nodes.items(), key=lambda item: -item[1])[:top]:
+            before = base.get(name)
+            found.append({"persons": persons, "node": name, "seconds": seconds,
+                          "baseline_seconds": before,
+                          "ratio": round(seconds / before, 1) if before else None})
+    return found
+
+
 def total_memory_gb() -> float:
     for line in Path("/proc/meminfo").read_text().splitlines():
         if line.startswith("MemTotal:"):
@@ -150,7 +179,8 @@ def environment(settings: Settings) -> dict:
 
 def summarise(measured: dict[int, dict[str, dict]], baseline: int, settings: Settings) -> dict:
     found = checks(measured, baseline)
-    rounded = {p: {step: {k: round(v, 2) if isinstance(v, float) else v for k, v in m.items()}
+    rounded = {p: {step: {k: round(v, 2) if isinstance(v, float) else v for k, v in m.items()
+                          if k != "node_seconds"}
                    for step, m in steps.items()} for p, steps in measured.items()}
     return {
         "benchmark": "scale: generate, land, dbt build and board pack at growing populations",
@@ -163,6 +193,8 @@ def summarise(measured: dict[int, dict[str, dict]], baseline: int, settings: Set
                     "time_ratio": f"at most persons/baseline × {TIME_SLACK} (3.3 at 3×, 11 at 10×)"},
         "checks": found,
         "meets_targets": all(c["meets_target"] for c in found),
+        # not targets: where the build's time goes at each size, against the baseline
+        "slowest_dbt_nodes": slowest_nodes(measured, baseline),
     }
 
 
@@ -189,6 +221,14 @@ def table(result: dict) -> str:
     missed = [c for c in result["checks"] if not c["meets_target"]]
     lines += [f"MISSED: {c['step']} at {people(c['persons'])} people: {c['check']} {c['value']} "
               f"> {c['limit']}" for c in missed]
+    baseline = people(result["baseline_persons"])
+    for node in result.get("slowest_dbt_nodes", []):
+        before = node["baseline_seconds"]
+        growth = (f"not in the {baseline} build" if before is None else
+                  f"{node['ratio']:g}× its {before:g} s at {baseline}" if node["ratio"] else
+                  f"{before:g} s at {baseline}")
+        lines.append(f"{people(node['persons']):>8}  dbt node {node['node']}: {node['seconds']:g} s "
+                     f"({growth})")
     env = result["environment"]
     lines.append(f"DuckDB {env['duckdb_version']}, {env['duckdb_threads']} threads, memory limit "
                  f"{env['duckdb_memory_limit']}; dbt threads {env['dbt_threads']}; {env['cores']} "

@@ -85,6 +85,37 @@ def test_a_missed_target_is_reported_as_missed(result):
     assert text.endswith(f"MISSED 2 of {len(result['checks'])} targets")
 
 
+def test_the_slowest_dbt_nodes_of_each_larger_size_with_their_growth(tmp_path):
+    timed = {p: {**steps, "dbt_build": {**steps["dbt_build"], "node_seconds": nodes}}
+             for (p, steps), nodes in zip(MEASURED.items(), [
+                 {"stg_gp__events": 15.0, "int_persons": 4.0, "unique_x": 0.5},
+                 {"stg_gp__events": 48.0, "int_persons": 11.0, "unique_x": 1.5},
+                 {"stg_gp__events": 270.0, "int_persons": 40.0, "unique_x": 6.0, "new_model": 9.0},
+             ], strict=True)}
+    result = scale.summarise(timed, 1_200_000, scale.scale_settings(tmp_path))
+    slowest = [(n["persons"], n["node"], n["seconds"], n["baseline_seconds"], n["ratio"])
+               for n in scale.slowest_nodes(timed, 1_200_000, top=3)]
+    assert slowest == [
+        (3_600_000, "stg_gp__events", 48.0, 15.0, 3.2),
+        (3_600_000, "int_persons", 11.0, 4.0, 2.8),
+        (3_600_000, "unique_x", 1.5, 0.5, 3.0),
+        (12_000_000, "stg_gp__events", 270.0, 15.0, 18.0),
+        (12_000_000, "int_persons", 40.0, 4.0, 10.0),
+        (12_000_000, "new_model", 9.0, None, None),
+    ]
+    assert len(result["slowest_dbt_nodes"]) == 3 + 4  # every node, as there are under 15
+    text = scale.table(result)
+    assert "12M  dbt node stg_gp__events: 270 s (18× its 15 s at 1.2M)" in text
+    assert "12M  dbt node new_model: 9 s (not in the 1.2M build)" in text
+    # the sizes keep their steps' figures, not every node's time
+    assert all("node_seconds" not in size["steps"]["dbt_build"] for size in result["sizes"])
+
+
+def test_no_slowest_nodes_from_builds_that_did_not_time_them(result):
+    assert result["slowest_dbt_nodes"] == []
+    assert "dbt node" not in scale.table(result)
+
+
 def test_all_targets_met_when_the_curve_stops_at_three_times(tmp_path):
     two_sizes = {p: steps for p, steps in MEASURED.items() if p < 12_000_000}
     result = scale.summarise(two_sizes, 1_200_000, scale.scale_settings(tmp_path))
