@@ -11,8 +11,8 @@
 -- Built after int_registered_population, never beside it: the two expand every registration over
 -- their dates and share DuckDB's memory limit (side by side at 3.6M people they spilled: 51 s
 -- against 33 s one after the other; docs/scaling.md R13). That one first, as the longest chain of
--- a build runs through it (int_gp_status_at_year_end and the 17 indicator models on it): in a month's
--- refresh at 1.2M people the other order kept int_gp_status_at_year_end waiting about 3 s
+-- a build runs through it (int_gp_status_at_year_end and the 17 indicator models on it): in a
+-- month's refresh at 1.2M people the other order kept int_gp_status_at_year_end waiting about 3 s
 -- (docs/scaling.md change 22). dbt orders models only by their refs, hence this one:
 -- depends_on: {{ ref('int_registered_population') }}
 with counted as (
