@@ -35,10 +35,13 @@ from pipelines.warehouse.storage import storage_errors
 WITHOUT_UNIT_TESTS = ["--exclude-resource-type", "unit_test"]
 # options that build part of the project: such a build does not record the project's fingerprint
 NODE_SELECTION = {"--select", "-s", "--models", "-m", "--exclude", "--selector"}
-# A build of the project that built the warehouse last (same fingerprint, so the same seed files)
-# leaves the seeds' tables as they are: reloading them would write the same rows again (the 33,000
-# LSOAs and the code lists: about 4 s of a month's build at 1.2M people, docs/scaling.md).
-SEEDS_AS_THEY_ARE = ["--exclude-resource-type", "seed"]
+# A build of the project that built the warehouse last (same fingerprint, so the same seed files,
+# models and variables) builds only what new deliveries can change (dbt_project/selectors.yml): the
+# seeds' tables, the models built from them alone and those nodes' tests are as the last build
+# left them. Reloading the seeds wrote the same rows again (the 33,000 LSOAs and the code lists:
+# about 4 s of a month's build at 1.2M people); the 5 models and 35 tests on them about 1 s more
+# (docs/scaling.md R8, R15).
+REFERENCE_DATA_AS_IT_IS = ["--selector", "built_from_deliveries"]
 # Such a build, whole and not a full refresh, writes only the open periods of the per-period
 # models, so their tests marked for it read only those (macro get_where_subquery): the other
 # periods' rows are as the last build wrote and tested them.
@@ -212,7 +215,7 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
                 rebuild = not asked_full_refresh and candidate.exists() and not same_project
                 refresh = not asked_full_refresh and same_project and whole_project
                 run = run_dbt(settings, args + (["--full-refresh"] if rebuild else [])
-                              + (SEEDS_AS_THEY_ARE + REFRESH_OF_BUILT_PROJECT if refresh else []),
+                              + (REFERENCE_DATA_AS_IT_IS + REFRESH_OF_BUILT_PROJECT if refresh else []),
                               duckdb_path=candidate, project_dir=project_dir)
                 if rebuild:
                     run = replace(run, full_rebuild_reason=PROJECT_CHANGED)

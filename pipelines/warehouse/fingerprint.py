@@ -16,8 +16,9 @@ import hashlib
 import json
 from pathlib import Path
 
-# what decides the rows a build writes (not target/, logs/ or the docs)
-_PROJECT_PARTS = ("dbt_project.yml", "models", "macros", "seeds")
+# what decides the rows a build writes (not target/, logs/ or the docs), and which models a build
+# of the same project leaves as they are (selectors.yml)
+_PROJECT_PARTS = ("dbt_project.yml", "selectors.yml", "models", "macros", "seeds")
 
 
 def project_fingerprint(project_dir: Path, variables: dict) -> str:

@@ -7,7 +7,7 @@ import duckdb
 
 from pipelines.config import DBT_PROJECT_DIR
 from pipelines.ops.build_fingerprint import stored_fingerprint
-from pipelines.warehouse.dbt import SEEDS_AS_THEY_ARE, build_warehouse, command_variables
+from pipelines.warehouse.dbt import REFERENCE_DATA_AS_IT_IS, build_warehouse, command_variables
 from pipelines.warehouse.fingerprint import project_fingerprint
 from tests.conftest import copy_of_warehouse
 
@@ -44,23 +44,44 @@ def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(buil
     assert stored_fingerprint(copy.duckdb_path) == recorded  # a part of the project: not recorded
 
 
-def test_a_build_of_the_same_project_leaves_the_seeds_as_they_are(built_warehouse, tmp_path):
+# the models built from seeds alone, and a table of each with the rows to compare
+REFERENCE_ONLY_MODELS = {
+    "int_lsoas_with_areas": "intermediate.int_lsoas_with_areas",
+    "int_ics_area": "intermediate.int_ics_area",
+    "published_england_benchmarks": "published.england_benchmarks",
+    "published_lsoa_deprivation": "published.lsoa_deprivation",
+    "disclosure_metadata": "marts.disclosure_metadata",
+}
+
+
+def test_a_build_of_the_same_project_leaves_the_reference_data_as_it_is(built_warehouse,
+                                                                         tmp_path):
     """The seeds are part of the fingerprint: when it has not changed, their tables hold what the
-    seed files say, and a whole build does not load them again (a changed project is rebuilt
-    with --full-refresh, which loads them: the test above). Such a build writes only the
-    per-period models' open periods, and tells their tests so."""
+    seed files say, and a whole build does not load them again, nor build the models that read
+    only them, nor test those (a changed project is rebuilt with --full-refresh, which builds
+    them all: the test above). Such a build writes only the per-period models' open periods, and
+    tells their tests so; the build's own record is written every time."""
     settings, _ = built_warehouse
     copy = copy_of_warehouse(settings, tmp_path)
-    lsoas = "select * from reference.ref_imd2019_lsoa11 order by all"
+    tables = {"ref_imd2019_lsoa11": "reference.ref_imd2019_lsoa11", **REFERENCE_ONLY_MODELS}
     with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
-        before = con.sql(lsoas).fetchall()
+        before = {name: con.sql(f"select * from {table} order by all").fetchall()
+                  for name, table in tables.items()}
+        built_at = con.sql("select dbt_invocation_id from published.build_info").fetchall()
 
     same = build_warehouse(copy)
-    assert " ".join(SEEDS_AS_THEY_ARE) in " ".join(same.command)
+    assert " ".join(REFERENCE_DATA_AS_IT_IS) in " ".join(same.command)
     # the tests marked for it read what the build wrote: tests/dbt/test_tested_rows.py
     assert command_variables(same.command)["refresh_of_built_project"] is True
-    assert not [n for n in same.nodes if n.resource_type == "seed"]
     assert {n.status for n in same.nodes} <= {"success", "pass"}
     assert sum(n.resource_type == "model" for n in same.nodes) > 90
+    built = {n.name for n in same.nodes}
+    assert not [n for n in same.nodes if n.resource_type == "seed"]
+    assert not built & set(REFERENCE_ONLY_MODELS)
+    assert not [name for name in built if "ref_imd2019_lsoa11" in name]  # the seeds' tests
+    assert {"published_build_info", "stg_gp__events", "fct_indicator_values"} <= built
     with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
-        assert len(before) > 30_000 and con.sql(lsoas).fetchall() == before
+        assert len(before["ref_imd2019_lsoa11"]) > 30_000
+        assert all(before[name] and con.sql(f"select * from {table} order by all").fetchall()
+                   == before[name] for name, table in tables.items())
+        assert con.sql("select dbt_invocation_id from published.build_info").fetchall() != built_at
