@@ -1,7 +1,11 @@
-"""The staging tables incremental by delivery, and int_gp_events_clustered after them: a build that
-takes in a new delivery leaves exactly the rows a full rebuild of the same raw layer gives
-(macros latest_versions, gp_events_not_yet_clustered). The deliveries here are written straight
-into the raw layer, to reach cases the demo extracts rarely hold."""
+"""The staging tables incremental by delivery, int_gp_events_clustered and the person tables after
+them, and the per-period population models: a build that takes in a new delivery leaves exactly
+the rows a full rebuild of the same raw layer gives (macros latest_versions,
+gp_events_not_yet_clustered, people_to_build_again), in the periods it builds again (macro
+open_periods). The deliveries here are written straight into the raw layer, to reach cases the
+demo extracts rarely hold."""
+
+from datetime import timedelta
 
 import duckdb
 
@@ -239,3 +243,107 @@ def test_person_registrations_catch_up_after_a_build_that_left_int_persons_behin
     # the re-delivered registration's 'R' (group "Other") shows after the next build
     assert left_behind == before
     assert ethnicity_now == [("Other",)]
+
+
+# The per-period population models and what they are built from. int_registered_population holds
+# who is registered at each year end, int_population_at_risk the counts of the year ends and
+# mid-years; a refresh rebuilds their open periods only (int_open_periods).
+POPULATION_MODELS = ["stg_gp__registrations", "stg_civil_registration__deaths", "int_persons",
+                     "int_person_registrations", "int_registered_population",
+                     "int_population_at_risk"]
+PER_PERIOD_TABLES = ["intermediate.int_registered_population",
+                     "intermediate.int_population_at_risk"]
+YEAR_END_ROWS = ("select period, lsoa11cd from intermediate.int_registered_population "
+                 "where person_id = ? order by period")
+
+
+def deliver_a_late_death_and_a_move(settings) -> dict:
+    """Deliveries that change who is registered where, in the open financial year and the closed one
+    before it:
+    - a death registered late, dated ten days before the closed year's end, of a person registered
+      at both year ends (a full rebuild takes them out of both; a refresh out of the open year
+      only, the revision policy keeping the closed year as it was built);
+    - the registration open at the open year's end of another person, re-sent with an LSOA of
+      another place (the year end and the population's counts must follow the move)."""
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        (open_year, open_end), (closed_year, closed_end) = con.execute(
+            "select period, period_end from intermediate.int_periods "
+            "where period_type = 'financial_year' order by period_end desc limit 2").fetchall()
+        open_periods = {row[0] for row in con.execute(
+            "select period from intermediate.int_open_periods").fetchall()}
+        assert open_year in open_periods and closed_year not in open_periods
+        dying = con.execute(
+            "select person_id from intermediate.int_registered_population "
+            "where period in (?, ?) group by person_id having count(*) = 2 "
+            "order by person_id limit 1", [open_year, closed_year]).fetchone()[0]
+        died_on = closed_end - timedelta(days=10)
+        _deliver(con, "civil_registration_deaths",
+                 "? as person_id, cast(? as date) as REG_DATE_OF_DEATH, cast(? as date) as REG_DATE",
+                 "true", [dying, died_on, died_on + timedelta(days=5)])
+        moved, start, practice, old_lsoa = con.execute(
+            "select person_id, registration_start_date, practice_code, lsoa11cd "
+            "from intermediate.int_person_registrations "
+            "where registrations_of_person = 1 and date_of_death is null and person_id <> ? "
+            "and lsoa11cd is not null and registration_start_date <= ? "
+            "and (registration_end_date is null or registration_end_date > ?) "
+            "order by person_id limit 1", [dying, open_end, open_end]).fetchone()
+        new_lsoa = con.execute(
+            "select min(lsoa11cd) from intermediate.int_lsoas_with_areas where place_code <> "
+            "(select place_code from intermediate.int_lsoas_with_areas where lsoa11cd = ?)",
+            [old_lsoa]).fetchone()[0]
+        _deliver(con, "gp_registrations", "? as lsoa11, extract_date + 1 as extract_date",
+                 "person_id = ? and registration_start_date = ? and practice_code = ?",
+                 [new_lsoa, moved, start, practice])
+    return {"open_year": open_year, "closed_year": closed_year, "dying": dying, "moved": moved,
+            "old_lsoa": old_lsoa, "new_lsoa": new_lsoa}
+
+
+def per_period_rows(settings) -> dict[str, list]:
+    """Every row of the per-period tables, by table and by whether its period is open."""
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        return {f"{table} {kind}": con.execute(
+            f"select * from {table} where period {'' if kind == 'open' else 'not '}in "
+            "(select period from intermediate.int_open_periods) order by all").fetchall()
+            for table in PER_PERIOD_TABLES for kind in ("open", "kept")}
+
+
+def mid_year_people(settings, period: str) -> int:
+    """The population at risk of a financial year: those registered at its mid-year date."""
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        return con.execute("select sum(people) from intermediate.int_population_at_risk "
+                           "where period = ? and snapshot = 'mid_year'", [period]).fetchone()[0]
+
+
+def test_a_late_death_and_a_move_leave_the_open_periods_as_a_full_rebuild_does(built_warehouse,
+                                                                               tmp_path):
+    settings, _ = built_warehouse
+    copy = copy_of_warehouse(settings, tmp_path / "incremental")
+    before = per_period_rows(copy)
+    changed = deliver_a_late_death_and_a_move(copy)
+    open_year, closed_year = changed["open_year"], changed["closed_year"]
+    people_before = mid_year_people(copy, open_year)
+
+    build_warehouse(copy, ["--select", *POPULATION_MODELS])
+    incremental = per_period_rows(copy)
+    rebuilt = copy_of_warehouse(copy, tmp_path / "rebuilt")
+    build_warehouse(rebuilt, ["--select", *POPULATION_MODELS, "--full-refresh"])
+    full = per_period_rows(rebuilt)
+    for table in PER_PERIOD_TABLES:
+        assert incremental[f"{table} open"] == full[f"{table} open"], table
+        assert incremental[f"{table} open"] != before[f"{table} open"], table  # it changed
+        # the closed periods are as they were built; the full rebuild revised them
+        assert incremental[f"{table} kept"] == before[f"{table} kept"], table
+
+    with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
+        dying_now = con.execute(YEAR_END_ROWS, [changed["dying"]]).fetchall()
+        moved_now = dict(con.execute(YEAR_END_ROWS, [changed["moved"]]).fetchall())
+    with duckdb.connect(str(rebuilt.duckdb_path), read_only=True) as con:
+        dying_rebuilt = con.execute(YEAR_END_ROWS, [changed["dying"]]).fetchall()
+    # the death took the person out of the open year end; the closed one keeps them until a full
+    # refresh, which takes them out of it too
+    assert open_year not in dict(dying_now) and closed_year in dict(dying_now)
+    assert open_year not in dict(dying_rebuilt) and closed_year not in dict(dying_rebuilt)
+    # the move: the open year end has the new address; and the open year's population at risk
+    # (its mid-year, after the death) counts one person fewer, the move changing no total
+    assert moved_now[open_year] == changed["new_lsoa"] != changed["old_lsoa"]
+    assert people_before > 1000 and mid_year_people(copy, open_year) == people_before - 1
