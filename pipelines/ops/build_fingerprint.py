@@ -43,3 +43,12 @@ def store_fingerprint(warehouse: Path, fingerprint: str) -> None:
         con.execute(f"create or replace table {TABLE} as "
                     "select ? as fingerprint, cast(? as bigint) as deliveries_taken_in",
                     [fingerprint, newest])
+
+
+def forget_fingerprint(warehouse: Path) -> None:
+    """Record that the warehouse is no longer wholly built by one project: a build of part of it by
+    another version of the project (with --full-refresh on its selection) leaves those tables that
+    version's. The next build of any version then rebuilds everything, as for a changed project."""
+    with duckdb.connect(str(warehouse)) as con:
+        if table_exists(con, "ops", "build_fingerprint"):
+            con.execute(f"delete from {TABLE}")

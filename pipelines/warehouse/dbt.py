@@ -21,7 +21,7 @@ import yaml
 
 from pipelines.config import DBT_PROJECT_DIR, Settings
 from pipelines.errors import UsageError, WarehouseBusy
-from pipelines.ops.build_fingerprint import store_fingerprint, stored_fingerprint
+from pipelines.ops.build_fingerprint import forget_fingerprint, store_fingerprint, stored_fingerprint
 from pipelines.warehouse.fingerprint import project_fingerprint
 from pipelines.warehouse.indicators import indicator_vars
 from pipelines.warehouse.lock import build_area, checkpoint, wal_path, writing
@@ -46,8 +46,9 @@ REFERENCE_DATA_AS_IT_IS = ["--selector", "built_from_deliveries"]
 # models, so their tests marked for it read only those (macro get_where_subquery): the other
 # periods' rows are as the last build wrote and tested them.
 REFRESH_OF_BUILT_PROJECT = ["--vars", json.dumps({"refresh_of_built_project": True})]
-PROJECT_CHANGED = ("the dbt project (models, macros, seeds or variables) changed since the "
-                   "warehouse was last built, so every model was rebuilt (--full-refresh), not "
+PROJECT_CHANGED = ("the dbt project (models, macros, tests, seeds, selectors or variables) "
+                   "changed since the warehouse was last built, or a part of it was built by "
+                   "another version since, so every model was rebuilt (--full-refresh), not "
                    "only new deliveries and open periods")
 
 
@@ -221,6 +222,10 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
                     run = replace(run, full_rebuild_reason=PROJECT_CHANGED)
                 if whole_project:
                     store_fingerprint(candidate, fingerprint)
+                elif rebuild:
+                    # part of the warehouse is now another version's: no later build may take the
+                    # rest for the recorded project's (it would extend or keep those tables)
+                    forget_fingerprint(candidate)
                 checkpoint(candidate, unchanged)
                 if wal_path(live).exists():  # no run of ours, so another program: refuse the swap
                     raise WarehouseBusy(f"the warehouse {live} was written by another program "

@@ -5,9 +5,12 @@ The incremental models (staging by delivery, the per-period models, the clustere
 the rows they built and add to them. Rows built by an earlier version of a model's SQL, a code list
 (seed) or a variable would stay as they were beside rows built by the new one: figures that look
 right and are not. So a build records the project's fingerprint (a hash of its models, macros,
-seeds, project file and the variables it was given) in ``ops.build_fingerprint``
-(``pipelines/ops/build_fingerprint.py``), and the next build whose fingerprint differs rebuilds
-everything (``--full-refresh``) instead (``pipelines/warehouse/dbt.py``).
+data tests, seeds, project file, selectors and the variables it was given) in
+``ops.build_fingerprint`` (``pipelines/ops/build_fingerprint.py``), and the next build whose
+fingerprint differs rebuilds everything (``--full-refresh``) instead
+(``pipelines/warehouse/dbt.py``). A build of the same project also leaves what only the reference
+data decides as the last build wrote and tested it (the seeds, the models on them alone, their
+tests): so the data tests are part of the fingerprint too.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ import hashlib
 import json
 from pathlib import Path
 
-# what decides the rows a build writes (not target/, logs/ or the docs), and which models a build
-# of the same project leaves as they are (selectors.yml)
-_PROJECT_PARTS = ("dbt_project.yml", "selectors.yml", "models", "macros", "seeds")
+# what decides the rows a build writes and what it tests (not target/, logs/ or the docs), and which
+# nodes a build of the same project leaves as they are (selectors.yml)
+_PROJECT_PARTS = ("dbt_project.yml", "selectors.yml", "models", "macros", "tests", "seeds")
 
 
 def project_fingerprint(project_dir: Path, variables: dict) -> str:

@@ -263,11 +263,12 @@ def deliver_a_late_death_and_a_move(settings) -> dict:
     - a death registered late, dated ten days before the closed year's end, of a person registered
       at both year ends (a full rebuild takes them out of both; a refresh out of the open year
       only, the revision policy keeping the closed year as it was built);
-    - the registration open at the open year's end of another person, re-sent with an LSOA of
-      another place (the year end and the population's counts must follow the move)."""
+    - the registration of another person, open from before the open year's mid-year date to after
+      its end, re-sent with an LSOA of another place (the year end and the mid-year counts of the
+      population at risk must follow the move)."""
     with duckdb.connect(str(settings.duckdb_path)) as con:
-        (open_year, open_end), (closed_year, closed_end) = con.execute(
-            "select period, period_end from intermediate.int_periods "
+        (open_year, open_end, open_mid_year), (closed_year, closed_end, _) = con.execute(
+            "select period, period_end, mid_year_date from intermediate.int_periods "
             "where period_type = 'financial_year' order by period_end desc limit 2").fetchall()
         open_periods = {row[0] for row in con.execute(
             "select period from intermediate.int_open_periods").fetchall()}
@@ -286,7 +287,7 @@ def deliver_a_late_death_and_a_move(settings) -> dict:
             "where registrations_of_person = 1 and date_of_death is null and person_id <> ? "
             "and lsoa11cd is not null and registration_start_date <= ? "
             "and (registration_end_date is null or registration_end_date > ?) "
-            "order by person_id limit 1", [dying, open_end, open_end]).fetchone()
+            "order by person_id limit 1", [dying, open_mid_year, open_end]).fetchone()
         new_lsoa = con.execute(
             "select min(lsoa11cd) from intermediate.int_lsoas_with_areas where place_code <> "
             "(select place_code from intermediate.int_lsoas_with_areas where lsoa11cd = ?)",

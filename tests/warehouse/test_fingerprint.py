@@ -21,13 +21,22 @@ def test_the_fingerprint_changes_with_any_file_or_variable_of_the_project(tmp_pa
     assert project_fingerprint(project, {"open_periods": 2}) != first
     (project / "seeds").mkdir()
     (project / "seeds" / "codes.csv").write_text("code\n1\n")
-    assert project_fingerprint(project, {"open_periods": 1}) != first
+    with_seed = project_fingerprint(project, {"open_periods": 1})
+    assert with_seed != first
+    # what a build of the same project leaves as it is, and the tests it relies on having passed
+    (project / "selectors.yml").write_text("selectors: []\n")
+    with_selectors = project_fingerprint(project, {"open_periods": 1})
+    assert with_selectors != with_seed
+    (project / "tests").mkdir()
+    (project / "tests" / "a_check.sql").write_text("select 1 where false\n")
+    assert project_fingerprint(project, {"open_periods": 1}) != with_selectors
 
 
 def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(built_warehouse,
                                                                             tmp_path):
     """Incremental models are extended only by the code that built them: a build with other
-    variables (here a different revision policy) rebuilds everything, and says so."""
+    variables (here a different revision policy) rebuilds everything, and says so; after it built
+    a part, a build of the first project no longer takes the warehouse for its own."""
     settings, _ = built_warehouse
     copy = copy_of_warehouse(settings, tmp_path)
     recorded = stored_fingerprint(copy.duckdb_path)
@@ -41,7 +50,11 @@ def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(buil
     given = command_variables(same.command) | command_variables(changed.command)
     assert "refresh_of_built_project" not in given  # not whole builds
     assert "changed since the warehouse was last built" in changed.full_rebuild_reason
-    assert stored_fingerprint(copy.duckdb_path) == recorded  # a part of the project: not recorded
+    # a part of the project: not recorded; and that part is now the other version's, so the
+    # recorded project's is forgotten, and its next build (here of a part again) rebuilds too
+    assert stored_fingerprint(copy.duckdb_path) is None
+    back = build_warehouse(copy, ["--select", "stg_gp__events"])
+    assert "--full-refresh" in back.command and back.full_rebuild_reason is not None
 
 
 # the models built from seeds alone, and a table of each with the rows to compare
