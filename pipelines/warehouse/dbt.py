@@ -222,9 +222,10 @@ def build_warehouse(settings: Settings, extra_args: list[str] | None = None,
                     run = replace(run, full_rebuild_reason=PROJECT_CHANGED)
                 if whole_project:
                     store_fingerprint(candidate, fingerprint)
-                elif rebuild:
-                    # part of the warehouse is now another version's: no later build may take the
-                    # rest for the recorded project's (it would extend or keep those tables)
+                elif not same_project:
+                    # part of the warehouse is now another version's (rebuilt, whether or not
+                    # --full-refresh was asked for): no later build may take the rest for the
+                    # recorded project's (it would extend or keep those tables)
                     forget_fingerprint(candidate)
                 checkpoint(candidate, unchanged)
                 if wal_path(live).exists():  # no run of ours, so another program: refuse the swap

@@ -55,6 +55,11 @@ def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(buil
     assert stored_fingerprint(copy.duckdb_path) is None
     back = build_warehouse(copy, ["--select", "stg_gp__events"])
     assert "--full-refresh" in back.command and back.full_rebuild_reason is not None
+    # the same when the other version's build of a part asked for --full-refresh itself
+    asked = copy_of_warehouse(settings, tmp_path / "asked")
+    build_warehouse(asked, ["--select", "stg_gp__events", "--vars", "{open_periods: 2}",
+                            "--full-refresh"])
+    assert stored_fingerprint(asked.duckdb_path) is None
 
 
 # the models built from seeds alone, and a table of each with the rows to compare
