@@ -46,7 +46,8 @@ REFERENCE_DATA_AS_IT_IS = ["--selector", "built_from_deliveries"]
 # models, so their tests marked for it read only those (macro get_where_subquery): the other
 # periods' rows are as the last build wrote and tested them.
 REFRESH_OF_BUILT_PROJECT = ["--vars", json.dumps({"refresh_of_built_project": True})]
-PROJECT_CHANGED = ("the dbt project (models, macros, tests, seeds, selectors or variables) "
+PROJECT_CHANGED = ("the dbt project (models, macros, tests, seeds, selectors or variables) or "
+                   "the versions of dbt, dbt-duckdb or DuckDB that build it "
                    "changed since the warehouse was last built, or a part of it was built by "
                    "another version since, so every model was rebuilt (--full-refresh), not "
                    "only new deliveries and open periods")

@@ -4,8 +4,10 @@ tables that other code built.
 The incremental models (staging by delivery, the per-period models, the clustered GP events) keep
 the rows they built and add to them. Rows built by an earlier version of a model's SQL, a code list
 (seed) or a variable would stay as they were beside rows built by the new one: figures that look
-right and are not. So a build records the project's fingerprint (a hash of its models, macros,
-data tests, seeds, project file, selectors and the variables it was given) in
+right and are not. The same holds for the engine: another version of dbt, of its DuckDB adapter
+or of DuckDB may compile a macro or compute a function, cast or default differently. So a build
+records the project's fingerprint (a hash of its models, macros, data tests, seeds, project file,
+selectors, the variables it was given, and those three packages' versions) in
 ``ops.build_fingerprint`` (``pipelines/ops/build_fingerprint.py``), and the next build whose
 fingerprint differs rebuilds everything (``--full-refresh``) instead
 (``pipelines/warehouse/dbt.py``). A build of the same project also leaves what only the reference
@@ -17,15 +19,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import metadata
 from pathlib import Path
 
 # what decides the rows a build writes and what it tests (not target/, logs/ or the docs), and which
 # nodes a build of the same project leaves as they are (selectors.yml)
 _PROJECT_PARTS = ("dbt_project.yml", "selectors.yml", "models", "macros", "tests", "seeds")
+# what runs the project's SQL on DuckDB (a Spark build writes whole tables: it keeps nothing)
+ENGINE_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
-def project_fingerprint(project_dir: Path, variables: dict) -> str:
-    """A hash of every file that decides what the project builds, and of the variables passed."""
+def engine_versions() -> dict[str, str]:
+    """The installed versions of the packages that build the DuckDB warehouse."""
+    return {package: metadata.version(package) for package in ENGINE_PACKAGES}
+
+
+def project_fingerprint(project_dir: Path, variables: dict, engine: dict[str, str] | None = None) -> str:
+    """A hash of every file that decides what the project builds, of the variables passed and of
+    the engine's versions (`engine`: engine_versions() unless given)."""
     digest = hashlib.sha256()
     for part in _PROJECT_PARTS:
         root = project_dir / part
@@ -35,6 +46,7 @@ def project_fingerprint(project_dir: Path, variables: dict) -> str:
             digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     digest.update(json.dumps(variables, sort_keys=True, default=str).encode())
+    digest.update(json.dumps(engine_versions() if engine is None else engine, sort_keys=True).encode())
     return digest.hexdigest()
 
 

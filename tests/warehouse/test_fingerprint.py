@@ -8,7 +8,7 @@ import duckdb
 from pipelines.config import DBT_PROJECT_DIR
 from pipelines.ops.build_fingerprint import stored_fingerprint
 from pipelines.warehouse.dbt import REFERENCE_DATA_AS_IT_IS, build_warehouse, command_variables
-from pipelines.warehouse.fingerprint import project_fingerprint
+from pipelines.warehouse.fingerprint import engine_versions, project_fingerprint
 from tests.conftest import copy_of_warehouse
 
 
@@ -30,6 +30,21 @@ def test_the_fingerprint_changes_with_any_file_or_variable_of_the_project(tmp_pa
     (project / "tests").mkdir()
     (project / "tests" / "a_check.sql").write_text("select 1 where false\n")
     assert project_fingerprint(project, {"open_periods": 1}) != with_selectors
+
+
+def test_the_fingerprint_changes_with_the_version_of_dbt_its_adapter_or_duckdb(tmp_path):
+    """Rows kept from a build by other versions of the engine may differ from what the installed
+    ones compute, so a new version rebuilds everything too."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "dbt_project.yml").write_text("name: x\n")
+    installed = engine_versions()
+    assert set(installed) == {"dbt-core", "dbt-duckdb", "duckdb"}
+    assert installed["duckdb"] == duckdb.__version__
+    first = project_fingerprint(project, {})
+    assert project_fingerprint(project, {}, engine=installed) == first
+    for package in installed:
+        assert project_fingerprint(project, {}, engine=installed | {package: "0.0.1"}) != first
 
 
 def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(built_warehouse,
