@@ -47,7 +47,7 @@ REFERENCE_DATA_AS_IT_IS = ["--selector", "built_from_deliveries"]
 # periods' rows are as the last build wrote and tested them.
 REFRESH_OF_BUILT_PROJECT = ["--vars", json.dumps({"refresh_of_built_project": True})]
 PROJECT_CHANGED = ("the dbt project (models, macros, tests, seeds, selectors or variables) or "
-                   "the versions of dbt, dbt-duckdb or DuckDB that build it "
+                   "the versions of the dbt or DuckDB packages that build it "
                    "changed since the warehouse was last built, or a part of it was built by "
                    "another version since, so every model was rebuilt (--full-refresh), not "
                    "only new deliveries and open periods")

@@ -1,13 +1,14 @@
-"""Which version of the dbt project built the warehouse, so that incremental models never extend
-tables that other code built.
+"""Which version of the dbt project, and of the packages that run it, built the warehouse, so that
+incremental models never extend tables that other code built.
 
 The incremental models (staging by delivery, the per-period models, the clustered GP events) keep
 the rows they built and add to them. Rows built by an earlier version of a model's SQL, a code list
 (seed) or a variable would stay as they were beside rows built by the new one: figures that look
-right and are not. The same holds for the engine: another version of dbt, of its DuckDB adapter
-or of DuckDB may compile a macro or compute a function, cast or default differently. So a build
-records the project's fingerprint (a hash of its models, macros, data tests, seeds, project file,
-selectors, the variables it was given, and those three packages' versions) in
+right and are not. The same holds for the packages that run it: another version of dbt's
+materialisations (dbt-core, dbt-adapters, dbt-duckdb), of the seed loader's type inference
+(dbt-common, agate) or of DuckDB may write or type the same rows differently. So a build records
+the project's fingerprint (a hash of its models, macros, data tests, seeds, project file,
+selectors, the variables it was given, and those packages' versions) in
 ``ops.build_fingerprint`` (``pipelines/ops/build_fingerprint.py``), and the next build whose
 fingerprint differs rebuilds everything (``--full-refresh``) instead
 (``pipelines/warehouse/dbt.py``). A build of the same project also leaves what only the reference
@@ -25,8 +26,12 @@ from pathlib import Path
 # what decides the rows a build writes and what it tests (not target/, logs/ or the docs), and which
 # nodes a build of the same project leaves as they are (selectors.yml)
 _PROJECT_PARTS = ("dbt_project.yml", "selectors.yml", "models", "macros", "tests", "seeds")
-# what runs the project's SQL on DuckDB (a Spark build writes whole tables: it keeps nothing)
-ENGINE_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
+# the packages whose code writes or types the DuckDB warehouse's rows: dbt's materialisations (the
+# shared ones, as `append`, are in dbt-adapters since dbt 1.8), the seed loader's type inference
+# (dbt-common, agate), the adapter and the engine. Only a DuckDB build keeps rows by the
+# fingerprint (a Spark build writes its tables whole; the one model that keeps rows there,
+# fct_inequality_summary, checks each row's own input_digest)
+ENGINE_PACKAGES = ("dbt-core", "dbt-adapters", "dbt-common", "agate", "dbt-duckdb", "duckdb")
 
 
 def engine_versions() -> dict[str, str]:

@@ -1,14 +1,17 @@
-"""A build records which version of the dbt project built the warehouse, and a build by another
-version rebuilds every model (pipelines/warehouse/fingerprint.py)."""
+"""A build records which version of the dbt project, and of the packages that run it, built the
+warehouse, and a build by another version rebuilds every model (pipelines/warehouse/fingerprint.py)."""
 
 import shutil
+from importlib import metadata
 
 import duckdb
+from dbt import version as dbt_version
+from dbt.adapters.duckdb import __version__ as dbt_duckdb_version
 
 from pipelines.config import DBT_PROJECT_DIR
 from pipelines.ops.build_fingerprint import stored_fingerprint
 from pipelines.warehouse.dbt import REFERENCE_DATA_AS_IT_IS, build_warehouse, command_variables
-from pipelines.warehouse.fingerprint import engine_versions, project_fingerprint
+from pipelines.warehouse.fingerprint import ENGINE_PACKAGES, engine_versions, project_fingerprint
 from tests.conftest import copy_of_warehouse
 
 
@@ -32,19 +35,35 @@ def test_the_fingerprint_changes_with_any_file_or_variable_of_the_project(tmp_pa
     assert project_fingerprint(project, {"open_periods": 1}) != with_selectors
 
 
-def test_the_fingerprint_changes_with_the_version_of_dbt_its_adapter_or_duckdb(tmp_path):
-    """Rows kept from a build by other versions of the engine may differ from what the installed
-    ones compute, so a new version rebuilds everything too."""
+def test_the_fingerprint_changes_with_the_version_of_any_package_that_writes_the_rows(tmp_path):
+    """Rows kept from a build by other versions of dbt or DuckDB may differ from what the installed
+    ones write, so a new version of any of them rebuilds everything too."""
     project = tmp_path / "project"
     project.mkdir()
     (project / "dbt_project.yml").write_text("name: x\n")
     installed = engine_versions()
-    assert set(installed) == {"dbt-core", "dbt-duckdb", "duckdb"}
-    assert installed["duckdb"] == duckdb.__version__
+    assert set(installed) == set(ENGINE_PACKAGES)
+    # the versions the running code reports of itself
+    assert installed["dbt-core"] == dbt_version.__version__
+    assert installed["dbt-duckdb"] == dbt_duckdb_version.version
     first = project_fingerprint(project, {})
     assert project_fingerprint(project, {}, engine=installed) == first
     for package in installed:
         assert project_fingerprint(project, {}, engine=installed | {package: "0.0.1"}) != first
+
+
+def test_every_package_with_a_materialisation_a_duckdb_build_runs_is_in_the_fingerprint():
+    """dbt's materialisations have moved between packages before (dbt-core to dbt-adapters in
+    1.8): whichever installed package ships the shared ones or DuckDB's is fingerprinted."""
+    shipping = set()
+    for distribution in metadata.distributions():
+        for path in distribution.files or []:
+            if str(path).startswith(("dbt/include/global_project/macros/materializations/",
+                                     "dbt/include/duckdb/macros/materializations/")):
+                shipping.add(distribution.metadata["Name"].lower().replace("_", "-"))
+                break
+    assert {"dbt-adapters", "dbt-duckdb"} <= shipping
+    assert shipping <= set(ENGINE_PACKAGES)
 
 
 def test_a_changed_project_rebuilds_every_model_and_records_its_fingerprint(built_warehouse,
