@@ -1,8 +1,7 @@
 """``ops.build_fingerprint``: what the last build of the whole warehouse was (one row).
 
 - ``fingerprint``: of the dbt project, and the dbt and DuckDB packages' versions, that built it
-  (pipelines/warehouse/fingerprint.py computes
-  it, pipelines/warehouse/dbt.py compares it);
+  (pipelines/warehouse/fingerprint.py computes it, pipelines/warehouse/dbt.py compares it);
 - ``deliveries_taken_in``: the newest delivery in the ledger when it was built
   (``ops.ingest_batches.delivery_seq``; 0 if none). Every delivery up to it was landed before the
   build (landing waits for the warehouse's lock), so the staging tables hold every key delivered up
