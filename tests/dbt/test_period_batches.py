@@ -13,6 +13,8 @@ from tests.conftest import copy_of_warehouse
 MODEL = "int_gp_status_at_year_end"
 # each branch ends with its people's filter, which names the branch's years
 BRANCH_YEARS = re.compile(r"where people\.snapshot = 'year_end' and people\.period in \(([^)]*)\)")
+# a batch's bound on the events it reads (macro period_batch_span), whichever its comparison
+BOUNDED_EVENTS = re.compile(r"where events\.event_date [<>=]+ cast\('\d{4}-\d\d-\d\d' as date\)")
 
 
 def people_by_year(settings) -> list[tuple[str, int]]:
@@ -53,3 +55,70 @@ def test_any_batch_size_builds_the_same_table(built_warehouse, tmp_path):
         assert all(len(batch) == 1 or sum(held[year] for year in batch) <= limit
                    for batch in batches)
         assert status_rows(copy) == whole
+
+
+# Events planted on the edges of the windows the model's joins keep (docs/methods.md): smoking
+# status looks back five years from the year end (the day five years before is out), the BMI
+# twelve months (the financial year). Each batch bounds the events it reads by the dates its
+# years span (macro period_batch_span), so an edge of the first or last year of a batch is where
+# a bound one day too narrow would drop an event.
+EDGE_EVENTS = [  # (year: first or last, cluster, date in the year, value, column, expected)
+    ("first", "LSMOK_COD", "five_years_before_end_plus_one_day", None, "smoking_status", "current"),
+    ("first", "BMIVAL_COD", "period_start", 21.5, "latest_bmi", 21.5),
+    ("last", "LSMOK_COD", "period_end", None, "smoking_status", "current"),
+    ("last", "BMIVAL_COD", "period_end", 31.5, "latest_bmi", 31.5),
+]
+
+
+def plant_edge_events(settings) -> list[tuple[str, str, str, object]]:
+    """One event per EDGE_EVENTS row, each for its own person registered at that year's end who
+    has no event of the cluster's kind at all. Returns (period, person, column, expected)."""
+    expected = []
+    with duckdb.connect(str(settings.duckdb_path)) as con:
+        years = con.execute(
+            "select period, period_start, period_end, "
+            "cast(period_end - interval 5 year as date) + 1 "
+            "from intermediate.int_periods where period in "
+            "(select distinct period from intermediate.int_registered_population) "
+            "order by period_start").fetchall()
+        taken: list[str] = []
+        for n, (which, cluster, edge, value, column, result) in enumerate(EDGE_EVENTS):
+            period, start, end, five_years_plus_one = years[0] if which == "first" else years[-1]
+            on = {"period_start": start, "period_end": end,
+                  "five_years_before_end_plus_one_day": five_years_plus_one}[edge]
+            kind = ("LSMOK_COD", "EXSMOK_COD", "NSMOK_COD") if column == "smoking_status" \
+                else ("BMIVAL_COD",)
+            person = con.execute(
+                "select min(person_id) from intermediate.int_registered_population "
+                "where period = ? and person_id not in (select person_id from "
+                "intermediate.int_gp_events_clustered where cluster_id in ?) "
+                "and person_id not in ?", [period, list(kind), taken or [""]]).fetchone()[0]
+            assert person is not None
+            taken.append(person)
+            con.execute(
+                "insert into intermediate.int_gp_events_clustered "
+                "select * replace (? as event_id, ? as person_id, ? as event_date, "
+                "? as cluster_id, ? as value_numeric) "
+                "from intermediate.int_gp_events_clustered where cluster_id = ? limit 1",
+                [f"edge-{n}", person, on, cluster, value, cluster])
+            expected.append((period, person, column, result))
+    return expected
+
+
+def test_an_event_on_the_edge_of_a_batchs_years_is_read(built_warehouse, tmp_path):
+    settings, _ = built_warehouse
+    planted = copy_of_warehouse(settings, tmp_path / "planted")
+    expected = plant_edge_events(planted)
+    # one batch of every year, then a batch per year: the edges of every batch's span
+    for limit in [10 ** 9, 1]:
+        copy = copy_of_warehouse(planted, tmp_path / f"limit-{limit}")
+        build_warehouse(copy, ["--select", MODEL, "--full-refresh",
+                               "--vars", json.dumps({"period_batch_rows": limit})])
+        compiled = (copy.dbt_artifacts_dir / "target" / "compiled" / "pophealth" / "models" /
+                    "intermediate" / f"{MODEL}.sql").read_text()
+        assert BOUNDED_EVENTS.search(compiled)  # the bounds are there to test
+        with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
+            for period, person, column, result in expected:
+                found = con.execute(f"select {column} from intermediate.{MODEL} "
+                                    "where period = ? and person_id = ?", [period, person]).fetchone()
+                assert found == (result,), (limit, period, column)

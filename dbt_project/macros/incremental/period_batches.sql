@@ -43,3 +43,29 @@
     {{ in_period_list(period_column, batch) }}
 {%- endif -%}
 {%- endmacro %}
+
+
+
+{% macro period_batch_span(batch) -%}
+{#- One batch's periods (macro period_batches) as dates from int_periods, for a model to bound
+    its reads of dated rows by what its joins to those periods would keep anyway: written into
+    the SQL as literals, the engine drops the other rows as it scans, not in each join (at 12M
+    people each year is a batch of its own, and each batch read every event). A dict of SQL date
+    literals: first_start and first_end (the first period's start and end) and last_end; none when
+    there is no batch to bound (none: parse time or a unit test; or nothing to build). -#}
+{%- if batch is none or batch | length == 0 -%}
+    {{ return(none) }}
+{%- endif -%}
+{%- set text = dbt.type_string() -%}
+{%- set span_query -%}
+    select
+        cast(min(period_start) as {{ text }}), cast(min(period_end) as {{ text }}),
+        cast(max(period_end) as {{ text }})
+    from {{ ref('int_periods') }}
+    where {{ in_period_list('period', batch) }}
+{%- endset -%}
+{%- set span = run_query(span_query).rows[0] -%}
+{{ return({'first_start': "cast('" ~ span[0] ~ "' as date)",
+           'first_end': "cast('" ~ span[1] ~ "' as date)",
+           'last_end': "cast('" ~ span[2] ~ "' as date)"}) }}
+{%- endmacro %}

@@ -12,25 +12,6 @@
 -- ref_clinical_codes. Incremental by period, like int_registered_population; the periods to build
 -- are written into the SQL (inline), so that its reads of int_registered_population, stored
 -- period by period, skip the other periods' row groups (about a tenth of its time in a month).
-{#- The events of the twelve months to each year end (everything but smoking status looks back
-    this far), by person and year. The twelve months to 31 March are the financial year, so an
-    event finds its year by an equi-join on the year's end. Written out in each query that reads
-    it rather than as one CTE: DuckDB materialises a CTE read three times (14M rows at 1.2M
-    people), and inlined each query reads only its own clusters (docs/scaling.md). Events are
-    grouped by person and year before they meet the population (a person not registered at the
-    year end then matches no one): joining each registered person-year to their events by date
-    range first was the largest result of the build. #}
-{%- set recent -%}
-    select
-        year_ends.period, year_ends.period_start,
-        events.person_id, events.cluster_id, events.snomed_code, events.event_date,
-        events.value_numeric
-    from {{ ref('int_gp_events_clustered') }} as events
-    inner join year_ends
-        on year_ends.period_end = make_date(
-            year(events.event_date) + case when month(events.event_date) >= 4 then 1 else 0 end, 3, 31)
-{%- endset %}
-
 {#- A bit for each cluster that evidences an activity flag or an SMI check, and one for a flu
     vaccination in the season: a flag is set when the year's mask has any of its clusters' bits. #}
 {%- set evidence_bit = {} %}
@@ -63,6 +44,29 @@
     spilled: docs/scaling.md R13). One branch at 1.2M people. #}
 {%- set batches = period_batches(ref('int_registered_population'), var('period_batch_rows')) %}
 {%- for batch in batches %}
+{%- set span = period_batch_span(batch) %}
+{#- The events of the twelve months to each year end (everything but smoking status looks back
+    this far), by person and year. The twelve months to 31 March are the financial year, so an
+    event finds its year by an equi-join on the year's end. Written out in each query that reads
+    it rather than as one CTE: DuckDB materialises a CTE read three times (14M rows at 1.2M
+    people), and inlined each query reads only its own clusters (docs/scaling.md). Events are
+    grouped by person and year before they meet the population (a person not registered at the
+    year end then matches no one): joining each registered person-year to their events by date
+    range first was the largest result of the build. The dates the batch's years span bound the
+    events read (macro period_batch_span), here and in `smoking`. #}
+{%- set recent -%}
+    select
+        year_ends.period, year_ends.period_start,
+        events.person_id, events.cluster_id, events.snomed_code, events.event_date,
+        events.value_numeric
+    from {{ ref('int_gp_events_clustered') }} as events
+    inner join year_ends
+        on year_ends.period_end = make_date(
+            year(events.event_date) + case when month(events.event_date) >= 4 then 1 else 0 end, 3, 31)
+    {%- if span %}
+    where events.event_date >= {{ span.first_start }} and events.event_date <= {{ span.last_end }}
+    {%- endif %}
+{%- endset %}
 {%- if not loop.first %}
 
 union all
@@ -99,6 +103,10 @@ smoking as (
         on events.event_date <= year_ends.period_end
         and events.event_date > year_ends.five_years_before
     where events.cluster_id in ('LSMOK_COD', 'EXSMOK_COD', 'NSMOK_COD')
+    {%- if span %}
+        and events.event_date > cast({{ dbt.dateadd('year', -5, span.first_end) }} as date)
+        and events.event_date <= {{ span.last_end }}
+    {%- endif %}
     group by year_ends.period, events.person_id
 ),
 
