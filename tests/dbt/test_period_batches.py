@@ -1,6 +1,8 @@
 """int_gp_status_at_year_end builds its years in batches of at most var('period_batch_rows')
 registered people, each batch a branch of one UNION ALL (macro period_batches): the batches are
-the years packed in order, and whatever their size the table is the same."""
+the years packed in order, and whatever their size the table is the same. Each batch reads only
+the events its years' windows can keep (macro period_batch_span): an event on a window's edge is
+still read."""
 
 import json
 import re
@@ -13,7 +15,8 @@ from tests.conftest import copy_of_warehouse
 MODEL = "int_gp_status_at_year_end"
 # each branch ends with its people's filter, which names the branch's years
 BRANCH_YEARS = re.compile(r"where people\.snapshot = 'year_end' and people\.period in \(([^)]*)\)")
-# a batch's bound on the events it reads (macro period_batch_span), whichever its comparison
+# a batch's bound on the events of its twelve-month windows (macro period_batch_span), whatever
+# its comparison: the sign that the bounds are in the SQL the test reads
 BOUNDED_EVENTS = re.compile(r"where events\.event_date [<>=]+ cast\('\d{4}-\d\d-\d\d' as date\)")
 
 
@@ -116,7 +119,7 @@ def test_an_event_on_the_edge_of_a_batchs_years_is_read(built_warehouse, tmp_pat
                                "--vars", json.dumps({"period_batch_rows": limit})])
         compiled = (copy.dbt_artifacts_dir / "target" / "compiled" / "pophealth" / "models" /
                     "intermediate" / f"{MODEL}.sql").read_text()
-        assert BOUNDED_EVENTS.search(compiled)  # the bounds are there to test
+        assert BOUNDED_EVENTS.search(compiled)
         with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
             for period, person, column, result in expected:
                 found = con.execute(f"select {column} from intermediate.{MODEL} "

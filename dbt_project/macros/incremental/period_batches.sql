@@ -45,14 +45,14 @@
 {%- endmacro %}
 
 
-
 {% macro period_batch_span(batch) -%}
 {#- One batch's periods (macro period_batches) as dates from int_periods, for a model to bound
     its reads of dated rows by what its joins to those periods would keep anyway: written into
     the SQL as literals, the engine drops the other rows as it scans, not in each join (at 12M
     people each year is a batch of its own, and each batch read every event). A dict of SQL date
-    literals: first_start and first_end (the first period's start and end) and last_end; none when
-    there is no batch to bound (none: parse time or a unit test; or nothing to build). -#}
+    literals: first_start, the earliest start; first_end, the earliest end; last_end, the latest
+    end. none when there is no batch to bound (none: parse time or a unit test; nothing to build;
+    or periods int_periods no longer holds, whose rows then meet no year anyway). -#}
 {%- if batch is none or batch | length == 0 -%}
     {{ return(none) }}
 {%- endif -%}
@@ -65,6 +65,9 @@
     where {{ in_period_list('period', batch) }}
 {%- endset -%}
 {%- set span = run_query(span_query).rows[0] -%}
+{%- if span[0] is none -%}
+    {{ return(none) }}
+{%- endif -%}
 {{ return({'first_start': "cast('" ~ span[0] ~ "' as date)",
            'first_end': "cast('" ~ span[1] ~ "' as date)",
            'last_end': "cast('" ~ span[2] ~ "' as date)"}) }}

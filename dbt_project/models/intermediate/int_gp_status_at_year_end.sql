@@ -53,7 +53,9 @@
     grouped by person and year before they meet the population (a person not registered at the
     year end then matches no one): joining each registered person-year to their events by date
     range first was the largest result of the build. The dates the batch's years span bound the
-    events read (macro period_batch_span), here and in `smoking`. #}
+    events read (macro period_batch_span), here and in `smoking`: implied by the joins, as a
+    financial year runs 1 April to 31 March (what the equi-join assumes) and a later year end's
+    five-year look-back starts later too, so they drop no event the joins keep. #}
 {%- set recent -%}
     select
         year_ends.period, year_ends.period_start,
