@@ -31,11 +31,15 @@ def status_rows(settings) -> list[tuple]:
         return con.execute(f"select * from intermediate.{MODEL} order by all").fetchall()
 
 
+def compiled_sql(settings) -> str:
+    """The model's SQL as dbt last compiled it."""
+    return (settings.dbt_artifacts_dir / "target" / "compiled" / "pophealth" / "models" /
+            "intermediate" / f"{MODEL}.sql").read_text()
+
+
 def compiled_batches(settings) -> list[list[str]]:
     """The years of each branch of the model's SQL as dbt last compiled it."""
-    compiled = settings.dbt_artifacts_dir / "target" / "compiled" / "pophealth" / "models" / \
-        "intermediate" / f"{MODEL}.sql"
-    return [re.findall(r"'([^']+)'", years) for years in BRANCH_YEARS.findall(compiled.read_text())]
+    return [re.findall(r"'([^']+)'", years) for years in BRANCH_YEARS.findall(compiled_sql(settings))]
 
 
 def test_any_batch_size_builds_the_same_table(built_warehouse, tmp_path):
@@ -117,9 +121,7 @@ def test_an_event_on_the_edge_of_a_batchs_years_is_read(built_warehouse, tmp_pat
         copy = copy_of_warehouse(planted, tmp_path / f"limit-{limit}")
         build_warehouse(copy, ["--select", MODEL, "--full-refresh",
                                "--vars", json.dumps({"period_batch_rows": limit})])
-        compiled = (copy.dbt_artifacts_dir / "target" / "compiled" / "pophealth" / "models" /
-                    "intermediate" / f"{MODEL}.sql").read_text()
-        assert BOUNDED_EVENTS.search(compiled)
+        assert BOUNDED_EVENTS.search(compiled_sql(copy))
         with duckdb.connect(str(copy.duckdb_path), read_only=True) as con:
             for period, person, column, result in expected:
                 found = con.execute(f"select {column} from intermediate.{MODEL} "
