@@ -33,7 +33,10 @@ def main() -> None:
                                               workdir=args.workdir, plot_path=RESULTS / "scale.svg")}
     for name in args.names or BENCHMARKS:
         persons = args.persons if name == "scale" else args.persons or PERSONS
-        result = runners[name](persons=persons)
+        try:
+            result = runners[name](persons=persons)
+        except scale.NotEnoughDisk as refused:
+            raise SystemExit(str(refused)) from None
         (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2))
         print(json.dumps(result, indent=2))
 

@@ -42,6 +42,15 @@ TIME_SLACK = 1.1  # time may grow 10% faster than the people
 STEPS = ("generate", "land", "dbt_build", "board_pack")
 ALL_STEPS = "all steps"  # the sum of the steps' times, checked as a step is
 SLOWEST_NODES = 15  # dbt nodes listed for each size after the baseline, with their growth
+# Free disk the largest size needs, in GB per million people (each size's folder is removed before
+# the next is made). At 12M the generate step's parts and extracts held at least 39 GB (one-minute
+# samples), and a run started with 47 GB free ran out of disk in that step (docs/scaling.md,
+# *Measured curve*): 4.5 GB per million asks for 54 GB at 12M, 16 GB at 3.6M.
+DISK_GB_PER_MILLION = 4.5
+
+
+class NotEnoughDisk(RuntimeError):
+    """The folder the sizes are made in has too little free disk for the largest."""
 
 
 def sizes(baseline: int = BASELINE_PERSONS, persons: int | None = None) -> list[int]:
@@ -256,10 +265,24 @@ def plot(result: dict) -> str:
     ], description=f"Pipeline steps' time and peak memory against people ({setup})")
 
 
+def check_free_disk(largest: int, workdir: Path | None) -> None:
+    """Refuse, before anything is made, a largest size that the disk would not hold: otherwise
+    the run fails with `No space left on device` half an hour in."""
+    where = Path(workdir or tempfile.gettempdir())
+    needed_gb = DISK_GB_PER_MILLION * largest / 1e6
+    free_gb = shutil.disk_usage(where).free / 1e9
+    if free_gb < needed_gb:
+        raise NotEnoughDisk(
+            f"scale: {largest:,} people need about {needed_gb:.0f} GB of free disk in {where} "
+            f"({DISK_GB_PER_MILLION:g} GB per million people); it has {free_gb:.0f} GB. Free some, "
+            "or give --workdir a folder on a larger disk.")
+
+
 def run(persons: int | None = None, baseline_persons: int = BASELINE_PERSONS,
         workdir: Path | None = None, plot_path: Path | None = None) -> dict:
     """Measure every size (the baseline first), print the table, write the plot; the results."""
     measured = {}
+    check_free_disk(max(sizes(baseline_persons, persons)), workdir)
     for size in sizes(baseline_persons, persons):
         print(f"scale: {size:,} people", flush=True)
         measured[size] = measure(size, workdir)

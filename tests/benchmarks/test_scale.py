@@ -1,7 +1,11 @@
 """The scale benchmark's arithmetic and plot (benchmarks/scale.py, benchmarks/svg_plot.py), on
 measurements of the size the real runs give; no pipeline is run."""
 
+import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +166,25 @@ def test_the_plot_has_a_line_per_step_in_each_panel_and_the_memory_limit(result)
     assert float(limit.get("y1")) == pytest.approx(float(eight.get("y")) - 5)
     legend = svg.find(f"{SVG}g[@class='legend']")
     assert [t.text for t in legend.iter(f"{SVG}text")] == list(scale.STEPS)
+
+
+def test_a_size_the_disk_cannot_hold_is_refused_and_one_it_can_is_not(tmp_path):
+    free_gb = shutil.disk_usage(tmp_path).free / 1e9
+    too_many = int(2 * free_gb / scale.DISK_GB_PER_MILLION * 1e6)
+    with pytest.raises(scale.NotEnoughDisk, match=f"{too_many:,} people need about"):
+        scale.check_free_disk(too_many, tmp_path)
+    scale.check_free_disk(int(0.5 * free_gb / scale.DISK_GB_PER_MILLION * 1e6), tmp_path)
+
+
+def test_the_command_refuses_before_anything_is_made_and_says_why(tmp_path):
+    """Through `python -m benchmarks`, as a user runs it (in a process of its own: were the check
+    gone, the run would start making the people, and the timeout ends it)."""
+    free_gb = shutil.disk_usage(tmp_path).free / 1e9
+    too_many = int(2 * free_gb / scale.DISK_GB_PER_MILLION * 1e6)
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "scale", "--persons", str(too_many),
+                           "--workdir", str(tmp_path)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parents[2])
+    assert done.returncode == 1
+    assert "GB of free disk in" in done.stderr and "--workdir" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not any(tmp_path.iterdir())
