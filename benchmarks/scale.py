@@ -43,9 +43,9 @@ STEPS = ("generate", "land", "dbt_build", "board_pack")
 ALL_STEPS = "all steps"  # the sum of the steps' times, checked as a step is
 SLOWEST_NODES = 15  # dbt nodes listed for each size after the baseline, with their growth
 # Free disk the largest size needs, in GB per million people (each size's folder is removed before
-# the next is made). At 12M the generate step's parts and extracts held at least 39 GB (one-minute
-# samples), and a run started with 47 GB free ran out of disk in that step (docs/scaling.md,
-# *Measured curve*): 4.5 GB per million asks for 54 GB at 12M, 16 GB at 3.6M.
+# the next is made). At 12M the generate step's parts and extracts held at least 39 GiB (`df -h`
+# every minute), and a run started with 47 GiB (50 GB) free ran out of disk in that step
+# (docs/scaling.md, *Measured curve*): 4.5 GB per million asks for 54 GB at 12M, 16 GB at 3.6M.
 DISK_GB_PER_MILLION = 4.5
 
 
