@@ -282,8 +282,9 @@ def run(persons: int | None = None, baseline_persons: int = BASELINE_PERSONS,
         workdir: Path | None = None, plot_path: Path | None = None) -> dict:
     """Measure every size (the baseline first), print the table, write the plot; the results."""
     measured = {}
-    check_free_disk(max(sizes(baseline_persons, persons)), workdir)
-    for size in sizes(baseline_persons, persons):
+    to_measure = sizes(baseline_persons, persons)
+    check_free_disk(max(to_measure), workdir)
+    for size in to_measure:
         print(f"scale: {size:,} people", flush=True)
         measured[size] = measure(size, workdir)
     result = summarise(measured, baseline_persons, scale_settings(Path(workdir or ".")))

@@ -168,19 +168,22 @@ def test_the_plot_has_a_line_per_step_in_each_panel_and_the_memory_limit(result)
     assert [t.text for t in legend.iter(f"{SVG}text")] == list(scale.STEPS)
 
 
+def people_for_disk(folder, share: float) -> int:
+    """As many people as would need `share` times the folder's free disk (DISK_GB_PER_MILLION)."""
+    return int(share * shutil.disk_usage(folder).free / 1e9 / scale.DISK_GB_PER_MILLION * 1e6)
+
+
 def test_a_size_the_disk_cannot_hold_is_refused_and_one_it_can_is_not(tmp_path):
-    free_gb = shutil.disk_usage(tmp_path).free / 1e9
-    too_many = int(2 * free_gb / scale.DISK_GB_PER_MILLION * 1e6)
+    too_many = people_for_disk(tmp_path, 2)
     with pytest.raises(scale.NotEnoughDisk, match=f"{too_many:,} people need about"):
         scale.check_free_disk(too_many, tmp_path)
-    scale.check_free_disk(int(0.5 * free_gb / scale.DISK_GB_PER_MILLION * 1e6), tmp_path)
+    scale.check_free_disk(people_for_disk(tmp_path, 0.5), tmp_path)
 
 
 def test_the_command_refuses_before_anything_is_made_and_says_why(tmp_path):
     """Through `python -m benchmarks`, as a user runs it (in a process of its own: were the check
     gone, the run would start making the people, and the timeout ends it)."""
-    free_gb = shutil.disk_usage(tmp_path).free / 1e9
-    too_many = int(2 * free_gb / scale.DISK_GB_PER_MILLION * 1e6)
+    too_many = people_for_disk(tmp_path, 2)
     done = subprocess.run([sys.executable, "-m", "benchmarks", "scale", "--persons", str(too_many),
                            "--workdir", str(tmp_path)], capture_output=True, text=True, timeout=120,
                           cwd=Path(__file__).parents[2])
