@@ -41,7 +41,7 @@
 {#- The years to build, in batches of at most var('period_batch_rows') registered people (macro
     period_batches): each batch is a branch of a UNION ALL below, so that the joins of the
     people's parts hold one batch's person-years at a time (at 3.6M people, all six years at once
-    spilled: docs/scaling.md R13). One branch at 1.2M people. #}
+    spilled: docs/scaling.md R13). A branch per year at 1.2M people (R18). #}
 {%- set batches = period_batches(ref('int_registered_population'), var('period_batch_rows')) %}
 {%- for batch in batches %}
 {%- set span = period_batch_span(batch) %}
