@@ -1,8 +1,8 @@
 """int_gp_status_at_year_end builds its years in batches of at most var('period_batch_rows')
-registered people, each batch a branch of one UNION ALL (macro period_batches): the batches are
-the years packed in order, and whatever their size the table is the same. Each batch reads only
-the events its years' windows can keep (macro period_batch_span): an event on a window's edge is
-still read."""
+registered people (a year holding more is a batch of its own), each batch a branch of one UNION
+ALL (macro period_batches): the batches are the years packed in order, and whatever their size the
+table is the same. Each batch reads only the events its years' windows can keep (macro
+period_batch_span): an event on a window's edge is still read."""
 
 import json
 import re

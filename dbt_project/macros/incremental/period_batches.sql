@@ -5,7 +5,8 @@
     batch in its own branch of a UNION ALL, so that its joins hold one batch's people at a time
     (as the timings show: all six year ends of int_gp_status_at_year_end at once took 103 s at
     3.6M people, spilling past DuckDB's 3 GB; three branches of two years 68 s, about what three
-    statements took; docs/scaling.md R13). One batch when everything fits, as at 1.2M people.
+    statements took; docs/scaling.md R13). One batch when everything fits (at 4,000 people); with
+    the project's var('period_batch_rows'), a batch per year at 1.2M people and more (R18).
     Returns a list of batches, each a list of periods (one empty batch when there is nothing to
     build). Returns [none] when the periods are not looked up: at parse time and in a unit test,
     which has no warehouse; macro in_period_batch then filters as in_periods_to_build does. -#}

@@ -38,10 +38,11 @@
 {%- do register_column.update({cluster: 'on_' ~ (cluster | lower | replace('_cod', '')) ~ '_register'}) %}
 {%- endfor %}
 
-{#- The years to build, in batches of at most var('period_batch_rows') registered people (macro
-    period_batches): each batch is a branch of a UNION ALL below, so that the joins of the
-    people's parts hold one batch's person-years at a time (at 3.6M people, all six years at once
-    spilled: docs/scaling.md R13). A branch per year at 1.2M people (R18). #}
+{#- The years to build, in batches of at most var('period_batch_rows') registered people (a year
+    holding more is a batch of its own; macro period_batches): each batch is a branch of a UNION
+    ALL below, so that the joins of the people's parts hold one batch's person-years at a time (at
+    3.6M people, all six years at once spilled: docs/scaling.md R13). A branch per year at 1.2M
+    people (R18). #}
 {%- set batches = period_batches(ref('int_registered_population'), var('period_batch_rows')) %}
 {%- for batch in batches %}
 {%- set span = period_batch_span(batch) %}
