@@ -42,28 +42,30 @@
     DuckDB: the model's SELECT holds no year (an empty batch: no rows, the table's columns) and
     each batch is a statement of its own. A UNION ALL's branches are not built one after another:
     at 3.6M people the six years in one statement took 55 s, spilling 1.9 GB past the 3 GB limit,
-    and six statements 47 s without spilling; at 1.2M, 14.3 and 14.4 s (docs/scaling.md R19).
+    and six statements 47 s without spilling; at 1.2M, 14.3 and 14.4 s (docs/scaling.md change 23).
     The model's own statement builds none of them because the post-hook looks the batches up
     again, after dbt has written that statement's rows: a year the model did not hold before
-    would then no longer count as one to build (macro in_periods_to_build). Spark: every batch in
-    the model's SELECT, as its period-partitioned tables have no delete. With no warehouse to
-    look the periods up in (parse time, a unit test: [none]) the model's SELECT holds them. -#}
+    would then no longer count as one to build (macro in_periods_to_build). Other engines (Spark:
+    its period-partitioned tables have no delete): every batch in the model's SELECT. So too with
+    no warehouse to look the periods up in (parse time, a unit test: [none]), and with
+    var('period_batches_in_one_statement'), for the dbt_build benchmark's baseline, which runs
+    each model's compiled SELECT and no hook. -#}
+    {%- if batches == [none] or var('period_batches_in_one_statement') -%}
+        {{ return([batches]) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('period_batch_statements')(batches)) }}
 {%- endmacro %}
 
 {% macro default__period_batch_statements(batches) -%}
-    {%- if batches == [none] -%}
-        {{ return([batches]) }}
-    {%- endif -%}
+    {{ return([batches]) }}
+{%- endmacro %}
+
+{% macro duckdb__period_batch_statements(batches) -%}
     {%- set statements = [[[]]] -%}
     {%- for batch in batches if batch | length > 0 -%}
         {%- do statements.append([batch]) -%}
     {%- endfor -%}
     {{ return(statements) }}
-{%- endmacro %}
-
-{% macro spark__period_batch_statements(batches) -%}
-    {{ return([batches]) }}
 {%- endmacro %}
 
 

@@ -1,8 +1,8 @@
 {#- The rows of int_gp_status_at_year_end (the model says what they are) for the years of `batches`
-    (lists of years, macro period_batches), one UNION ALL branch per batch, so that the joins of
-    the people's parts hold one batch's person-years at a time (at 3.6M people, all six years at
-    once spilled: docs/scaling.md R13). Which batches the model's SELECT holds and which its
-    post-hook inserts: macro period_batch_statements. -#}
+    (lists of years, macro period_batches), a UNION ALL branch per batch, each reading only its
+    years' events. On DuckDB each batch is a statement of its own, so that its joins hold one
+    batch's person-years at a time (docs/scaling.md R13, change 23); which batches the model's
+    SELECT holds and which its post-hook inserts: macro period_batch_statements. -#}
 {% macro gp_status_at_year_end_rows(batches) -%}
 {#- A bit for each cluster that evidences an activity flag or an SMI check, and one for a flu
     vaccination in the season: a flag is set when the year's mask has any of its clusters' bits. #}

@@ -1,7 +1,7 @@
 {{ config(materialized='incremental', incremental_strategy=period_incremental_strategy(),
           unique_key='period', partition_by=['period'],
           on_schema_change='fail',
-          post_hook="{{ gp_status_at_year_end_later_statements() }}") }}
+          post_hook='{{ gp_status_at_year_end_later_statements() }}') }}
 -- Each person registered at the end of each reporting year (the snapshot date of the prevalence
 -- and coverage indicators, docs/methods.md#time-periods), who they are that day
 -- (int_registered_population: residence, sex, age, ethnic group; the residence's deprivation and
