@@ -72,7 +72,6 @@ def test_any_batch_size_builds_the_same_table(built_warehouse, tmp_path):
         assert status_rows(copy) == whole
 
 
-
 def test_an_incremental_build_in_batches_rebuilds_every_year_it_should(built_warehouse, tmp_path):
     """An incremental build whose years to build are several batches: the open year, and the
     first year, missing from the table (a year the table does not hold is built whatever its
@@ -93,6 +92,7 @@ def test_an_incremental_build_in_batches_rebuilds_every_year_it_should(built_war
     assert [batch for batches in statements_run(copy) for batch in batches] == \
         [[years[0]], [years[-1]]]
     assert status_rows(copy) == whole
+
 
 # Events planted on the edges of the windows the model's joins keep (docs/methods.md): smoking
 # status looks back five years from the year end (the day five years before is out), the BMI
